@@ -1,0 +1,138 @@
+"""Train the drafting language model on livedoor news articles and print one JSON object of measurements.
+
+Example::
+
+    nice .venv/bin/python bench/lm_quick.py --data /path/to/livedoor-news --articles 600 --budget 180
+
+It reports LSTM and Kneser-Ney validation perplexity and bits per character, training
+throughput, and the seconds taken to generate a Japanese draft with each model.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lstm_engine.checkpoint import load_language_model  # noqa: E402
+from lstm_engine.config import LanguageModelConfig, TrainConfig  # noqa: E402
+from lstm_engine.data import Block, Document  # noqa: E402
+from lstm_engine.drafting import DraftSpec, body_length, check_draft, generate_draft  # noqa: E402
+from lstm_engine.training import train_language_model  # noqa: E402
+
+# Runs of katakana (3+) or kanji (2+) in a title serve as its keywords.
+KEYWORD_PATTERN = re.compile(r"[\u30a0-\u30ff\u30fc]{3,}|[\u4e00-\u9fff]{2,}")
+HEADING_MARKS = ("■", "●", "◆", "【")
+
+
+def read_article(path: Path, max_characters: int | None) -> Document:
+    """Parse one ldcc file: URL, date and title lines, then the body."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    title = lines[2].strip()
+    blocks: list[Block] = []
+    characters = 0
+    for line in lines[3:]:
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith(HEADING_MARKS) and len(text) <= 40:
+            blocks.append(Block("heading", text.lstrip("".join(HEADING_MARKS)).strip() or text))
+        else:
+            blocks.append(Block("paragraph", text))
+        characters += len(text)
+        if max_characters is not None and characters >= max_characters:
+            break
+    keywords = list(dict.fromkeys(KEYWORD_PATTERN.findall(title)))[:3]
+    return Document(title=title, blocks=blocks, keywords=keywords)
+
+
+def select_articles(data: Path, count: int) -> list[Path]:
+    """Pick ``count`` articles spread evenly over the categories and over each category's id order."""
+    categories = sorted(path for path in (data / "text").iterdir() if path.is_dir())
+    per_category = [sorted(category.glob(f"{category.name}-*.txt")) for category in categories]
+    chosen: list[Path] = []
+    quota = -(-count // len(categories))
+    for files in per_category:
+        step = max(1, len(files) // quota)
+        chosen.extend(files[::step][:quota])
+    return chosen[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="livedoor-news folder containing text/")
+    parser.add_argument("--articles", type=int, default=600, help="number of articles to train on")
+    parser.add_argument("--budget", type=float, default=180.0, help="training time budget in seconds")
+    parser.add_argument(
+        "--max-article-chars", type=int, default=None, help="truncate each article body to about this many characters"
+    )
+    parser.add_argument("--draft-length", type=int, default=1500, help="target length of the Japanese draft, characters")
+    parser.add_argument("--threads", type=int, default=None, help="PyTorch CPU threads for training (default: by size)")
+    parser.add_argument("--output", type=Path, default=None, help="keep the trained model in this folder")
+    arguments = parser.parse_args()
+
+    documents = [read_article(path, arguments.max_article_chars) for path in select_articles(arguments.data, arguments.articles)]
+    characters = sum(document.character_count() for document in documents)
+    model_config = LanguageModelConfig.for_corpus_size(characters)
+    train_config = replace(TrainConfig.for_corpus_size(characters), max_seconds=arguments.budget)
+    if arguments.threads is not None:
+        train_config = replace(train_config, num_threads=arguments.threads)
+
+    with tempfile.TemporaryDirectory() as temporary:
+        output = arguments.output or Path(temporary)
+        started = time.monotonic()
+        result = train_language_model(documents, output, model_config=model_config, train_config=train_config)
+        wall_seconds = time.monotonic() - started
+
+        spec = DraftSpec(
+            keywords=documents[0].keywords[:2] or ["ニュース"],
+            related_keywords=[keyword for document in documents[1:4] for keyword in document.keywords[:1]],
+            language="ja",
+            target_length=arguments.draft_length,
+            seed=0,
+        )
+        drafts: dict[str, dict[str, object]] = {}
+        for name, use_baseline in (("lstm", False), ("ngram", True)):
+            model = load_language_model(output, use_baseline=use_baseline)
+            generate_draft(model, replace(spec, target_length=200))  # warm-up
+            started = time.monotonic()
+            draft = generate_draft(model, spec)
+            drafts[name] = {
+                "seconds": round(time.monotonic() - started, 3),
+                "body_length": body_length(draft, "ja"),
+                "problems": check_draft(draft, spec),
+                "title": draft.title,
+                "first_paragraph": draft.sections[0].paragraphs[0][:120],
+            }
+
+    report = {
+        "articles": len(documents),
+        "characters": characters,
+        "budget_seconds": arguments.budget,
+        "wall_seconds": round(wall_seconds, 1),
+        "lstm_val_perplexity": round(result.val_perplexity, 3),
+        "lstm_val_bits_per_char": round(result.val_bits_per_char, 4),
+        "ngram_val_perplexity": round(result.ngram_perplexity, 3),
+        "ngram_val_bits_per_char": round(result.ngram_bits_per_char, 4),
+        "ngram_order": result.ngram_order,
+        "beats_baseline": result.beats_baseline,
+        "tokens_per_second": round(result.tokens_per_second),
+        "steps": result.steps,
+        "total_steps": result.total_steps,
+        "stop_reason": result.stop_reason,
+        "train_tokens": result.train_tokens,
+        "validation_tokens": result.validation_tokens,
+        "model_config": asdict(model_config) | {"vocab_size": result.model_config["vocab_size"]},
+        "drafts": drafts,
+    }
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""Configuration dataclasses for the language model and its training run."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# Corpus size thresholds, in characters, used by the for_corpus_size constructors.
+SMALL_CORPUS_CHARACTERS = 300_000
+MEDIUM_CORPUS_CHARACTERS = 3_000_000
+
+
+@dataclass
+class LanguageModelConfig:
+    """Architecture of the recurrent language model and the size of its tokenizer."""
+
+    # Requested SentencePiece vocabulary. Small corpora can yield fewer pieces, and the
+    # trained model records the size that the tokenizer actually produced.
+    vocab_size: int = 8000
+    embedding_size: int = 256
+    hidden_size: int = 512
+    num_layers: int = 2
+    # Variational dropout on the embedding output, between layers and on the LSTM output.
+    dropout: float = 0.3
+    # Probability of dropping a whole word type from the embedding matrix during training.
+    embedding_dropout: float = 0.1
+    cell: Literal["lstm", "gru"] = "lstm"
+    # Share the embedding matrix with the output layer. A projection maps hidden_size to
+    # embedding_size when the two differ.
+    tie_weights: bool = True
+
+    def __post_init__(self) -> None:
+        _require_int_at_least("vocab_size", self.vocab_size, 16)
+        _require_int_at_least("embedding_size", self.embedding_size, 1)
+        _require_int_at_least("hidden_size", self.hidden_size, 1)
+        _require_int_at_least("num_layers", self.num_layers, 1)
+        _require_probability("dropout", self.dropout)
+        _require_probability("embedding_dropout", self.embedding_dropout)
+        if self.cell not in ("lstm", "gru"):
+            raise ValueError(f"cell must be 'lstm' or 'gru', got {self.cell!r}")
+
+    @classmethod
+    def for_corpus_size(cls, n_characters: int) -> LanguageModelConfig:
+        """Pick a model size that a corpus of ``n_characters`` can train without overfitting at once."""
+        _require_int_at_least("n_characters", n_characters, 0)
+        if n_characters < SMALL_CORPUS_CHARACTERS:
+            # Demo-sized corpora (tens of articles): a one-layer model trains in about a
+            # minute on two CPU cores, and heavy dropout keeps it from memorising the text.
+            return cls(
+                vocab_size=1000,
+                embedding_size=128,
+                hidden_size=256,
+                num_layers=1,
+                dropout=0.4,
+                embedding_dropout=0.1,
+            )
+        if n_characters < MEDIUM_CORPUS_CHARACTERS:
+            return cls(
+                vocab_size=4000,
+                embedding_size=256,
+                hidden_size=512,
+                num_layers=1,
+                dropout=0.3,
+                embedding_dropout=0.1,
+            )
+        return cls(
+            vocab_size=12000 if n_characters < 10_000_000 else 16000,
+            embedding_size=256,
+            hidden_size=512,
+            num_layers=2,
+            dropout=0.25,
+            embedding_dropout=0.1,
+        )
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation, evaluation and checkpointing settings of one training run."""
+
+    batch_size: int = 32
+    # Truncated back-propagation window, in tokens.
+    bptt: int = 64
+    epochs: int = 10
+    # Total optimizer steps. None derives it from epochs and the training stream length.
+    max_steps: int | None = None
+    # Wall-clock budget in seconds, summed over resumed runs. Training stops early when it
+    # runs out, and the learning-rate schedule then follows elapsed time instead of steps.
+    max_seconds: float | None = None
+    learning_rate: float = 2e-3
+    optimizer: Literal["adamw", "rmsprop", "sgd"] = "adamw"
+    weight_decay: float = 0.01
+    # Used by sgd (Nesterov momentum) and rmsprop.
+    momentum: float = 0.9
+    clip_grad_norm: float = 0.5
+    # Cross-entropy label smoothing in training (evaluation always uses the plain loss).
+    # It keeps some probability on tokens that the training text never contains.
+    label_smoothing: float = 0.0
+    warmup_steps: int = 50
+    lr_decay: Literal["cosine", "linear", "none"] = "cosine"
+    # Final learning rate as a fraction of learning_rate at the end of the decay.
+    min_lr_ratio: float = 0.05
+    # Evaluations without a new best validation loss before training stops. None disables.
+    early_stopping_patience: int | None = 5
+    eval_every: int = 100
+    checkpoint_every: int = 200
+    validation_fraction: float = 0.1
+    # Periodic evaluations look at no more than this many validation tokens so that they
+    # stay cheap on large corpora. The final evaluation always uses every token.
+    max_eval_tokens: int | None = 50_000
+    # Orders of the Kneser-Ney baselines fitted after training. The one with the lower
+    # validation perplexity is reported and saved.
+    ngram_orders: tuple[int, ...] = (3, 4)
+    seed: int = 0
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    # PyTorch intra-op CPU threads while training; None keeps the process setting. Small
+    # models train faster on one thread, and on a busy machine extra OpenMP threads spin
+    # while they wait for cores, which slowed a 256-unit LSTM step from 40 ms to over 1 s.
+    num_threads: int | None = None
+
+    def __post_init__(self) -> None:
+        _require_int_at_least("batch_size", self.batch_size, 1)
+        _require_int_at_least("bptt", self.bptt, 2)
+        _require_int_at_least("epochs", self.epochs, 1)
+        if self.max_steps is not None:
+            _require_int_at_least("max_steps", self.max_steps, 1)
+        if self.max_seconds is not None and not self.max_seconds > 0:
+            raise ValueError(f"max_seconds must be positive or None, got {self.max_seconds!r}")
+        if not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate!r}")
+        if self.optimizer not in ("adamw", "rmsprop", "sgd"):
+            raise ValueError(f"optimizer must be 'adamw', 'rmsprop' or 'sgd', got {self.optimizer!r}")
+        if self.weight_decay < 0:
+            raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay!r}")
+        _require_probability("momentum", self.momentum)
+        if not self.clip_grad_norm > 0:
+            raise ValueError(f"clip_grad_norm must be positive, got {self.clip_grad_norm!r}")
+        _require_probability("label_smoothing", self.label_smoothing)
+        _require_int_at_least("warmup_steps", self.warmup_steps, 0)
+        if self.lr_decay not in ("cosine", "linear", "none"):
+            raise ValueError(f"lr_decay must be 'cosine', 'linear' or 'none', got {self.lr_decay!r}")
+        _require_probability("min_lr_ratio", self.min_lr_ratio)
+        if self.early_stopping_patience is not None:
+            _require_int_at_least("early_stopping_patience", self.early_stopping_patience, 1)
+        _require_int_at_least("eval_every", self.eval_every, 1)
+        _require_int_at_least("checkpoint_every", self.checkpoint_every, 1)
+        if not 0.0 < self.validation_fraction < 1.0:
+            raise ValueError(
+                f"validation_fraction must be between 0 and 1 (exclusive), got {self.validation_fraction!r}"
+            )
+        if self.max_eval_tokens is not None:
+            _require_int_at_least("max_eval_tokens", self.max_eval_tokens, 1)
+        self.ngram_orders = tuple(self.ngram_orders)
+        if not self.ngram_orders or any(order not in (2, 3, 4, 5) for order in self.ngram_orders):
+            raise ValueError(
+                f"ngram_orders must be a non-empty tuple of orders from 2 to 5, got {self.ngram_orders!r}"
+            )
+        if self.device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"device must be 'auto', 'cpu' or 'cuda', got {self.device!r}")
+        if self.num_threads is not None:
+            _require_int_at_least("num_threads", self.num_threads, 1)
+
+    @classmethod
+    def for_corpus_size(cls, n_characters: int) -> TrainConfig:
+        """Pick batch size, epochs and time budget for a corpus of ``n_characters``."""
+        _require_int_at_least("n_characters", n_characters, 0)
+        if n_characters < SMALL_CORPUS_CHARACTERS:
+            # The demo corpus (about 40k characters) must train within two minutes on
+            # two CPU cores, so the budget stops training before that whatever the speed.
+            return cls(
+                batch_size=16,
+                bptt=48,
+                epochs=40,
+                max_seconds=100.0,
+                learning_rate=3e-3,
+                warmup_steps=30,
+                early_stopping_patience=6,
+                eval_every=25,
+                checkpoint_every=100,
+                ngram_orders=(3, 4),
+                num_threads=1,
+            )
+        if n_characters < MEDIUM_CORPUS_CHARACTERS:
+            return cls(
+                batch_size=32,
+                bptt=64,
+                epochs=8,
+                max_seconds=600.0,
+                learning_rate=2e-3,
+                warmup_steps=100,
+                early_stopping_patience=5,
+                eval_every=100,
+                checkpoint_every=200,
+                ngram_orders=(3, 4),
+            )
+        return cls(
+            batch_size=64,
+            bptt=64,
+            epochs=4,
+            max_seconds=900.0,
+            learning_rate=2e-3,
+            warmup_steps=200,
+            early_stopping_patience=5,
+            eval_every=250,
+            checkpoint_every=500,
+            ngram_orders=(3, 4),
+        )
+
+
+def _require_int_at_least(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _require_probability(name: str, value: float) -> None:
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")

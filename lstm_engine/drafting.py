@@ -1,0 +1,874 @@
+"""Keyword-aware article drafting: titles, outline, body paragraphs and meta description."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import weakref
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import torch
+
+from lstm_engine.checkpoint import LoadedLanguageModel
+from lstm_engine.device import torch_threads
+from lstm_engine.sampling import DecodingConfig, NoRepeatIndex, TokenScorer, select_token
+from lstm_engine.tokenizer import DocumentTokenizer, normalize_text
+
+logger = logging.getLogger(__name__)
+
+Language = Literal["ja", "en"]
+
+# Result-page limits used for titles and meta descriptions, in characters.
+TITLE_MAX_CHARACTERS = {"ja": 32, "en": 60}
+META_DESCRIPTION_RANGE = {"ja": (50, 100), "en": (120, 156)}
+HEADING_MAX_CHARACTERS = {"ja": 30, "en": 70}
+# Longest keyword that still leaves room for the rest of a title.
+KEYWORD_MAX_CHARACTERS = {"ja": 20, "en": 40}
+TARGET_LENGTH_RANGE = {"ja": (100, 20000), "en": (50, 8000)}
+
+# Characters that end a sentence, and those that may end a paragraph.
+SENTENCE_TERMINATORS = {"ja": "。！？", "en": ".!?"}
+PARAGRAPH_TERMINATORS = {"ja": "。", "en": ".!?"}
+# Bracket and quote pairs kept balanced in every generated text. The straight double
+# quote closes itself.
+BRACKET_PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "“": "”", "[": "]", "〈": "〉", "《": "》"}
+CLOSING_BRACKETS = {closer: opener for opener, closer in BRACKET_PAIRS.items()}
+SELF_CLOSING_QUOTES = '"'
+MAX_BRACKET_DEPTH = 2
+
+# Typical paragraph length and section length used to lay out the outline.
+PARAGRAPH_UNITS = {"ja": 200, "en": 80}
+SECTION_UNITS = {"ja": 400, "en": 160}
+# Logit penalty on pieces with Latin letters in Japanese drafts; they stay possible
+# because Japanese web text often contains English names and acronyms.
+LATIN_PENALTY_JA = 1.5
+# Tokens generated after a keyword insertion before a paragraph may be closed by force.
+INSERTION_GRACE_TOKENS = 15
+
+
+@dataclass
+class DraftSpec:
+    """What to draft: keywords, outline keywords, language and length."""
+
+    keywords: list[str]  # 1 to 5, Japanese or English
+    related_keywords: list[str]  # one H2 heading each, in order; may be empty
+    language: Language
+    # Characters without whitespace for "ja", words for "en".
+    target_length: int
+    title_candidates: int = 3
+    seed: int = 0
+    decoding: DecodingConfig = field(default_factory=DecodingConfig)
+
+    def __post_init__(self) -> None:
+        if self.language not in ("ja", "en"):
+            raise ValueError(f"language must be 'ja' or 'en', got {self.language!r}")
+        self.keywords = [normalize_text(keyword) for keyword in self.keywords]
+        self.related_keywords = [normalize_text(keyword) for keyword in self.related_keywords]
+        if not 1 <= len(self.keywords) <= 5 or not all(self.keywords):
+            raise ValueError(f"keywords must be 1 to 5 non-empty strings, got {self.keywords!r}")
+        if not all(self.related_keywords) or len(self.related_keywords) > 10:
+            raise ValueError(
+                f"related_keywords must be at most 10 non-empty strings, got {self.related_keywords!r}"
+            )
+        limit = KEYWORD_MAX_CHARACTERS[self.language]
+        for keyword in self.keywords + self.related_keywords:
+            if len(keyword) > limit:
+                raise ValueError(
+                    f"keyword {keyword!r} has {len(keyword)} characters; use at most {limit} for "
+                    f"language={self.language!r} so that it fits in a title or heading"
+                )
+        low, high = TARGET_LENGTH_RANGE[self.language]
+        if isinstance(self.target_length, bool) or not isinstance(self.target_length, int):
+            raise ValueError(f"target_length must be an integer, got {self.target_length!r}")
+        if not low <= self.target_length <= high:
+            raise ValueError(
+                f"target_length must be between {low} and {high} for language={self.language!r}, "
+                f"got {self.target_length}"
+            )
+        if not 1 <= self.title_candidates <= 10:
+            raise ValueError(f"title_candidates must be between 1 and 10, got {self.title_candidates!r}")
+
+
+@dataclass
+class DraftSection:
+    """An H2 section. The first section of a draft may have an empty heading: the introduction."""
+
+    heading: str
+    paragraphs: list[str]
+
+
+@dataclass
+class GeneratedDraft:
+    """A generated article draft."""
+
+    title: str
+    title_candidates: list[str]  # best first, ranked by mean token log-likelihood
+    meta_description: str
+    sections: list[DraftSection]
+    # Mean natural-log probability per token of the title, body and meta description,
+    # including forced keyword tokens, under the unmodified model distribution.
+    log_likelihood: float
+
+    def body_markdown(self) -> str:
+        """Return the body as Markdown: ``## heading`` lines and blank-line separated paragraphs."""
+        parts: list[str] = []
+        for section in self.sections:
+            if section.heading:
+                parts.append(f"## {section.heading}")
+            parts.extend(section.paragraphs)
+        return "\n\n".join(parts) + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-serialisable dict of the draft, including the rendered body."""
+        result = asdict(self)
+        result["body_markdown"] = self.body_markdown()
+        return result
+
+
+def body_length(draft: GeneratedDraft, language: Language) -> int:
+    """Return the body length in the unit of ``target_length``: headings and paragraphs, no Markdown."""
+    texts = [section.heading for section in draft.sections] + [
+        paragraph for section in draft.sections for paragraph in section.paragraphs
+    ]
+    return sum(_measure(text, "words" if language == "en" else "nonspace") for text in texts)
+
+
+def _measure(text: str, unit: str) -> int:
+    if unit == "words":
+        return len(text.split())
+    if unit == "nonspace":
+        return sum(1 for char in text if not char.isspace())
+    return len(text)
+
+
+class _VocabularyTables:
+    """Per-token facts that the decoding constraints look up at every step."""
+
+    def __init__(self, tokenizer: DocumentTokenizer) -> None:
+        size = tokenizer.vocab_size
+        texts = tokenizer.piece_texts
+        byte_values = torch.from_numpy(tokenizer.byte_values.copy())
+        is_byte = byte_values >= 0
+        self.byte_values = byte_values
+        self.is_byte = is_byte
+        self.lengths = torch.tensor([len(text) for text in texts], dtype=torch.long)
+        # A lead or ASCII byte adds one character; continuation bytes add none.
+        self.lengths[is_byte] = ((byte_values[is_byte] & 0xC0) != 0x80).long()
+        self.allowed = torch.ones(size, dtype=torch.bool)
+        self.word_start = torch.zeros(size, dtype=torch.bool)
+        self.exempt = torch.zeros(size, dtype=torch.bool)
+        self.has_period = torch.zeros(size, dtype=torch.bool)
+        self.starts_with_space = torch.zeros(size, dtype=torch.bool)
+        # Japanese script or full-width forms (U+3000 and above, below the surrogates),
+        # kept out of English drafts, and Latin letters, discouraged in Japanese ones.
+        self.has_japanese = torch.zeros(size, dtype=torch.bool)
+        self.has_latin = torch.zeros(size, dtype=torch.bool)
+        self.ends_paragraph = {language: torch.zeros(size, dtype=torch.bool) for language in ("ja", "en")}
+        self.brackets: dict[int, str] = {}
+        bracket_characters = set(BRACKET_PAIRS) | set(CLOSING_BRACKETS) | set(SELF_CLOSING_QUOTES)
+        for piece_id, text in enumerate(texts):
+            if piece_id in tokenizer.special_ids or piece_id in tokenizer.structure_ids:
+                self.allowed[piece_id] = False
+                self.exempt[piece_id] = True
+                continue
+            if is_byte[piece_id]:
+                value = int(byte_values[piece_id])
+                # Only printable ASCII and valid UTF-8 lead bytes may start a character.
+                self.allowed[piece_id] = 0x20 <= value <= 0x7E or 0xC2 <= value <= 0xF4
+                # Lead bytes E3-EF start the characters U+3000-U+FFFF.
+                self.has_japanese[piece_id] = 0xE3 <= value <= 0xEF
+                self.starts_with_space[piece_id] = value == 0x20
+                self.has_latin[piece_id] = chr(value).isascii() and chr(value).isalpha()
+                continue
+            if not text or any(unicodedata.category(char)[0] == "C" or char == "\ufffd" for char in text):
+                self.allowed[piece_id] = False
+                continue
+            self.word_start[piece_id] = text[0].isalnum()
+            self.starts_with_space[piece_id] = text[0].isspace()
+            self.has_japanese[piece_id] = any(0x3000 <= ord(char) < 0xD800 or 0xF900 <= ord(char) for char in text)
+            self.has_latin[piece_id] = any(char.isascii() and char.isalpha() for char in text)
+            stripped = text.strip()
+            self.exempt[piece_id] = not stripped or all(unicodedata.category(c)[0] == "P" for c in stripped)
+            self.has_period[piece_id] = "。" in text
+            for language, terminators in PARAGRAPH_TERMINATORS.items():
+                self.ends_paragraph[language][piece_id] = bool(stripped) and stripped[-1] in terminators
+            found = "".join(char for char in text if char in bracket_characters)
+            if found:
+                self.brackets[piece_id] = found
+        self.byte_ids = torch.nonzero(is_byte).flatten()
+
+
+_TABLES: weakref.WeakKeyDictionary[DocumentTokenizer, _VocabularyTables] = weakref.WeakKeyDictionary()
+
+
+def _tables_for(tokenizer: DocumentTokenizer) -> _VocabularyTables:
+    tables = _TABLES.get(tokenizer)
+    if tables is None:
+        tables = _VocabularyTables(tokenizer)
+        _TABLES[tokenizer] = tables
+    return tables
+
+
+@dataclass
+class _SegmentRules:
+    """Constraints on one generated text segment (title, heading, paragraph or meta description)."""
+
+    kind: str
+    required: list[str]  # keywords that must appear; inserted as a last resort
+    optional: list[str] = field(default_factory=list)  # boosted, never forced
+    forced_prefix: str | None = None
+    unit: str = "chars"  # "chars", "nonspace" or "words"
+    min_units: int = 1
+    target_units: int = 100
+    max_units: int = 150
+    # Strict character cap (titles, headings, meta descriptions); tokens that would pass it are masked.
+    hard_max_characters: int | None = None
+    sentence_end: bool = False  # the segment must end with a paragraph terminator
+    ban_period: bool = False  # no 。 inside (titles and headings)
+
+
+@dataclass
+class _Segment:
+    text: str
+    tokens: list[int]
+    state: Any
+    log_prob: float
+    first_free_token: int | None
+
+
+@dataclass
+class _TextState:
+    """Decoded text of a segment plus the open UTF-8 sequence and bracket stack."""
+
+    text: str = ""
+    pending_bytes: bytearray = field(default_factory=bytearray)
+    bytes_needed: int = 0
+    next_byte_range: tuple[int, int] = (0x80, 0xBF)
+    stack: list[str] = field(default_factory=list)
+
+    def append(self, piece_id: int, tables: _VocabularyTables, piece_text: str) -> None:
+        if not bool(tables.is_byte[piece_id]):
+            self.text += piece_text
+            self._track_brackets(piece_text)
+            return
+        value = int(tables.byte_values[piece_id])
+        if self.bytes_needed == 0:
+            if value < 0x80:
+                self.text += chr(value)
+                self._track_brackets(chr(value))
+                return
+            self.pending_bytes = bytearray([value])
+            self.bytes_needed = 1 if value < 0xE0 else 2 if value < 0xF0 else 3
+            self.next_byte_range = {0xE0: (0xA0, 0xBF), 0xED: (0x80, 0x9F), 0xF0: (0x90, 0xBF), 0xF4: (0x80, 0x8F)}.get(
+                value, (0x80, 0xBF)
+            )
+            return
+        self.pending_bytes.append(value)
+        self.bytes_needed -= 1
+        self.next_byte_range = (0x80, 0xBF)
+        if self.bytes_needed == 0:
+            character = bytes(self.pending_bytes).decode("utf-8")
+            self.pending_bytes = bytearray()
+            self.text += character
+            self._track_brackets(character)
+
+    def _track_brackets(self, text: str) -> None:
+        for char in text:
+            if char in SELF_CLOSING_QUOTES:
+                if self.stack and self.stack[-1] == char:
+                    self.stack.pop()
+                else:
+                    self.stack.append(char)
+            elif char in BRACKET_PAIRS:
+                self.stack.append(BRACKET_PAIRS[char])
+            elif char in CLOSING_BRACKETS and self.stack and self.stack[-1] == char:
+                self.stack.pop()
+
+
+def _brackets_valid(stack: list[str], brackets: str) -> bool:
+    """Return whether appending a piece with these bracket characters keeps the text balanced-able."""
+    simulated = list(stack)
+    for char in brackets:
+        if char in SELF_CLOSING_QUOTES:
+            if simulated and simulated[-1] == char:
+                simulated.pop()
+            else:
+                simulated.append(char)
+        elif char in BRACKET_PAIRS:
+            simulated.append(BRACKET_PAIRS[char])
+        elif not simulated or simulated[-1] != char:
+            return False
+        else:
+            simulated.pop()
+    return len(simulated) <= MAX_BRACKET_DEPTH
+
+
+class _DraftWriter:
+    """Stateful generator of one draft; holds the generator, repetition history and likelihood sums."""
+
+    def __init__(self, model: LoadedLanguageModel, spec: DraftSpec) -> None:
+        self.tokenizer = model.tokenizer
+        self.scorer: TokenScorer = model.scorer
+        self.spec = spec
+        self.language = spec.language
+        self.decoding = spec.decoding
+        self.generator = torch.Generator().manual_seed(spec.seed)
+        self.tables = _tables_for(self.tokenizer)
+        self.end_ids = torch.tensor(
+            [self.tokenizer.paragraph_id, self.tokenizer.heading_id, self.tokenizer.end_id], dtype=torch.long
+        )
+        self.end_id_set = {int(i) for i in self.end_ids}
+        self.log_prob_total = 0.0
+        self.token_total = 0
+
+    # Keyword helpers -----------------------------------------------------------------
+
+    def _contains(self, text: str, keyword: str) -> bool:
+        if self.language == "ja":
+            return keyword in text
+        return re.search(rf"(?<!\w){re.escape(keyword)}(?!\w)", text) is not None
+
+    def _keyword_ids(self, keyword: str, text_before: str) -> list[int]:
+        """Return the ids that append ``keyword`` after ``text_before``, with a space in English when needed."""
+        needs_space = (
+            self.language == "en"
+            and text_before != ""
+            and not text_before[-1].isspace()
+            and text_before[-1] not in BRACKET_PAIRS
+            and text_before[-1] not in SELF_CLOSING_QUOTES
+        )
+        return self.tokenizer.encode((" " if needs_space else "") + keyword)
+
+    def _first_token_variants(self, keyword: str, text_before: str) -> list[list[int]]:
+        ids = self._keyword_ids(keyword, text_before)
+        if ids and self.tokenizer.piece_texts[ids[0]].strip():
+            return [ids]
+        return []
+
+    # Segment generation ----------------------------------------------------------------
+
+    def write_segment(
+        self,
+        state: Any,
+        rules: _SegmentRules,
+        no_repeat: NoRepeatIndex,
+        history: list[int],
+        banned_first: set[int] | None = None,
+    ) -> _Segment:
+        """Generate one segment from ``state`` until an end symbol, honouring ``rules``."""
+        tables = self.tables
+        decoding = self.decoding
+        text_state = _TextState()
+        tokens: list[int] = []
+        log_prob = 0.0
+        forced: deque[int] = deque()
+        wanted = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
+        placed = dict.fromkeys(wanted, False)
+        boundary_guard = False
+        inserted_at = -(10**9)
+        closing_steps = 0
+        first_free: int | None = None
+        if rules.forced_prefix:
+            forced.extend(self._keyword_ids(rules.forced_prefix, ""))
+        # Hard cap on tokens, so that a degenerate model cannot loop forever.
+        max_tokens = 6 * (rules.hard_max_characters or rules.max_units * (6 if rules.unit == "words" else 1)) + 60
+
+        while True:
+            log_probs = self.scorer.next_log_probs(state)
+            text = text_state.text
+            unplaced = [keyword for keyword in rules.required if not placed[keyword]]
+            clean = text_state.bytes_needed == 0 and not forced
+            measure = _measure(text, rules.unit)
+            end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
+            token: int | None = None
+
+            if clean:
+                action = self._plan_forced(rules, text_state, unplaced, measure, len(tokens), inserted_at, max_tokens)
+                if action == "end":
+                    if not end_ok:
+                        # Over length with nothing left to force, so stop rather than loop.
+                        logger.debug("closing %s segment at %d units", rules.kind, measure)
+                    return _Segment(text.strip(), tokens, state, log_prob, first_free)
+                if action is not None:
+                    kind, ids = action
+                    if kind == "insert":
+                        inserted_at = len(tokens)
+                    forced.extend(ids)
+
+            if forced:
+                token = forced.popleft()
+            else:
+                closing = measure >= rules.target_units
+                closing_steps = closing_steps + 1 if closing else 0
+                allowed = self._allowed_mask(rules, text_state, unplaced, boundary_guard)
+                bonus = torch.zeros_like(log_probs)
+                if self.language == "ja":
+                    bonus[tables.has_latin] -= LATIN_PENALTY_JA
+                if text_state.bytes_needed == 0:
+                    growth = decoding.keyword_boost + decoding.keyword_boost_growth * len(tokens)
+                    for keyword in wanted:
+                        if not placed[keyword]:
+                            for variant in self._first_token_variants(keyword, text):
+                                bonus[variant[0]] += growth
+                    if closing and text_state.stack:
+                        # Close the open bracket first, so that the sentence can end.
+                        for piece_id, brackets in tables.brackets.items():
+                            if brackets[0] == text_state.stack[-1]:
+                                bonus[piece_id] += 2.0 + 0.5 * closing_steps
+                    elif closing and rules.sentence_end and not self._ends_paragraph(text):
+                        bonus[tables.ends_paragraph[self.language]] += 2.0 + 0.5 * closing_steps
+                if end_ok:
+                    allowed[self.end_ids] = True
+                    if closing:
+                        bonus[self.end_ids] += 2.0 + 0.5 * closing_steps
+                banned = {t for t in no_repeat.banned() if not bool(tables.exempt[t])}
+                if banned_first and first_free is None:
+                    banned |= banned_first
+                candidates = allowed.clone()
+                if banned:
+                    candidates[torch.tensor(sorted(banned), dtype=torch.long)] = False
+                if not bool(candidates.any()):
+                    banned = set()
+                    if not bool(allowed.any()):
+                        if end_ok or text_state.bytes_needed == 0:
+                            return _Segment(text.strip(), tokens, state, log_prob, first_free)
+                        allowed = self._continuation_mask(text_state)
+                recent = [t for t in history[-decoding.repetition_window :] if not bool(tables.exempt[t])]
+                token = select_token(
+                    log_probs,
+                    decoding,
+                    self.generator,
+                    recent_tokens=recent,
+                    banned=banned,
+                    allowed_mask=allowed,
+                    bonus=bonus,
+                )
+                if token in self.end_id_set:
+                    return _Segment(text.strip(), tokens, state, log_prob, first_free)
+                if first_free is None:
+                    first_free = token
+                room = self._room(rules, text_state)
+                if room is not None:
+                    room -= len(self.tokenizer.piece_texts[token]) + len(text_state.stack) + int(rules.sentence_end)
+                self._start_keyword(token, text, wanted, placed, forced, room)
+
+            log_prob += float(log_probs[token])
+            tokens.append(token)
+            history.append(token)
+            no_repeat.add(token)
+            state = self.scorer.advance(state, [token])
+            text_state.append(token, tables, self.tokenizer.piece_texts[token])
+            boundary_guard = False
+            if text_state.bytes_needed == 0:
+                for keyword in wanted:
+                    if not placed[keyword] and self._contains(text_state.text, keyword):
+                        placed[keyword] = True
+                        boundary_guard = self.language == "en" and keyword[-1].isalnum()
+
+    def _may_end(self, text: str, rules: _SegmentRules, measure: int) -> bool:
+        if not text.strip() or measure < rules.min_units:
+            return False
+        if rules.sentence_end:
+            return self._ends_paragraph(text)
+        return text.rstrip()[-1] not in "、,:;・-"
+
+    def _ends_paragraph(self, text: str) -> bool:
+        stripped = text.rstrip().rstrip("」』）)】”\"]")
+        return bool(stripped) and stripped[-1] in PARAGRAPH_TERMINATORS[self.language]
+
+    def _at_sentence_start(self, text: str) -> bool:
+        stripped = text.rstrip().rstrip("」』）)】”\"]")
+        return not stripped or stripped[-1] in SENTENCE_TERMINATORS[self.language]
+
+    def _room(self, rules: _SegmentRules, text_state: _TextState) -> int | None:
+        if rules.hard_max_characters is None:
+            return None
+        return rules.hard_max_characters - len(text_state.text)
+
+    def _plan_forced(
+        self,
+        rules: _SegmentRules,
+        text_state: _TextState,
+        unplaced: list[str],
+        measure: int,
+        n_tokens: int,
+        inserted_at: int,
+        max_tokens: int,
+    ) -> str | tuple[str, list[int]] | None:
+        """Decide whether to insert a keyword, force the closing tokens or end the segment now."""
+        text = text_state.text
+        room = self._room(rules, text_state)
+        closers = "".join(reversed(text_state.stack))
+        terminator = "。" if self.language == "ja" else "."
+        needs_terminator = rules.sentence_end and not self._ends_paragraph(text + closers)
+        closing_reserve = len(closers) + (1 if needs_terminator else 0)
+        if unplaced:
+            keyword = unplaced[0]
+            keyword_reserve = sum(len(k) + 1 for k in unplaced)
+            urgent = room is not None and room <= keyword_reserve + closing_reserve + 2
+            overdue = n_tokens >= self.decoding.keyword_window or measure >= rules.target_units
+            at_start = self._at_sentence_start(text)
+            if urgent or (overdue and (at_start or rules.hard_max_characters is not None)):
+                if not text_state.stack or urgent:
+                    return ("insert", self._keyword_ids(keyword, text))
+        if closers and rules.sentence_end and measure >= rules.target_units and self._ends_paragraph(text):
+            # The last sentence is complete but sits inside brackets: close them and stop.
+            return ("close", self.tokenizer.encode(closers))
+        over_length = (
+            (measure >= rules.max_units and n_tokens - inserted_at > INSERTION_GRACE_TOKENS)
+            or n_tokens >= max_tokens
+            or (room is not None and room <= closing_reserve + 1)
+        )
+        if not over_length:
+            return None
+        if closers or needs_terminator:
+            return ("close", self.tokenizer.encode(closers + (terminator if needs_terminator else "")))
+        if unplaced:
+            return ("insert", self._keyword_ids(unplaced[0], text))
+        return "end"
+
+    def _continuation_mask(self, text_state: _TextState) -> torch.Tensor:
+        low, high = text_state.next_byte_range
+        values = self.tables.byte_values
+        return self.tables.is_byte & (values >= low) & (values <= high)
+
+    def _allowed_mask(
+        self, rules: _SegmentRules, text_state: _TextState, unplaced: list[str], boundary_guard: bool
+    ) -> torch.Tensor:
+        tables = self.tables
+        if text_state.bytes_needed > 0:
+            return self._continuation_mask(text_state)
+        allowed = tables.allowed.clone()
+        for piece_id, brackets in tables.brackets.items():
+            if allowed[piece_id] and not _brackets_valid(text_state.stack, brackets):
+                allowed[piece_id] = False
+        if rules.ban_period:
+            allowed &= ~tables.has_period
+        if boundary_guard:
+            allowed &= ~tables.word_start
+        if not text_state.text or text_state.text[-1].isspace():
+            allowed &= ~tables.starts_with_space
+        if self.language == "en":
+            allowed &= ~tables.has_japanese
+        room = self._room(rules, text_state)
+        if room is not None:
+            reserve = len(text_state.stack) + (1 if rules.sentence_end else 0)
+            reserve += sum(len(keyword) + 1 for keyword in unplaced)
+            # Multi-byte lead bytes stand for one character, like any other one-character piece.
+            allowed &= tables.lengths <= max(0, room - reserve)
+        return allowed
+
+    def _start_keyword(
+        self,
+        token: int,
+        text_before: str,
+        wanted: list[str],
+        placed: dict[str, bool],
+        forced: deque[int],
+        room: int | None,
+    ) -> None:
+        """Force the rest of a keyword when the sampled token begins one that is still missing.
+
+        ``room`` is the number of characters still free after the token in a capped
+        segment; a keyword whose rest does not fit is left to the model.
+        """
+        piece = self.tokenizer.piece_texts[token]
+        for keyword in wanted:
+            if placed[keyword] or (room is not None and len(keyword) > room):
+                continue
+            for variant in self._first_token_variants(keyword, text_before):
+                if variant[0] == token and len(variant) > 1:
+                    forced.extend(variant[1:])
+                    return
+            stripped = piece.lstrip(" ")
+            minimum = 2 if self.language == "ja" else 3
+            at_word_start = self.language == "ja" or piece.startswith(" ") or not text_before.strip()
+            if at_word_start and minimum <= len(stripped) < len(keyword) and keyword.startswith(stripped):
+                forced.extend(self.tokenizer.encode(keyword[len(stripped) :]))
+                return
+
+    # Draft assembly --------------------------------------------------------------------
+
+    def symbol_log_prob(self, state: Any, symbol_id: int) -> float:
+        """Return the log-probability of ``symbol_id`` after ``state`` and add it to the draft totals."""
+        value = float(self.scorer.next_log_probs(state)[symbol_id])
+        self.log_prob_total += value
+        self.token_total += 1
+        return value
+
+    def account(self, segment: _Segment) -> None:
+        """Add a segment's tokens to the draft likelihood."""
+        self.log_prob_total += segment.log_prob
+        self.token_total += len(segment.tokens)
+
+
+def generate_draft(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
+    """Generate a keyword-aware article draft.
+
+    Parameters
+    ----------
+    model:
+        Tokenizer and scorer from :func:`lstm_engine.checkpoint.load_language_model`
+        (the LSTM or the n-gram baseline).
+    spec:
+        Keywords, outline keywords, language, target length, seed and decoding settings.
+
+    Returns
+    -------
+    GeneratedDraft
+        Title (the first keyword at its start), ranked title candidates, a meta
+        description with the first keyword, an introduction that contains every keyword,
+        and one section per outline keyword whose heading starts with it.
+    """
+    device = getattr(model.scorer, "device", torch.device("cpu"))
+    cpu_only = torch.device(device).type == "cpu"
+    # Single-token steps gain nothing from intra-op threads, which only add contention.
+    with torch_threads(1 if cpu_only else None):
+        return _generate(model, spec)
+
+
+def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
+    writer = _DraftWriter(model, spec)
+    tokenizer = model.tokenizer
+    language = spec.language
+    decoding = spec.decoding
+
+    prompt = [tokenizer.end_id, tokenizer.keywords_id]
+    for index, keyword in enumerate(spec.keywords):
+        if index > 0:
+            prompt.append(tokenizer.keyword_separator_id)
+        prompt.extend(tokenizer.encode(keyword))
+    prompt.append(tokenizer.title_id)
+    title_state = writer.scorer.start(prompt)
+
+    # Titles ------------------------------------------------------------------------
+    title_max = TITLE_MAX_CHARACTERS[language]
+    first_keyword = spec.keywords[0]
+    extra_keywords: list[str] = []
+    room_for_extras = int(title_max * 0.6) - len(first_keyword)
+    for keyword in spec.keywords[1:]:
+        if len(keyword) + 1 <= room_for_extras:
+            extra_keywords.append(keyword)
+            room_for_extras -= len(keyword) + 1
+    title_rules = _SegmentRules(
+        kind="title",
+        required=[first_keyword],
+        optional=extra_keywords,
+        forced_prefix=first_keyword,
+        unit="chars",
+        min_units=min(title_max - 4, len(first_keyword) + (4 if language == "ja" else 12)),
+        target_units=24 if language == "ja" else 45,
+        max_units=title_max,
+        hard_max_characters=title_max,
+        ban_period=True,
+    )
+    candidates: list[tuple[float, _Segment]] = []
+    seen_texts: set[str] = set()
+    banned_first: set[int] = set()
+    for _ in range(spec.title_candidates * 2):
+        if len(candidates) == spec.title_candidates:
+            break
+        segment = writer.write_segment(
+            title_state, title_rules, NoRepeatIndex(decoding.no_repeat_ngram_size), [], banned_first
+        )
+        if segment.first_free_token is not None:
+            banned_first.add(segment.first_free_token)
+        if segment.text in seen_texts:
+            continue
+        seen_texts.add(segment.text)
+        end_log_prob = float(writer.scorer.next_log_probs(segment.state)[tokenizer.paragraph_id])
+        score = (segment.log_prob + end_log_prob) / (len(segment.tokens) + 1)
+        candidates.append((score, segment))
+    candidates.sort(key=lambda item: item[0], reverse=True)
+    best_title = candidates[0][1]
+    writer.account(best_title)
+
+    # Outline -------------------------------------------------------------------------
+    headings_keywords = _outline_keywords(spec)
+    unit = "words" if language == "en" else "nonspace"
+    paragraph_unit = PARAGRAPH_UNITS[language]
+    target = spec.target_length
+    intro_units = max(paragraph_unit // 3, min(paragraph_unit, round(target * 0.15)))
+    section_units = (target - intro_units) / max(1, len(headings_keywords))
+    paragraphs_per_section = max(1, round(section_units / paragraph_unit))
+    total_paragraphs = 1 + len(headings_keywords) * paragraphs_per_section
+    heading_estimate = 14 if language == "ja" else 5
+
+    # Body ----------------------------------------------------------------------------
+    body_history: list[int] = []
+    body_no_repeat = NoRepeatIndex(decoding.no_repeat_ngram_size)
+    used_units = 0
+    paragraphs_left = total_paragraphs
+    headings_left = len(headings_keywords)
+
+    def paragraph_rules(required: list[str]) -> _SegmentRules:
+        remaining = target - used_units - headings_left * heading_estimate
+        budget = max(paragraph_unit // 5, round(remaining / max(1, paragraphs_left)))
+        return _SegmentRules(
+            kind="paragraph",
+            required=required,
+            unit=unit,
+            min_units=max(1, round(budget * 0.6)),
+            target_units=budget,
+            max_units=max(budget + 2, round(budget * 1.35)),
+            sentence_end=True,
+        )
+
+    state = best_title.state
+    writer.symbol_log_prob(state, tokenizer.paragraph_id)
+    state = writer.scorer.advance(state, [tokenizer.paragraph_id])
+    intro = writer.write_segment(state, paragraph_rules(list(spec.keywords)), body_no_repeat, body_history)
+    writer.account(intro)
+    used_units += _measure(intro.text, unit)
+    paragraphs_left -= 1
+    sections = [DraftSection(heading="", paragraphs=[intro.text])]
+    state = intro.state
+
+    heading_max = HEADING_MAX_CHARACTERS[language]
+    for heading_keyword in headings_keywords:
+        writer.symbol_log_prob(state, tokenizer.heading_id)
+        state = writer.scorer.advance(state, [tokenizer.heading_id])
+        heading_rules = _SegmentRules(
+            kind="heading",
+            required=[heading_keyword],
+            forced_prefix=heading_keyword,
+            unit="chars",
+            min_units=min(heading_max - 2, len(heading_keyword) + (2 if language == "ja" else 8)),
+            target_units=max(len(heading_keyword) + 4, 14 if language == "ja" else 40),
+            max_units=heading_max,
+            hard_max_characters=heading_max,
+            ban_period=True,
+        )
+        heading = writer.write_segment(state, heading_rules, body_no_repeat, body_history)
+        writer.account(heading)
+        used_units += _measure(heading.text, unit)
+        headings_left -= 1
+        state = heading.state
+        section = DraftSection(heading=heading.text, paragraphs=[])
+        for index in range(paragraphs_per_section):
+            writer.symbol_log_prob(state, tokenizer.paragraph_id)
+            state = writer.scorer.advance(state, [tokenizer.paragraph_id])
+            required = [heading_keyword] if index == 0 else []
+            paragraph = writer.write_segment(state, paragraph_rules(required), body_no_repeat, body_history)
+            writer.account(paragraph)
+            used_units += _measure(paragraph.text, unit)
+            paragraphs_left -= 1
+            section.paragraphs.append(paragraph.text)
+            state = paragraph.state
+        sections.append(section)
+
+    # Meta description ----------------------------------------------------------------
+    meta_min, meta_max = META_DESCRIPTION_RANGE[language]
+    meta_rules = _SegmentRules(
+        kind="meta",
+        required=[first_keyword],
+        unit="chars",
+        min_units=meta_min,
+        target_units=(meta_min + meta_max) // 2 + (5 if language == "en" else 0),
+        max_units=meta_max,
+        hard_max_characters=meta_max,
+        sentence_end=True,
+    )
+    meta_state = writer.scorer.advance(best_title.state, [tokenizer.paragraph_id])
+    meta = writer.write_segment(meta_state, meta_rules, NoRepeatIndex(decoding.no_repeat_ngram_size), [])
+    writer.account(meta)
+
+    draft = GeneratedDraft(
+        title=best_title.text,
+        title_candidates=[segment.text for _, segment in candidates],
+        meta_description=meta.text,
+        sections=sections,
+        log_likelihood=writer.log_prob_total / max(1, writer.token_total),
+    )
+    logger.info(
+        "generated %s draft: %d sections, body length %d (target %d), mean log-likelihood %.3f",
+        language,
+        len(sections) - 1,
+        body_length(draft, language),
+        target,
+        draft.log_likelihood,
+    )
+    return draft
+
+
+def _outline_keywords(spec: DraftSpec) -> list[str]:
+    """Return the keyword of each H2 heading: the related keywords, else the requested ones in turn."""
+    unit = SECTION_UNITS[spec.language]
+    smallest_section = PARAGRAPH_UNITS[spec.language] * 3 // 4
+    max_sections = max(1, spec.target_length // smallest_section)
+    if spec.related_keywords:
+        return spec.related_keywords[:max_sections]
+    count = min(max_sections, max(2, min(6, round(spec.target_length / unit))))
+    return [spec.keywords[index % len(spec.keywords)] for index in range(count)]
+
+
+def check_draft(draft: GeneratedDraft, spec: DraftSpec) -> list[str]:
+    """Return the constraint violations of ``draft`` against ``spec`` (empty when it is valid)."""
+    problems: list[str] = []
+    language = spec.language
+    first = spec.keywords[0]
+    if first not in draft.title:
+        problems.append(f"title {draft.title!r} lacks the first keyword {first!r}")
+    for candidate in draft.title_candidates:
+        if len(candidate) > TITLE_MAX_CHARACTERS[language]:
+            problems.append(f"title candidate {candidate!r} is longer than {TITLE_MAX_CHARACTERS[language]}")
+    meta_min, meta_max = META_DESCRIPTION_RANGE[language]
+    if not meta_min <= len(draft.meta_description) <= meta_max:
+        problems.append(f"meta description has {len(draft.meta_description)} characters, not {meta_min}-{meta_max}")
+    if first not in draft.meta_description:
+        problems.append(f"meta description lacks the first keyword {first!r}")
+    body = draft.body_markdown()
+    intro = draft.sections[0].paragraphs[0] if draft.sections and draft.sections[0].paragraphs else ""
+    for keyword in spec.keywords:
+        if keyword not in body:
+            problems.append(f"body lacks keyword {keyword!r}")
+        if keyword not in intro:
+            problems.append(f"first paragraph lacks keyword {keyword!r}")
+    for section in draft.sections:
+        if not section.paragraphs or not all(paragraph.strip() for paragraph in section.paragraphs):
+            problems.append(f"section {section.heading!r} has an empty paragraph list or paragraph")
+    texts = [draft.title, draft.meta_description, body]
+    for text in texts:
+        if "\ufffd" in text:
+            problems.append("text contains U+FFFD")
+        if not _balanced(text):
+            problems.append(f"unbalanced brackets or quotes in {text[:40]!r}")
+    if language == "ja":
+        for section in draft.sections:
+            for paragraph in section.paragraphs:
+                if not paragraph.rstrip("」』）)】”\"]").endswith("。"):
+                    problems.append(f"paragraph does not end with 。: {paragraph[-20:]!r}")
+    length = body_length(draft, language)
+    if not 0.75 * spec.target_length <= length <= 1.25 * spec.target_length:
+        problems.append(f"body length {length} is not within 25% of {spec.target_length}")
+    return problems
+
+
+def _balanced(text: str) -> bool:
+    stack: list[str] = []
+    for char in text:
+        if char in SELF_CLOSING_QUOTES:
+            if stack and stack[-1] == char:
+                stack.pop()
+            else:
+                stack.append(char)
+        elif char in BRACKET_PAIRS:
+            stack.append(BRACKET_PAIRS[char])
+        elif char in CLOSING_BRACKETS:
+            if not stack or stack[-1] != char:
+                return False
+            stack.pop()
+    return not stack
+
+
+__all__: Sequence[str] = [
+    "DraftSection",
+    "DraftSpec",
+    "GeneratedDraft",
+    "body_length",
+    "check_draft",
+    "generate_draft",
+]

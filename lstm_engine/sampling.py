@@ -1,0 +1,267 @@
+"""Next-token scoring protocol, its LSTM and n-gram implementations, and token sampling."""
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import torch
+
+from lstm_engine.language_model import RecurrentLanguageModel, RecurrentState
+from lstm_engine.ngram import KneserNeyModel
+
+
+@dataclass
+class DecodingConfig:
+    """Sampling settings for draft generation."""
+
+    temperature: float = 0.8
+    # Keep only the k most likely tokens; 0 disables the filter.
+    top_k: int = 40
+    # Keep the smallest set of tokens whose probability reaches top_p; 1.0 disables it.
+    top_p: float = 0.92
+    # CTRL-style penalty (Keskar et al., 2019) on tokens seen in the last
+    # repetition_window tokens: positive centred logits are divided by it and negative
+    # ones multiplied. 1.0 disables it.
+    repetition_penalty: float = 1.15
+    repetition_window: int = 64
+    # Ban any token that would repeat an n-gram of this size from the same draft; 0 disables.
+    no_repeat_ngram_size: int = 4
+    # Logit bonus on the first token of a keyword that still has to be placed. It grows
+    # by keyword_boost_growth per generated token until the keyword appears.
+    keyword_boost: float = 2.0
+    keyword_boost_growth: float = 0.15
+    # Tokens to wait for the model to start a keyword before inserting it at the next
+    # sentence start.
+    keyword_window: int = 40
+    greedy: bool = False
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.temperature, (int, float)) and self.temperature > 0):
+            raise ValueError(
+                f"temperature must be > 0, got {self.temperature!r}; use greedy=True for deterministic decoding"
+            )
+        if self.top_k < 0:
+            raise ValueError(f"top_k must be >= 0 (0 disables it), got {self.top_k!r}")
+        if not 0.0 < self.top_p <= 1.0:
+            raise ValueError(f"top_p must be in (0, 1], got {self.top_p!r}")
+        if self.repetition_penalty < 1.0:
+            raise ValueError(f"repetition_penalty must be >= 1.0 (1.0 disables it), got {self.repetition_penalty!r}")
+        if self.repetition_window < 1:
+            raise ValueError(f"repetition_window must be >= 1, got {self.repetition_window!r}")
+        if self.no_repeat_ngram_size < 0 or self.no_repeat_ngram_size == 1:
+            raise ValueError(
+                f"no_repeat_ngram_size must be 0 (disabled) or >= 2, got {self.no_repeat_ngram_size!r}"
+            )
+        if self.keyword_boost < 0 or self.keyword_boost_growth < 0:
+            raise ValueError(
+                f"keyword_boost and keyword_boost_growth must be >= 0, got "
+                f"{self.keyword_boost!r} and {self.keyword_boost_growth!r}"
+            )
+        if self.keyword_window < 1:
+            raise ValueError(f"keyword_window must be >= 1, got {self.keyword_window!r}")
+
+
+class TokenScorer(Protocol):
+    """Next-token log-probabilities with an explicit state, shared by the LSTM and the n-gram model.
+
+    States are immutable values: ``advance`` returns a new state and leaves its argument
+    usable, so a caller can branch several continuations from one prompt.
+    """
+
+    vocab_size: int
+
+    def start(self, token_ids: Sequence[int]) -> Any:
+        """Return the state after reading ``token_ids`` from an empty context."""
+        ...
+
+    def advance(self, state: Any, token_ids: Sequence[int]) -> Any:
+        """Return the state after reading ``token_ids`` on top of ``state``."""
+        ...
+
+    def next_log_probs(self, state: Any) -> torch.Tensor:
+        """Return (V,) float32 CPU log-probabilities of the next token."""
+        ...
+
+
+@dataclass(frozen=True)
+class RecurrentScorerState:
+    """Hidden state after the tokens read so far, and the log-probabilities it predicts."""
+
+    hidden: RecurrentState
+    log_probs: torch.Tensor
+
+
+class RecurrentScorer:
+    """TokenScorer over a :class:`RecurrentLanguageModel`; one LSTM step per new token."""
+
+    def __init__(self, model: RecurrentLanguageModel, device: torch.device | str = "cpu") -> None:
+        self.model = model.eval()
+        self.device = torch.device(device)
+        self.vocab_size = model.config.vocab_size
+
+    def start(self, token_ids: Sequence[int]) -> RecurrentScorerState:
+        """Return the state after reading ``token_ids`` from a zero hidden state."""
+        return self._run(None, token_ids)
+
+    def advance(self, state: RecurrentScorerState, token_ids: Sequence[int]) -> RecurrentScorerState:
+        """Return the state after reading ``token_ids``; earlier tokens are not re-run."""
+        return self._run(state.hidden, token_ids)
+
+    def next_log_probs(self, state: RecurrentScorerState) -> torch.Tensor:
+        """Return (V,) log-probabilities of the next token."""
+        return state.log_probs
+
+    @torch.inference_mode()
+    def _run(self, hidden: RecurrentState | None, token_ids: Sequence[int]) -> RecurrentScorerState:
+        if len(token_ids) == 0:
+            raise ValueError("token_ids is empty; pass at least one token to read")
+        ids = torch.tensor([list(token_ids)], dtype=torch.long, device=self.device)  # (1, T)
+        logits, new_hidden = self.model(ids, hidden)  # (1, T, V)
+        log_probs = torch.log_softmax(logits[0, -1].float(), dim=-1).cpu()  # (V,)
+        return RecurrentScorerState(hidden=new_hidden, log_probs=log_probs)
+
+
+@dataclass(frozen=True)
+class NgramScorerState:
+    """The last ``order - 1`` token ids."""
+
+    history: tuple[int, ...]
+
+
+class NgramScorer:
+    """TokenScorer over a :class:`KneserNeyModel`, with a small cache of recent distributions."""
+
+    def __init__(self, model: KneserNeyModel, cache_size: int = 4096) -> None:
+        self.model = model
+        self.vocab_size = model.vocab_size
+        self._cache: OrderedDict[tuple[int, ...], torch.Tensor] = OrderedDict()
+        self._cache_size = cache_size
+
+    def start(self, token_ids: Sequence[int]) -> NgramScorerState:
+        """Return the state after reading ``token_ids`` from the start padding."""
+        return self.advance(NgramScorerState(history=(self.model.start_id,) * (self.model.order - 1)), token_ids)
+
+    def advance(self, state: NgramScorerState, token_ids: Sequence[int]) -> NgramScorerState:
+        """Return the state with ``token_ids`` appended to the history."""
+        keep = self.model.order - 1
+        history = (state.history + tuple(int(i) for i in token_ids))[-keep:] if keep else ()
+        return NgramScorerState(history=history)
+
+    def next_log_probs(self, state: NgramScorerState) -> torch.Tensor:
+        """Return (V,) log-probabilities of the next token."""
+        cached = self._cache.get(state.history)
+        if cached is not None:
+            self._cache.move_to_end(state.history)
+            return cached
+        log_probs = torch.from_numpy(np.log(self.model.distribution(state.history))).float()
+        self._cache[state.history] = log_probs
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return log_probs
+
+
+class NoRepeatIndex:
+    """Index of the n-grams generated so far, for banning an n-gram's repetition."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.tokens: list[int] = []
+        self._followers: dict[tuple[int, ...], set[int]] = {}
+
+    def add(self, token_id: int) -> None:
+        """Append a generated token and record the n-gram it completes."""
+        self.tokens.append(token_id)
+        if self.size >= 2 and len(self.tokens) >= self.size:
+            prefix = tuple(self.tokens[-self.size : -1])
+            self._followers.setdefault(prefix, set()).add(token_id)
+
+    def banned(self) -> set[int]:
+        """Return the tokens that would complete an n-gram already generated."""
+        if self.size < 2 or len(self.tokens) < self.size - 1:
+            return set()
+        return self._followers.get(tuple(self.tokens[-(self.size - 1) :]), set())
+
+
+def apply_repetition_penalty(logits: torch.Tensor, token_ids: Iterable[int], penalty: float) -> torch.Tensor:
+    """Lower the logits of ``token_ids`` in place: positive ones divided, negative ones multiplied by ``penalty``."""
+    ids = torch.tensor(sorted(set(token_ids)), dtype=torch.long)
+    if penalty == 1.0 or ids.numel() == 0:
+        return logits
+    values = logits[ids]
+    logits[ids] = torch.where(values > 0, values / penalty, values * penalty)
+    return logits
+
+
+def filter_top_k_top_p(logits: torch.Tensor, top_k: int, top_p: float) -> torch.Tensor:
+    """Set every logit outside the top-k and the nucleus (top-p) to -inf; always keep the best token."""
+    if top_k > 0 and top_k < logits.numel():
+        threshold = torch.topk(logits, top_k).values[-1]
+        logits = logits.masked_fill(logits < threshold, -math.inf)
+    if top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=True)
+        cumulative = torch.cumsum(torch.softmax(sorted_logits, dim=-1), dim=-1)
+        # Drop a token when the tokens before it already reach top_p.
+        remove_sorted = (cumulative - torch.softmax(sorted_logits, dim=-1)) >= top_p
+        remove_sorted[0] = False
+        remove = torch.zeros_like(remove_sorted).scatter(0, order, remove_sorted)
+        logits = logits.masked_fill(remove, -math.inf)
+    return logits
+
+
+def select_token(
+    log_probs: torch.Tensor,
+    config: DecodingConfig,
+    generator: torch.Generator,
+    *,
+    recent_tokens: Iterable[int] = (),
+    banned: Iterable[int] = (),
+    allowed_mask: torch.Tensor | None = None,
+    bonus: torch.Tensor | None = None,
+) -> int:
+    """Pick the next token from model log-probabilities.
+
+    Parameters
+    ----------
+    log_probs:
+        (V,) log-probabilities from a :class:`TokenScorer`.
+    config:
+        Temperature, top-k, top-p, repetition penalty and greedy flag.
+    generator:
+        Seeded generator, so the same seed gives the same choice.
+    recent_tokens:
+        Tokens that receive the repetition penalty.
+    banned:
+        Token ids that must not be chosen (for example repeated n-grams).
+    allowed_mask:
+        (V,) bool, False for tokens that must not be chosen.
+    bonus:
+        (V,) additive logit bonus, applied after the repetition penalty.
+
+    Returns
+    -------
+    int
+        The chosen token id.
+    """
+    # Centring makes the repetition penalty independent of the arbitrary offset of the
+    # scores, and temperature and softmax are unaffected by it.
+    logits = log_probs.detach().float().clone()
+    logits -= logits.mean()
+    apply_repetition_penalty(logits, recent_tokens, config.repetition_penalty)
+    if bonus is not None:
+        logits += bonus
+    if allowed_mask is not None:
+        logits = logits.masked_fill(~allowed_mask, -math.inf)
+    banned_ids = list(banned)
+    if banned_ids:
+        logits[torch.tensor(banned_ids, dtype=torch.long)] = -math.inf
+    if not torch.isfinite(logits).any():
+        raise ValueError("every token is banned at this step; relax the decoding constraints")
+    if config.greedy:
+        return int(torch.argmax(logits))
+    logits = filter_top_k_top_p(logits / config.temperature, config.top_k, config.top_p)
+    probabilities = torch.softmax(logits, dim=-1)
+    return int(torch.multinomial(probabilities, 1, generator=generator))

@@ -1,0 +1,61 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from seoassist.core.exceptions import ApplicationError
+from seoassist.core.models import Membership, Site
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "language", "domain", "article_total", "created_at"]
+    list_filter = ["language"]
+    search_fields = ["name", "slug", "domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    actions = ["train_language_model", "train_forecaster"]
+
+    @admin.display(description=_("articles"))
+    def article_total(self, site: Site) -> int:
+        return site.articles.count()
+
+    def _start(self, request, queryset, kind: str) -> None:
+        from seoassist.engine.services import training_run_start
+
+        for site in queryset:
+            try:
+                run = training_run_start(
+                    site=site,
+                    kind=kind,
+                    requested_by=request.user,
+                    trigger="admin",
+                    ui_language=request.LANGUAGE_CODE,
+                )
+            except ApplicationError as error:
+                self.message_user(request, error.message, level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Training run %(run)d queued for %(site)s.") % {"run": run.pk, "site": site},
+                )
+
+    @admin.action(description=_("Train the language model"))
+    def train_language_model(self, request, queryset) -> None:
+        self._start(request, queryset, "language_model")
+
+    @admin.action(description=_("Train the demand forecaster"))
+    def train_forecaster(self, request, queryset) -> None:
+        self._start(request, queryset, "forecaster")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "site", "role", "created_at"]
+    list_filter = ["role", "site"]
+    search_fields = ["user__username", "site__name"]
+    autocomplete_fields = ["user", "site"]

@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Language(models.TextChoices):
+    JAPANESE = "ja", _("Japanese")
+    ENGLISH = "en", _("English")
+
+
+class Site(TimeStampedModel):
+    """A publication whose articles and keywords train its own models."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    language = models.CharField(
+        _("main language"), max_length=2, choices=Language.choices, default=Language.JAPANESE
+    )
+    domain = models.CharField(
+        _("domain"), max_length=253, blank=True, help_text=_("For example media.example.com.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+    REVIEWER = "reviewer", _("Reviewer")
+    ADMIN = "admin", _("Site administrator")
+
+
+class Membership(TimeStampedModel):
+    """A user's role on one site; editors see only the sites they belong to."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "site"], name="unique_membership_per_site")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.site} ({self.role})"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class ProgressModel(TimeStampedModel):
+    """A long job whose progress the browser shows as a bar."""
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED,
+        db_index=True,
+    )
+    progress_step = models.PositiveIntegerField(_("step"), default=0)
+    progress_total = models.PositiveIntegerField(_("total steps"), default=0)
+    progress_message = models.CharField(_("progress"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ui_language = models.CharField(
+        _("language of messages"), max_length=10, default="ja",
+        help_text=_("The interface language of whoever started the job; its messages use it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(100 * self.progress_step / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

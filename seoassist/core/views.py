@@ -1,0 +1,34 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from seoassist.core.http import SESSION_SITE_KEY, current_site
+from seoassist.core.selectors import site_list_for_user
+from seoassist.drafting.selectors import draft_list, keyword_request_list
+from seoassist.engine.selectors import language_model_status
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    site = current_site(request)
+    context = {"site": site, "sites": site_list_for_user(request.user)}
+    if site is not None:
+        context.update(
+            requests=keyword_request_list(site=site, user=request.user)[:10],
+            drafts=draft_list(site=site, user=request.user)[:10],
+            model_status=language_model_status(site),
+            article_count=site.articles.count(),
+            keyword_count=site.keywords.count(),
+        )
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def site_switch(request: HttpRequest) -> HttpResponse:
+    site = site_list_for_user(request.user).filter(pk=request.POST.get("site")).first()
+    if site is not None:
+        request.session[SESSION_SITE_KEY] = site.pk
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)

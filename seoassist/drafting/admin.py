@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from seoassist.drafting.models import Draft, DraftRevision, KeywordRequest, RequestForecast
+
+
+class RequestForecastInline(admin.TabularInline):
+    model = RequestForecast
+    extra = 0
+    fields = ["keyword", "method", "direction", "change_percent", "note"]
+    readonly_fields = fields
+
+
+@admin.register(KeywordRequest)
+class KeywordRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "site", "language", "status", "created_by", "created_at", "finished_at"]
+    list_filter = ["status", "language", "site"]
+    search_fields = ["keywords", "error"]
+    readonly_fields = ["idempotency_key", "created_at", "updated_at", "started_at", "finished_at"]
+    inlines = [RequestForecastInline]
+    list_select_related = ["site", "created_by"]
+
+
+class DraftRevisionInline(admin.TabularInline):
+    model = DraftRevision
+    extra = 0
+    fields = ["number", "title", "author", "note", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(Draft)
+class DraftAdmin(admin.ModelAdmin):
+    list_display = ["title", "site", "language", "status", "owner", "updated_at"]
+    list_filter = ["status", "language", "site"]
+    search_fields = ["title", "body", "keywords"]
+    inlines = [DraftRevisionInline]
+    list_select_related = ["site", "owner"]
+
+
+@admin.register(DraftRevision)
+class DraftRevisionAdmin(admin.ModelAdmin):
+    list_display = ["draft", "number", "author", "created_at"]
+    search_fields = ["draft__title", "title"]
+    list_select_related = ["draft", "author"]

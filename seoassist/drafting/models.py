@@ -1,0 +1,162 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from seoassist.core.models import Language, Site, TimeStampedModel
+
+
+class RequestStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    WAITING_FOR_MODEL = "waiting_for_model", _("Waiting for the first trained model")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class KeywordRequest(TimeStampedModel):
+    """An editor's target keywords; a worker forecasts them and drafts an article."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="keyword_requests")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="keyword_requests",
+    )
+    keywords = models.JSONField(_("keywords"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    target_length = models.PositiveIntegerField(
+        _("target length"), help_text=_("Characters for Japanese, words for English.")
+    )
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.QUEUED,
+        db_index=True,
+    )
+    progress_step = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_message = models.CharField(_("progress"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    related_keywords = models.JSONField(_("related keywords"), default=list, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    ui_language = models.CharField(_("language of messages"), max_length=10, default="ja")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("keyword request")
+        verbose_name_plural = _("keyword requests")
+
+    def __str__(self) -> str:
+        return ", ".join(self.keywords)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == RequestStatus.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, int(100 * self.progress_step / self.progress_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
+
+
+class RequestForecast(models.Model):
+    """The demand forecast of one keyword of a request, as the editor saw it."""
+
+    request = models.ForeignKey(KeywordRequest, on_delete=models.CASCADE, related_name="forecasts")
+    keyword = models.CharField(_("keyword"), max_length=200)
+    method = models.CharField(_("method"), max_length=40, blank=True)
+    direction = models.CharField(_("direction"), max_length=10)
+    change_percent = models.FloatField(_("change (%)"), null=True, blank=True)
+    history = models.JSONField(_("history"), default=list)
+    points = models.JSONField(_("forecast points"), default=list)
+    backtest = models.JSONField(_("backtest"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("keyword forecast in a request")
+        verbose_name_plural = _("keyword forecasts in requests")
+
+    def __str__(self) -> str:
+        return f"{self.keyword}: {self.direction}"
+
+    @property
+    def method_label(self) -> str:
+        labels = {
+            "lstm": _("LSTM forecaster"),
+            "seasonal_naive": _("seasonal naive (same week last year)"),
+            "naive": _("naive (last value)"),
+        }
+        return str(labels.get(self.method, self.method))
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    APPROVED = "approved", _("Approved")
+    EXPORTED = "exported", _("Exported")
+
+
+class Draft(TimeStampedModel):
+    """An article draft an editor works on; every save adds a revision."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="drafts")
+    request = models.OneToOneField(
+        KeywordRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="drafts",
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    keywords = models.JSONField(_("keywords"), default=list)
+    title = models.CharField(_("title"), max_length=300)
+    title_candidates = models.JSONField(_("title candidates"), default=list, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
+    meta_description = models.CharField(_("meta description"), max_length=500, blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DraftStatus.choices, default=DraftStatus.DRAFT
+    )
+    generation = models.JSONField(_("generation details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DraftRevision(models.Model):
+    """A saved state of a draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
+    meta_description = models.CharField(_("meta description"), max_length=500, blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="draft_revisions",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "number"], name="unique_revision_number")
+        ]
+        verbose_name = _("draft revision")
+        verbose_name_plural = _("draft revisions")
+
+    def __str__(self) -> str:
+        return f"{self.draft} r{self.number}"

@@ -1,0 +1,339 @@
+import logging
+import re
+import unicodedata
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from seoassist.core.exceptions import ApplicationError
+from seoassist.core.models import Language, Site
+from seoassist.drafting.models import (
+    Draft,
+    DraftRevision,
+    KeywordRequest,
+    RequestForecast,
+    RequestStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_KEYWORDS = 5
+# The drafting engine accepts keywords up to these lengths (characters).
+MAX_KEYWORD_LENGTH = {Language.JAPANESE: 20, Language.ENGLISH: 40}
+DEFAULT_TARGET_LENGTH = {Language.JAPANESE: 1500, Language.ENGLISH: 600}
+TARGET_LENGTH_LIMITS = {Language.JAPANESE: (300, 10000), Language.ENGLISH: (100, 4000)}
+REQUEST_STEPS = 4
+
+
+def keywords_parse(raw: str) -> list[str]:
+    """Split the editor's input on commas, Japanese commas and new lines, dropping repeats."""
+    parts = re.split(r"[,、，\n]+", raw)
+    keywords: list[str] = []
+    seen = set()
+    for part in parts:
+        keyword = " ".join(unicodedata.normalize("NFKC", part).split())
+        if keyword and keyword.casefold() not in seen:
+            seen.add(keyword.casefold())
+            keywords.append(keyword)
+    return keywords
+
+
+def keywords_validate(keywords: list[str], language: str) -> None:
+    if not keywords:
+        raise ApplicationError(_("Enter at least one keyword."))
+    if len(keywords) > MAX_KEYWORDS:
+        raise ApplicationError(
+            _("You entered %(count)d keywords; enter at most %(maximum)d.")
+            % {"count": len(keywords), "maximum": MAX_KEYWORDS}
+        )
+    maximum = MAX_KEYWORD_LENGTH.get(language, MAX_KEYWORD_LENGTH[Language.ENGLISH])
+    for keyword in keywords:
+        if len(keyword) > maximum:
+            raise ApplicationError(
+                _(
+                    "The keyword “%(keyword)s” has %(length)d characters; keywords can have at "
+                    "most %(maximum)d. Shorten it or split it into two keywords."
+                )
+                % {"keyword": keyword, "length": len(keyword), "maximum": maximum}
+            )
+
+
+def keyword_request_create(
+    *,
+    site: Site,
+    user: AbstractBaseUser | None,
+    keywords: list[str],
+    target_length: int | None = None,
+    language: str | None = None,
+    ui_language: str | None = None,
+) -> KeywordRequest:
+    """Save the request first, then queue it once the transaction commits.
+
+    `ui_language` is the editor's interface language; the worker writes the
+    request's progress and error messages in it.
+    """
+    from seoassist.core.text import detect_language
+
+    if not keywords:
+        raise ApplicationError(_("Enter at least one keyword."))
+    language = language or detect_language(" ".join(keywords))
+    if language not in Language.values:
+        raise ApplicationError(
+            _("Unknown language “%(language)s”; choose ja or en.") % {"language": language}
+        )
+    keywords_validate(keywords, language)
+    low, high = TARGET_LENGTH_LIMITS[language]
+    target_length = target_length or DEFAULT_TARGET_LENGTH[language]
+    if not low <= target_length <= high:
+        raise ApplicationError(
+            _("The target length %(length)d is outside %(low)d to %(high)d for this language.")
+            % {"length": target_length, "low": low, "high": high}
+        )
+
+    with transaction.atomic():
+        keyword_request = KeywordRequest(
+            site=site,
+            created_by=user,
+            keywords=keywords,
+            language=language,
+            target_length=target_length,
+            progress_total=REQUEST_STEPS,
+            ui_language=ui_language or settings.LANGUAGE_CODE,
+        )
+        keyword_request.full_clean()
+        keyword_request.save()
+        transaction.on_commit(lambda: keyword_request_dispatch(request_id=keyword_request.pk))
+    return keyword_request
+
+
+def keyword_request_dispatch(*, request_id: int) -> None:
+    """Send the request to a worker; a broker outage leaves it queued for the sweeper."""
+    from seoassist.drafting.tasks import keyword_request_task
+
+    try:
+        keyword_request_task.delay(request_id)
+    except Exception:  # noqa: BLE001 — any broker error must not lose the saved request
+        logger.exception("Could not queue keyword request %s; it stays queued", request_id)
+
+
+def keyword_request_execute(*, request_id: int) -> KeywordRequest:
+    """Forecast the keywords, suggest related ones and draft the article.
+
+    Safe to run twice: a request that already has its draft is only marked done.
+    Messages are written in the language of the editor who submitted it.
+    """
+    ui_language = (
+        KeywordRequest.objects.filter(pk=request_id).values_list("ui_language", flat=True).first()
+    )
+    with translation.override(ui_language or settings.LANGUAGE_CODE):
+        return _keyword_request_execute(request_id)
+
+
+def _keyword_request_execute(request_id: int) -> KeywordRequest:
+    from seoassist.drafting.related import related_keywords_suggest
+    from seoassist.engine.models import ModelKind
+    from seoassist.engine.services import language_model_for_site, training_run_start
+    from seoassist.trends.services import keyword_forecast_compute
+
+    keyword_request = KeywordRequest.objects.select_related("site").get(pk=request_id)
+    if keyword_request.status == RequestStatus.SUCCEEDED:
+        return keyword_request
+    if Draft.objects.filter(request=keyword_request).exists():
+        _request_update(request_id, status=RequestStatus.SUCCEEDED, finished_at=timezone.now())
+        return KeywordRequest.objects.get(pk=request_id)
+    site = keyword_request.site
+
+    loaded = language_model_for_site(site)
+    if loaded is None:
+        run = training_run_start(
+            site=site,
+            kind=ModelKind.LANGUAGE_MODEL,
+            trigger="request",
+            ui_language=keyword_request.ui_language,
+        )
+        _request_update(
+            request_id,
+            status=RequestStatus.WAITING_FOR_MODEL,
+            progress_message=_(
+                "The site's language model is still training (run %(run)d, %(percent)d %%). "
+                "This request starts by itself when it is ready."
+            )
+            % {"run": run.pk, "percent": run.progress_percent},
+        )
+        return KeywordRequest.objects.get(pk=request_id)
+    version, model = loaded
+
+    _request_update(
+        request_id,
+        status=RequestStatus.RUNNING,
+        attempts=keyword_request.attempts + 1,
+        started_at=keyword_request.started_at or timezone.now(),
+        progress_step=1,
+        progress_message=_("Forecasting demand"),
+        error="",
+    )
+    forecasts = [
+        keyword_forecast_compute(site=site, text=keyword) for keyword in keyword_request.keywords
+    ]
+
+    _request_update(request_id, progress_step=2, progress_message=_("Finding related keywords"))
+    related = related_keywords_suggest(
+        site=site, keywords=keyword_request.keywords, language=keyword_request.language
+    )
+
+    _request_update(request_id, progress_step=3, progress_message=_("Writing the draft"))
+    generated = _generate(model, keyword_request, related)
+
+    with transaction.atomic():
+        locked = KeywordRequest.objects.select_for_update().get(pk=request_id)
+        if Draft.objects.filter(request=locked).exists():
+            return locked
+        RequestForecast.objects.filter(request=locked).delete()
+        RequestForecast.objects.bulk_create(
+            [
+                RequestForecast(
+                    request=locked,
+                    keyword=item["keyword"],
+                    method=item["method"],
+                    direction=item["direction"],
+                    change_percent=item["change_percent"],
+                    history=item["history"],
+                    points=item["points"],
+                    backtest=item["backtest"],
+                    note=item["note"][:500],
+                )
+                for item in forecasts
+            ]
+        )
+        draft = Draft(
+            site=site,
+            request=locked,
+            owner=locked.created_by,
+            language=locked.language,
+            keywords=locked.keywords,
+            title=generated.title[:300],
+            title_candidates=generated.title_candidates,
+            slug=_draft_slug(generated.title, locked),
+            meta_description=generated.meta_description[:500],
+            body=generated.body_markdown(),
+            generation={
+                "model_version": version.number,
+                "model_version_id": version.pk,
+                "served_by": "lstm" if version.is_active else "ngram_baseline",
+                "log_likelihood": generated.log_likelihood,
+            },
+        )
+        draft.full_clean()
+        draft.save()
+        DraftRevision.objects.create(
+            draft=draft,
+            number=1,
+            title=draft.title,
+            slug=draft.slug,
+            meta_description=draft.meta_description,
+            body=draft.body,
+            author=None,
+            note=_("Generated"),
+        )
+        locked.related_keywords = related
+        locked.status = RequestStatus.SUCCEEDED
+        locked.progress_step = REQUEST_STEPS
+        locked.progress_message = _("Finished")
+        locked.finished_at = timezone.now()
+        locked.save()
+    logger.info("Keyword request %s drafted as draft %s", request_id, draft.pk)
+    return locked
+
+
+def _generate(model, keyword_request: KeywordRequest, related: list[str]):
+    from lstm_engine import DraftSpec, generate_draft
+
+    spec = DraftSpec(
+        keywords=list(keyword_request.keywords),
+        related_keywords=related[:4],
+        language=keyword_request.language,
+        target_length=keyword_request.target_length,
+        seed=keyword_request.pk,
+    )
+    return generate_draft(model, spec)
+
+
+def _draft_slug(title: str, keyword_request: KeywordRequest) -> str:
+    if keyword_request.language == Language.ENGLISH:
+        slug = slugify(title)[:80].strip("-")
+    else:
+        slug = slugify(" ".join(keyword_request.keywords), allow_unicode=True)[:80].strip("-")
+    return slug or f"draft-{keyword_request.pk}"
+
+
+def _request_update(request_id: int, **fields: object) -> None:
+    KeywordRequest.objects.filter(pk=request_id).update(updated_at=timezone.now(), **fields)
+
+
+def keyword_request_fail(*, request_id: int, reason: str) -> None:
+    """Mark the request failed with a reason the editor reads; the keywords stay saved."""
+    _request_update(
+        request_id, status=RequestStatus.FAILED, error=reason[:2000], finished_at=timezone.now()
+    )
+    logger.warning("Keyword request %s failed: %s", request_id, reason)
+
+
+def keyword_requests_resume(*, site_id: int) -> int:
+    """Queue the site's requests that were waiting for a language model."""
+    waiting = list(
+        KeywordRequest.objects.filter(
+            site_id=site_id, status=RequestStatus.WAITING_FOR_MODEL
+        ).values_list("pk", flat=True)
+    )
+    for request_id in waiting:
+        _request_update(
+            request_id, status=RequestStatus.QUEUED, progress_message=_("Model ready; queued")
+        )
+        keyword_request_dispatch(request_id=request_id)
+    return len(waiting)
+
+
+def keyword_requests_fail_waiting(*, site_id: int, reason: str) -> int:
+    waiting = KeywordRequest.objects.filter(
+        site_id=site_id, status=RequestStatus.WAITING_FOR_MODEL
+    )
+    return waiting.update(
+        status=RequestStatus.FAILED,
+        error=reason,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    draft: Draft,
+    user: AbstractBaseUser,
+    title: str,
+    slug: str,
+    meta_description: str,
+    body: str,
+) -> DraftRevision:
+    """Save the editor's changes and store them as a new revision."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    draft.title = title
+    draft.slug = slug
+    draft.meta_description = meta_description
+    draft.body = body
+    draft.full_clean()
+    draft.save()
+    last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return DraftRevision.objects.create(
+        draft=draft,
+        number=last + 1,
+        title=title,
+        slug=slug,
+        meta_description=meta_description,
+        body=body,
+        author=user,
+    )

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from seoassist.core.models import ProgressModel, Site, TimeStampedModel
+
+
+class ModelKind(models.TextChoices):
+    LANGUAGE_MODEL = "language_model", _("Language model")
+    FORECASTER = "forecaster", _("Demand forecaster")
+
+
+class ModelVersion(TimeStampedModel):
+    """A trained model with its validation metrics beside its baseline's.
+
+    Artifacts live in Django's default storage under `artifact_prefix`, so a
+    worker on any host can load the same version.
+    """
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="model_versions")
+    kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
+    number = models.PositiveIntegerField(_("version"))
+    is_active = models.BooleanField(_("active"), default=False, db_index=True)
+    beats_baseline = models.BooleanField(_("beats baseline"), default=False)
+    artifact_prefix = models.CharField(_("artifact location"), max_length=300)
+    artifact_files = models.JSONField(_("artifact files"), default=list)
+    metrics = models.JSONField(_("metrics"), default=dict)
+    config = models.JSONField(_("configuration"), default=dict)
+    training_seconds = models.FloatField(_("training time (s)"), default=0)
+    training_items = models.PositiveIntegerField(
+        _("training items"), default=0, help_text=_("Articles or series the model learned from.")
+    )
+
+    class Meta:
+        ordering = ["site", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "kind", "number"], name="unique_model_version_number"
+            )
+        ]
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.get_kind_display()} v{self.number}"
+
+    @property
+    def headline_metric(self) -> str:
+        """A short comparison with the baseline for lists."""
+        metrics = self.metrics or {}
+        if self.kind == ModelKind.LANGUAGE_MODEL and "val_perplexity" in metrics:
+            return _("perplexity %(model).1f (n-gram baseline %(baseline).1f)") % {
+                "model": metrics["val_perplexity"],
+                "baseline": metrics.get("ngram_perplexity", 0.0),
+            }
+        if self.kind == ModelKind.FORECASTER and "mase" in metrics:
+            return _("MASE %(model).3f (seasonal naive %(baseline).3f)") % {
+                "model": metrics["mase"],
+                "baseline": metrics.get("baseline_mase", 0.0),
+            }
+        return ""
+
+
+class TrainingRun(ProgressModel):
+    """One training job; a redelivered task resumes it from its last checkpoint."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="training_runs")
+    kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="training_runs",
+    )
+    trigger = models.CharField(_("started by"), max_length=20, default="manual")
+    model_version = models.ForeignKey(
+        ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.get_kind_display()} #{self.pk}"

@@ -1,0 +1,36 @@
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from seoassist.core.models import JobStatus, Site
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+
+
+@dataclass
+class ModelStatus:
+    version: ModelVersion | None
+    run: TrainingRun | None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.version is not None
+
+    @property
+    def is_training(self) -> bool:
+        return self.run is not None and self.run.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def language_model_status(site: Site) -> ModelStatus:
+    """Return the version serving drafts (active, else newest) and the newest run."""
+    versions = ModelVersion.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL)
+    version = versions.filter(is_active=True).first() or versions.first()
+    run = TrainingRun.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL).first()
+    return ModelStatus(version=version, run=run)
+
+
+def model_version_list(*, site: Site) -> QuerySet[ModelVersion]:
+    return ModelVersion.objects.filter(site=site).order_by("-created_at")
+
+
+def training_run_list(*, site: Site) -> QuerySet[TrainingRun]:
+    return TrainingRun.objects.filter(site=site).select_related("model_version", "requested_by")

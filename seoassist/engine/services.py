@@ -1,0 +1,437 @@
+"""The only bridge between Django and lstm_engine: rows in, plain data out, results stored."""
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from seoassist.core.exceptions import ApplicationError
+from seoassist.core.models import JobStatus, Site
+from seoassist.engine.artifacts import artifacts_local_dir, artifacts_publish
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+
+logger = logging.getLogger(__name__)
+
+MIN_ARTICLES_FOR_TRAINING = 5
+MIN_POINTS_FOR_FORECASTER = 30
+_PROGRESS_INTERVAL_SECONDS = 1.0
+
+_model_cache: dict[tuple[int, bool], Any] = {}
+_model_cache_lock = threading.Lock()
+
+
+# ---------------------------------------------------------------------------
+# Training runs
+# ---------------------------------------------------------------------------
+
+
+def training_run_start(
+    *,
+    site: Site,
+    kind: str,
+    requested_by: AbstractBaseUser | None = None,
+    trigger: str = "manual",
+    ui_language: str | None = None,
+) -> TrainingRun:
+    """Queue a training run, or return the run of this kind already queued or running."""
+    if kind not in ModelKind.values:
+        raise ValueError(f"kind={kind!r} is not one of {ModelKind.values}")
+    with transaction.atomic():
+        existing = (
+            TrainingRun.objects.select_for_update()
+            .filter(site=site, kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            .first()
+        )
+        if existing:
+            return existing
+        _check_training_data(site=site, kind=kind)
+        run = TrainingRun(
+            site=site,
+            kind=kind,
+            requested_by=requested_by,
+            trigger=trigger,
+            ui_language=ui_language or settings.LANGUAGE_CODE,
+        )
+        run.full_clean()
+        run.save()
+        transaction.on_commit(lambda: training_run_dispatch(run_id=run.pk))
+    return run
+
+
+def training_run_dispatch(*, run_id: int) -> None:
+    from seoassist.engine.tasks import training_run_task
+
+    training_run_task.delay(run_id)
+
+
+def _check_training_data(*, site: Site, kind: str) -> None:
+    if kind == ModelKind.LANGUAGE_MODEL:
+        count = site.articles.count()
+        if count < MIN_ARTICLES_FOR_TRAINING:
+            raise ApplicationError(
+                _(
+                    "The site “%(site)s” has %(count)d articles; the language model needs at "
+                    "least %(minimum)d. Import the site's articles first (Imports page)."
+                )
+                % {"site": site.name, "count": count, "minimum": MIN_ARTICLES_FOR_TRAINING}
+            )
+    else:
+        from seoassist.trends.models import TrendPoint
+
+        count = TrendPoint.objects.filter(keyword__site=site).count()
+        if count < MIN_POINTS_FOR_FORECASTER:
+            raise ApplicationError(
+                _(
+                    "The site “%(site)s” has %(count)d keyword-interest points; the forecaster "
+                    "needs at least %(minimum)d. Import a Google Trends CSV first (Imports page)."
+                )
+                % {"site": site.name, "count": count, "minimum": MIN_POINTS_FOR_FORECASTER}
+            )
+
+
+def training_run_execute(*, run_id: int) -> TrainingRun:
+    """Train the run's model, resuming from its checkpoint when a worker died mid-run."""
+    language = TrainingRun.objects.values_list("ui_language", flat=True).get(pk=run_id)
+    with translation.override(language):
+        return _training_run_execute(run_id)
+
+
+def _training_run_execute(run_id: int) -> TrainingRun:
+    run = TrainingRun.objects.select_related("site").get(pk=run_id)
+    if run.status == JobStatus.SUCCEEDED:
+        logger.info("Training run %s already succeeded; nothing to do", run_id)
+        return run
+    TrainingRun.objects.filter(pk=run_id).update(
+        status=JobStatus.RUNNING,
+        attempts=run.attempts + 1,
+        started_at=run.started_at or timezone.now(),
+        error="",
+    )
+    work_dir = settings.SEOASSIST_WORK_DIR / "runs" / str(run_id)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    progress = _progress_writer(TrainingRun, run_id)
+    logger.info("Training run %s (%s) started for site %s", run_id, run.kind, run.site_id)
+
+    try:
+        if run.kind == ModelKind.LANGUAGE_MODEL:
+            version = _train_language_model(run=run, work_dir=work_dir, progress=progress)
+        else:
+            version = _train_forecaster(run=run, work_dir=work_dir, progress=progress)
+    except ApplicationError as error:
+        training_run_fail(run_id=run_id, reason=error.message)
+        raise
+
+    with transaction.atomic():
+        TrainingRun.objects.filter(pk=run_id).update(
+            status=JobStatus.SUCCEEDED,
+            model_version=version,
+            finished_at=timezone.now(),
+            progress_message=_("Finished"),
+        )
+        if run.kind == ModelKind.LANGUAGE_MODEL:
+            from seoassist.drafting.services import keyword_requests_resume
+
+            transaction.on_commit(lambda: keyword_requests_resume(site_id=run.site_id))
+    shutil.rmtree(work_dir, ignore_errors=True)
+    logger.info("Training run %s finished as model version %s", run_id, version.pk)
+    return TrainingRun.objects.get(pk=run_id)
+
+
+def training_run_fail(*, run_id: int, reason: str) -> None:
+    """Mark a run failed with a reason the user reads; requests waiting on it fail too."""
+    run = TrainingRun.objects.get(pk=run_id)
+    TrainingRun.objects.filter(pk=run_id).update(
+        status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+    logger.warning("Training run %s failed: %s", run_id, reason)
+    if run.kind == ModelKind.LANGUAGE_MODEL:
+        from seoassist.drafting.services import keyword_requests_fail_waiting
+
+        keyword_requests_fail_waiting(
+            site_id=run.site_id,
+            reason=_("Training the language model failed: %(reason)s") % {"reason": reason},
+        )
+
+
+def _progress_writer(model: type, pk: int) -> Callable[[int, int, str], None]:
+    """Return a callback that stores progress at most once a second.
+
+    The engine's own message is English and technical, so it goes to the log;
+    the row gets a translated step count for the progress bar.
+    """
+    last_write = [0.0]
+
+    def write(step: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if now - last_write[0] < _PROGRESS_INTERVAL_SECONDS and step < total:
+            return
+        last_write[0] = now
+        logger.info("%s %s: %s", model.__name__, pk, message)
+        text = _("Step %(step)d of %(total)d") % {"step": step, "total": total}
+        model.objects.filter(pk=pk).update(
+            progress_step=step,
+            progress_total=total,
+            progress_message=text,
+            updated_at=timezone.now(),
+        )
+
+    return write
+
+
+def _next_version_number(site: Site, kind: str) -> int:
+    current = ModelVersion.objects.filter(site=site, kind=kind).aggregate(Max("number"))
+    return (current["number__max"] or 0) + 1
+
+
+def _store_version(
+    *,
+    run: TrainingRun,
+    work_dir: Path,
+    metrics: dict,
+    config: dict,
+    beats_baseline: bool,
+    seconds: float,
+    items: int,
+) -> ModelVersion:
+    with transaction.atomic():
+        number = _next_version_number(run.site, run.kind)
+        prefix = f"models/{run.site.slug}/{run.kind}/v{number}-run{run.pk}"
+        files = artifacts_publish(local_dir=work_dir, prefix=prefix)
+        version = ModelVersion(
+            site=run.site,
+            kind=run.kind,
+            number=number,
+            beats_baseline=beats_baseline,
+            artifact_prefix=prefix,
+            artifact_files=files,
+            metrics=metrics,
+            config=config,
+            training_seconds=seconds,
+            training_items=items,
+        )
+        version.full_clean()
+        version.save()
+        if beats_baseline:
+            model_version_activate(version=version)
+    return version
+
+
+@transaction.atomic
+def model_version_activate(*, version: ModelVersion) -> ModelVersion:
+    """Make this version the one that serves its site and kind."""
+    ModelVersion.objects.filter(site=version.site, kind=version.kind, is_active=True).exclude(
+        pk=version.pk
+    ).update(is_active=False)
+    ModelVersion.objects.filter(pk=version.pk).update(is_active=True)
+    version.is_active = True
+    return version
+
+
+# ---------------------------------------------------------------------------
+# Language model
+# ---------------------------------------------------------------------------
+
+
+def site_documents(site: Site) -> list:
+    """Return the site's articles as lstm_engine documents."""
+    from lstm_engine import Block, Document
+
+    from seoassist.core.text import extract_keywords
+
+    documents = []
+    for article in site.articles.order_by("id").iterator():
+        blocks = [Block(kind=kind, text=text) for kind, text in markdown_blocks(article.body)]
+        if not blocks:
+            continue
+        keywords = list(article.keywords or [])
+        if not keywords:
+            headings = [b.text for b in blocks if b.kind == "heading"]
+            keywords = extract_keywords(article.title, headings, article.language)
+        documents.append(Document(title=article.title, blocks=blocks, keywords=keywords))
+    return documents
+
+
+def markdown_blocks(body: str) -> list[tuple[str, str]]:
+    """Split Markdown into ("heading", text) and ("paragraph", text) blocks."""
+    blocks: list[tuple[str, str]] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(("paragraph", " ".join(paragraph).strip()))
+            paragraph.clear()
+
+    for raw_line in body.splitlines():
+        line = raw_line.strip()
+        if not line:
+            flush()
+        elif line.startswith("#"):
+            flush()
+            heading = line.lstrip("#").strip()
+            if heading:
+                blocks.append(("heading", heading))
+        else:
+            paragraph.append(line)
+    flush()
+    return [(kind, text) for kind, text in blocks if text]
+
+
+def _train_language_model(
+    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
+) -> ModelVersion:
+    from lstm_engine import train_language_model
+
+    _check_training_data(site=run.site, kind=run.kind)
+    documents = site_documents(run.site)
+    progress(0, 1, "preparing %d documents" % len(documents))
+    started = time.monotonic()
+    model_config, train_config = _language_model_configs()
+    result = train_language_model(
+        documents,
+        work_dir,
+        model_config=model_config,
+        train_config=train_config,
+        progress=progress,
+    )
+    metrics = result.as_metrics()
+    return _store_version(
+        run=run,
+        work_dir=work_dir,
+        metrics=metrics,
+        config={"model": result.model_config, "training": result.train_config},
+        beats_baseline=result.beats_baseline,
+        seconds=time.monotonic() - started,
+        items=len(documents),
+    )
+
+
+def _language_model_configs() -> tuple[Any, Any]:
+    """Return (model, training) configs; None lets the engine size them from the corpus."""
+    if settings.SEOASSIST_TRAINING_PROFILE != "tiny":
+        return None, None
+    from lstm_engine import LanguageModelConfig, TrainConfig
+
+    return (
+        LanguageModelConfig(
+            vocab_size=400, embedding_size=32, hidden_size=64, num_layers=1, dropout=0.1,
+            embedding_dropout=0.0,
+        ),
+        TrainConfig(
+            batch_size=8, bptt=32, max_steps=40, eval_every=20, checkpoint_every=20,
+            warmup_steps=5, early_stopping_patience=None, ngram_orders=(3,),
+        ),
+    )
+
+
+def language_model_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
+    """Return the version that drafts for the site and its loaded model, or None.
+
+    The active version serves. When no language model has beaten its n-gram
+    baseline yet, the newest version's n-gram baseline serves instead.
+    """
+    from lstm_engine import load_language_model
+
+    version = (
+        ModelVersion.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL, is_active=True).first()
+    )
+    use_baseline = False
+    if version is None:
+        version = ModelVersion.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL).first()
+        use_baseline = True
+    if version is None:
+        return None
+    key = (version.pk, use_baseline)
+    with _model_cache_lock:
+        model = _model_cache.get(key)
+        if model is None:
+            local_dir = artifacts_local_dir(
+                prefix=version.artifact_prefix, files=version.artifact_files
+            )
+            model = load_language_model(local_dir, use_baseline=use_baseline)
+            # Keep only the newest few models so a long-lived worker stays small.
+            if len(_model_cache) >= 4:
+                _model_cache.pop(next(iter(_model_cache)))
+            _model_cache[key] = model
+    return version, model
+
+
+# ---------------------------------------------------------------------------
+# Forecaster
+# ---------------------------------------------------------------------------
+
+
+def site_series(site: Site) -> dict[str, Any]:
+    """Return the site's keyword series as lstm_engine Series keyed by keyword text."""
+    from seoassist.trends.selectors import keyword_series
+
+    series = {}
+    for keyword in site.keywords.all():
+        item = keyword_series(keyword)
+        if item is not None:
+            series[keyword.text] = item
+    return series
+
+
+def _train_forecaster(
+    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
+) -> ModelVersion:
+    from lstm_engine.forecast import train_forecaster
+
+    _check_training_data(site=run.site, kind=run.kind)
+    series = site_series(run.site)
+    progress(0, 1, "preparing %d series" % len(series))
+    started = time.monotonic()
+    config, train_config = _forecaster_configs()
+    result = train_forecaster(
+        series, work_dir, config=config, train_config=train_config, progress=progress
+    )
+    return _store_version(
+        run=run,
+        work_dir=work_dir,
+        metrics=result.as_metrics(),
+        config={"model": result.config, "training": result.train_config},
+        beats_baseline=result.beats_baseline,
+        seconds=time.monotonic() - started,
+        items=result.series_count,
+    )
+
+
+def _forecaster_configs() -> tuple[Any, Any]:
+    if settings.SEOASSIST_TRAINING_PROFILE != "tiny":
+        return None, None
+    from lstm_engine.forecast import ForecasterConfig, ForecastTrainConfig
+
+    return (
+        ForecasterConfig(input_chunk_length=26, horizon=8, hidden_size=16),
+        ForecastTrainConfig(max_steps=30, eval_interval=15, batch_size=32),
+    )
+
+
+def forecaster_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
+    """Return the active forecaster version and its loaded model, or None."""
+    from lstm_engine.forecast import load_forecaster
+
+    version = ModelVersion.objects.filter(
+        site=site, kind=ModelKind.FORECASTER, is_active=True
+    ).first()
+    if version is None:
+        return None
+    key = (version.pk, False)
+    with _model_cache_lock:
+        model = _model_cache.get(key)
+        if model is None:
+            local_dir = artifacts_local_dir(
+                prefix=version.artifact_prefix, files=version.artifact_files
+            )
+            model = load_forecaster(local_dir)
+            _model_cache[key] = model
+    return version, model

@@ -1,0 +1,54 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from seoassist.core.exceptions import ApplicationError
+from seoassist.core.http import ADMIN_ROLES, ANY_ROLE, require_site, require_site_role
+from seoassist.engine.models import ModelKind
+from seoassist.engine.selectors import model_version_list, training_run_list
+from seoassist.engine.services import training_run_start
+
+
+def model_overview(request: HttpRequest) -> HttpResponse:
+    site = require_site(request)
+    role = require_site_role(request, site, ANY_ROLE)
+    return render(
+        request,
+        "engine/model_overview.html",
+        {
+            "site": site,
+            "runs": training_run_list(site=site)[:30],
+            "versions": model_version_list(site=site)[:30],
+            "can_train": role in ADMIN_ROLES,
+            "kinds": ModelKind.choices,
+        },
+    )
+
+
+def run_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar of one run, polled by htmx until it finishes."""
+    site = require_site(request)
+    require_site_role(request, site, ANY_ROLE)
+    run = get_object_or_404(training_run_list(site=site), pk=pk)
+    return render(request, "engine/_run_status.html", {"run": run})
+
+
+@require_POST
+def training_start(request: HttpRequest) -> HttpResponse:
+    site = require_site(request)
+    require_site_role(request, site, ADMIN_ROLES)
+    kind = request.POST.get("kind", "")
+    if kind not in ModelKind.values:
+        messages.error(request, _("Choose which model to train."))
+        return redirect("engine:model_overview")
+    try:
+        run = training_run_start(
+            site=site, kind=kind, requested_by=request.user, ui_language=request.LANGUAGE_CODE
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Training run %(run)d is queued.") % {"run": run.pk})
+    return redirect("engine:model_overview")

@@ -1,0 +1,81 @@
+// Draw each keyword's history and forecast band with Chart.js.
+(function () {
+  "use strict";
+  const dataNode = document.getElementById("forecast-data");
+  const labelNode = document.getElementById("chart-labels");
+  if (!dataNode || !window.Chart) {
+    return;
+  }
+  const forecasts = JSON.parse(dataNode.textContent);
+  const labels = JSON.parse(labelNode.textContent);
+
+  document.querySelectorAll("canvas[data-forecast-index]").forEach(function (canvas) {
+    const item = forecasts[Number(canvas.dataset.forecastIndex)];
+    if (!item) {
+      return;
+    }
+    const historyDates = item.history.map(function (p) { return p.date; });
+    const forecastDates = item.points.map(function (p) { return p.date; });
+    const allDates = historyDates.concat(forecastDates);
+    const pad = function (values, before) {
+      return new Array(before).fill(null).concat(values);
+    };
+    const lastHistory = item.history.length ? item.history[item.history.length - 1].value : null;
+    // The forecast lines start at the last observed point so the two lines join.
+    const joinAt = historyDates.length - 1;
+    const withJoin = function (values) {
+      return pad([lastHistory].concat(values), joinAt);
+    };
+
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: allDates,
+        datasets: [
+          {
+            label: labels.history,
+            data: item.history.map(function (p) { return p.value; }),
+            borderColor: "#3b6ea5",
+            pointRadius: 0,
+            borderWidth: 1.5,
+          },
+          {
+            label: labels.band_low,
+            data: withJoin(item.points.map(function (p) { return p.p10; })),
+            borderColor: "rgba(230, 126, 34, 0.3)",
+            backgroundColor: "rgba(230, 126, 34, 0.15)",
+            pointRadius: 0,
+            borderWidth: 1,
+            fill: false,
+          },
+          {
+            label: labels.band_high,
+            data: withJoin(item.points.map(function (p) { return p.p90; })),
+            borderColor: "rgba(230, 126, 34, 0.3)",
+            backgroundColor: "rgba(230, 126, 34, 0.15)",
+            pointRadius: 0,
+            borderWidth: 1,
+            fill: "-1",
+          },
+          {
+            label: labels.forecast,
+            data: withJoin(item.points.map(function (p) { return p.p50; })),
+            borderColor: "#e67e22",
+            borderDash: [6, 3],
+            pointRadius: 0,
+            borderWidth: 2,
+          },
+        ],
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        interaction: { mode: "index", intersect: false },
+        scales: {
+          x: { ticks: { maxTicksLimit: 10 } },
+          y: { beginAtZero: true },
+        },
+      },
+    });
+  });
+})();

@@ -1,0 +1,229 @@
+"""Tests for keyword-aware draft generation."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from lstm_engine.checkpoint import LoadedLanguageModel
+from lstm_engine.drafting import (
+    META_DESCRIPTION_RANGE,
+    TITLE_MAX_CHARACTERS,
+    DraftSection,
+    DraftSpec,
+    GeneratedDraft,
+    body_length,
+    check_draft,
+    generate_draft,
+)
+from lstm_engine.sampling import DecodingConfig
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+JAPANESE_SPEC = DraftSpec(
+    keywords=["コーヒー", "淹れ方"],
+    related_keywords=["豆の選び方", "お湯の温度", "道具"],
+    language="ja",
+    target_length=1500,
+    seed=3,
+)
+ENGLISH_SPEC = DraftSpec(
+    keywords=["coffee", "brewing", "beans"],
+    related_keywords=["water temperature", "grind size"],
+    language="en",
+    target_length=400,
+    seed=3,
+)
+
+
+@pytest.fixture(scope="module")
+def japanese_draft(loaded_model: LoadedLanguageModel) -> GeneratedDraft:
+    return generate_draft(loaded_model, JAPANESE_SPEC)
+
+
+@pytest.fixture(scope="module")
+def english_draft(loaded_model: LoadedLanguageModel) -> GeneratedDraft:
+    return generate_draft(loaded_model, ENGLISH_SPEC)
+
+
+@pytest.fixture(params=["ja", "en"])
+def draft_and_spec(
+    request: pytest.FixtureRequest, japanese_draft: GeneratedDraft, english_draft: GeneratedDraft
+) -> tuple[GeneratedDraft, DraftSpec]:
+    if request.param == "ja":
+        return japanese_draft, JAPANESE_SPEC
+    return english_draft, ENGLISH_SPEC
+
+
+class KeywordPlacementTests:
+    def test_title_starts_with_first_keyword(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert draft.title.startswith(spec.keywords[0])
+
+    def test_first_paragraph_has_every_keyword(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        introduction = draft.sections[0].paragraphs[0]
+        for keyword in spec.keywords:
+            assert keyword in introduction, keyword
+
+    def test_body_has_every_keyword(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        body = draft.body_markdown()
+        for keyword in spec.keywords:
+            assert keyword in body, keyword
+
+    def test_headings_contain_related_keywords(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        headings = [section.heading for section in draft.sections if section.heading]
+        assert len(headings) == len(spec.related_keywords)
+        for heading, keyword in zip(headings, spec.related_keywords, strict=True):
+            assert keyword in heading
+
+    def test_meta_description_has_first_keyword(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert spec.keywords[0] in draft.meta_description
+
+    def test_requested_keywords_head_sections_without_related(self, loaded_model: LoadedLanguageModel) -> None:
+        spec = DraftSpec(keywords=["睡眠", "習慣"], related_keywords=[], language="ja", target_length=600, seed=1)
+        draft = generate_draft(loaded_model, spec)
+        headings = [section.heading for section in draft.sections if section.heading]
+        assert headings
+        for heading in headings:
+            assert any(keyword in heading for keyword in spec.keywords), heading
+
+    def test_five_english_keywords_all_placed(self, loaded_baseline: LoadedLanguageModel) -> None:
+        spec = DraftSpec(
+            keywords=["sleep", "habits", "morning light", "phone", "warm bath"],
+            related_keywords=["before bed"],
+            language="en",
+            target_length=250,
+            seed=4,
+        )
+        draft = generate_draft(loaded_baseline, spec)
+        assert check_draft(draft, spec) == []
+
+
+class DraftLimitsTests:
+    def test_title_candidates_within_limit(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert len(draft.title_candidates) == spec.title_candidates
+        assert draft.title == draft.title_candidates[0]
+        for candidate in draft.title_candidates:
+            assert 0 < len(candidate) <= TITLE_MAX_CHARACTERS[spec.language], candidate
+
+    def test_meta_description_length(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        low, high = META_DESCRIPTION_RANGE[spec.language]
+        assert low <= len(draft.meta_description) <= high
+
+    def test_meta_description_ends_cleanly(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert draft.meta_description[-1] in ("。" if spec.language == "ja" else ".!?")
+
+    def test_body_length_near_target(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert 0.75 * spec.target_length <= body_length(draft, spec.language) <= 1.25 * spec.target_length
+
+    def test_paragraphs_end_with_sentence(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        endings = "。" if spec.language == "ja" else ".!?"
+        for section in draft.sections:
+            for paragraph in section.paragraphs:
+                assert paragraph.rstrip("」』）)】”\"]")[-1] in endings, paragraph[-30:]
+
+    def test_no_empty_sections(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, _ = draft_and_spec
+        for section in draft.sections:
+            assert section.paragraphs
+            assert all(paragraph.strip() for paragraph in section.paragraphs)
+
+    def test_no_replacement_characters(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, _ = draft_and_spec
+        assert "\ufffd" not in draft.body_markdown() + draft.title + draft.meta_description
+
+    def test_check_draft_finds_nothing(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
+        draft, spec = draft_and_spec
+        assert check_draft(draft, spec) == []
+
+    def test_english_draft_has_no_japanese(self, english_draft: GeneratedDraft) -> None:
+        text = english_draft.body_markdown() + english_draft.title + english_draft.meta_description
+        assert not any(0x3000 <= ord(char) <= 0x9FFF for char in text)
+
+    @pytest.mark.parametrize("target_length", [300, 800, 3000])
+    def test_japanese_lengths_hold_with_baseline(
+        self, loaded_baseline: LoadedLanguageModel, target_length: int
+    ) -> None:
+        spec = DraftSpec(
+            keywords=["キャンプ", "持ち物"],
+            related_keywords=["寝袋"],
+            language="ja",
+            target_length=target_length,
+            seed=target_length,
+        )
+        assert check_draft(generate_draft(loaded_baseline, spec), spec) == []
+
+
+class DraftReproducibilityTests:
+    def test_same_seed_same_draft(self, loaded_model: LoadedLanguageModel, english_draft: GeneratedDraft) -> None:
+        assert generate_draft(loaded_model, ENGLISH_SPEC) == english_draft
+
+    def test_other_seed_other_draft(self, loaded_model: LoadedLanguageModel, english_draft: GeneratedDraft) -> None:
+        spec = DraftSpec(**{**ENGLISH_SPEC.__dict__, "seed": 99})
+        assert generate_draft(loaded_model, spec).body_markdown() != english_draft.body_markdown()
+
+    def test_greedy_draft_is_valid_and_repeatable(self, loaded_model: LoadedLanguageModel) -> None:
+        spec = DraftSpec(
+            keywords=["観葉植物"],
+            related_keywords=["水やり"],
+            language="ja",
+            target_length=500,
+            decoding=DecodingConfig(greedy=True),
+        )
+        first = generate_draft(loaded_model, spec)
+        assert check_draft(first, spec) == []
+        assert generate_draft(loaded_model, DraftSpec(**{**spec.__dict__, "seed": 5})) == first
+        assert len(set(first.title_candidates)) == len(first.title_candidates)
+
+    def test_log_likelihood_is_mean_log_probability(self, japanese_draft: GeneratedDraft) -> None:
+        assert math.isfinite(japanese_draft.log_likelihood)
+        assert japanese_draft.log_likelihood < 0
+
+
+class DraftOutputTests:
+    def test_body_markdown_layout(self) -> None:
+        draft = GeneratedDraft(
+            title="t",
+            title_candidates=["t"],
+            meta_description="m",
+            sections=[DraftSection("", ["intro"]), DraftSection("Heading", ["one", "two"])],
+            log_likelihood=-1.0,
+        )
+        assert draft.body_markdown() == "intro\n\n## Heading\n\none\n\ntwo\n"
+
+    def test_as_dict_includes_markdown(self, english_draft: GeneratedDraft) -> None:
+        result = english_draft.as_dict()
+        assert result["title"] == english_draft.title
+        assert result["body_markdown"] == english_draft.body_markdown()
+        assert result["sections"][0]["paragraphs"] == english_draft.sections[0].paragraphs
+
+
+class DraftSpecTests:
+    def test_too_many_keywords_rejected(self) -> None:
+        with pytest.raises(ValueError, match="keywords must be 1 to 5"):
+            DraftSpec(keywords=list("abcdef"), related_keywords=[], language="en", target_length=300)
+
+    def test_no_keywords_rejected(self) -> None:
+        with pytest.raises(ValueError, match="keywords must be 1 to 5"):
+            DraftSpec(keywords=[], related_keywords=[], language="en", target_length=300)
+
+    def test_unknown_language_rejected(self) -> None:
+        with pytest.raises(ValueError, match="language must be"):
+            DraftSpec(keywords=["a"], related_keywords=[], language="de", target_length=300)  # type: ignore[arg-type]
+
+    def test_tiny_target_length_rejected(self) -> None:
+        with pytest.raises(ValueError, match="target_length"):
+            DraftSpec(keywords=["a"], related_keywords=[], language="ja", target_length=10)
+
+    def test_overlong_keyword_rejected(self) -> None:
+        with pytest.raises(ValueError, match="at most 20"):
+            DraftSpec(keywords=["長" * 25], related_keywords=[], language="ja", target_length=1000)

@@ -1,0 +1,115 @@
+"""Tests for the recurrent language model and its configuration."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from lstm_engine.config import LanguageModelConfig, TrainConfig
+from lstm_engine.language_model import RecurrentLanguageModel, count_parameters, detach_state
+from lstm_engine.seeding import set_seed
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def small_config(**overrides: object) -> LanguageModelConfig:
+    settings: dict[str, object] = {
+        "vocab_size": 50,
+        "embedding_size": 16,
+        "hidden_size": 24,
+        "num_layers": 2,
+        "dropout": 0.2,
+        "embedding_dropout": 0.1,
+    }
+    settings.update(overrides)
+    return LanguageModelConfig(**settings)  # type: ignore[arg-type]
+
+
+class RecurrentLanguageModelTests:
+    def test_forward_shapes_lstm(self) -> None:
+        model = RecurrentLanguageModel(small_config())
+        logits, (hidden, cell) = model(torch.randint(0, 50, (3, 7)))
+        assert logits.shape == (3, 7, 50)
+        assert hidden.shape == (2, 3, 24)
+        assert cell.shape == (2, 3, 24)
+
+    def test_forward_shapes_gru(self) -> None:
+        model = RecurrentLanguageModel(small_config(cell="gru"))
+        logits, hidden = model(torch.randint(0, 50, (2, 5)))
+        assert logits.shape == (2, 5, 50)
+        assert hidden.shape == (2, 2, 24)
+
+    def test_tied_weights_share_storage(self) -> None:
+        model = RecurrentLanguageModel(small_config())
+        assert model.decoder.weight.data_ptr() == model.embedding.weight.data_ptr()
+        assert model.projection is not None
+
+    def test_untied_model_has_more_parameters(self) -> None:
+        tied = count_parameters(RecurrentLanguageModel(small_config()))
+        untied = count_parameters(RecurrentLanguageModel(small_config(tie_weights=False)))
+        assert untied > tied
+
+    def test_state_carries_across_windows(self) -> None:
+        model = RecurrentLanguageModel(small_config(dropout=0.0, embedding_dropout=0.0)).eval()
+        ids = torch.randint(0, 50, (2, 10))
+        full, _ = model(ids)
+        first, state = model(ids[:, :6])
+        second, _ = model(ids[:, 6:], detach_state(state))
+        assert torch.allclose(torch.cat([first, second], dim=1), full, atol=1e-5)
+
+    def test_tiny_model_loss_falls(self) -> None:
+        set_seed(3)
+        model = RecurrentLanguageModel(small_config(dropout=0.0, embedding_dropout=0.0))
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+        sequence = torch.tensor([[1, 2, 3, 4, 5, 6, 7, 8] * 4])
+        inputs, targets = sequence[:, :-1], sequence[:, 1:]
+        losses = []
+        for _ in range(60):
+            logits, _ = model(inputs)
+            loss = torch.nn.functional.cross_entropy(logits.reshape(-1, 50), targets.reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(float(loss.detach()))
+        assert losses[-1] < 0.6 * losses[0]
+
+    def test_dropout_inactive_in_eval_mode(self) -> None:
+        model = RecurrentLanguageModel(small_config(dropout=0.5, embedding_dropout=0.5)).eval()
+        ids = torch.randint(0, 50, (2, 6))
+        first, _ = model(ids)
+        second, _ = model(ids)
+        assert torch.equal(first, second)
+
+
+class LanguageModelConfigTests:
+    def test_small_corpus_gets_small_model(self) -> None:
+        small = LanguageModelConfig.for_corpus_size(40_000)
+        large = LanguageModelConfig.for_corpus_size(7_000_000)
+        assert small.hidden_size < large.hidden_size
+        assert small.vocab_size < large.vocab_size
+        assert large.num_layers == 2
+
+    def test_invalid_cell_names_parameter(self) -> None:
+        with pytest.raises(ValueError, match="cell must be"):
+            LanguageModelConfig(cell="rnn")  # type: ignore[arg-type]
+
+    def test_invalid_dropout_rejected(self) -> None:
+        with pytest.raises(ValueError, match="dropout"):
+            LanguageModelConfig(dropout=1.5)
+
+
+class TrainConfigTests:
+    def test_demo_corpus_fits_two_minutes(self) -> None:
+        config = TrainConfig.for_corpus_size(40_000)
+        assert config.max_seconds is not None
+        assert config.max_seconds <= 110
+
+    def test_large_corpus_has_fifteen_minute_budget(self) -> None:
+        assert TrainConfig.for_corpus_size(7_000_000).max_seconds == 900.0
+
+    def test_invalid_optimizer_rejected(self) -> None:
+        with pytest.raises(ValueError, match="optimizer"):
+            TrainConfig(optimizer="adam")  # type: ignore[arg-type]
+
+    def test_invalid_validation_fraction_rejected(self) -> None:
+        with pytest.raises(ValueError, match="validation_fraction"):
+            TrainConfig(validation_fraction=1.0)

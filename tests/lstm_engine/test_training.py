@@ -1,0 +1,192 @@
+"""Tests for language-model training, evaluation, checkpointing and resuming."""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import torch
+
+from lstm_engine.config import LanguageModelConfig, TrainConfig
+from lstm_engine.data import Document, split_documents
+from lstm_engine.training import LanguageModelTrainResult, train_language_model
+
+
+class InterruptTraining(Exception):
+    """Raised from the progress callback to simulate a killed worker."""
+
+
+class TrainLanguageModelTests:
+    def test_result_reports_both_models(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        _, result = trained_directory
+        assert result.val_perplexity == pytest.approx(math.exp(result.val_loss))
+        assert result.ngram_perplexity > 1.0
+        assert result.ngram_order in (3, 4)
+        assert result.beats_baseline == (result.val_perplexity < result.ngram_perplexity)
+        assert result.val_bits_per_char > 0
+        assert result.ngram_bits_per_char > 0
+
+    def test_result_counts_steps_and_tokens(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        _, result = trained_directory
+        assert result.steps == 150
+        assert result.total_steps == 150
+        assert result.train_tokens > result.validation_tokens > 0
+        assert result.model_config["vocab_size"] >= 256
+
+    def test_metrics_are_json_serialisable(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        directory, result = trained_directory
+        metrics = result.as_metrics()
+        assert json.loads(json.dumps(metrics)) == metrics
+        assert json.loads((directory / "metrics.json").read_text()) == metrics
+
+    def test_output_files_written(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        directory, _ = trained_directory
+        for name in ("tokenizer.model", "model.pt", "checkpoint.pt", "ngram.npz", "metrics.json"):
+            assert (directory / name).is_file(), name
+
+    def test_validation_loss_improves(
+        self,
+        tmp_path: Path,
+        japanese_documents: list[Document],
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        messages: list[tuple[int, int, str]] = []
+        train_language_model(
+            japanese_documents + english_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(max_steps=80, eval_every=10),
+            progress=lambda step, total, message: messages.append((step, total, message)),
+        )
+        checkpoint = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+        losses = [entry["val_loss"] for entry in checkpoint["history"]]
+        assert min(losses[1:]) < losses[0]
+        assert any("val loss" in message for _, _, message in messages)
+        assert [step for step, _, _ in messages] == sorted(step for step, _, _ in messages)
+
+    def test_resumed_run_matches_uninterrupted(
+        self,
+        tmp_path: Path,
+        japanese_documents: list[Document],
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        documents = japanese_documents[:6] + english_documents[:6]
+        config = tiny_train_config(max_steps=60, eval_every=10, checkpoint_every=20, early_stopping_patience=3)
+        reference = train_language_model(
+            documents, tmp_path / "straight", model_config=tiny_model_config(), train_config=config
+        )
+
+        def interrupt(step: int, total: int, message: str) -> None:
+            if step == 47:
+                raise InterruptTraining(message)
+
+        with pytest.raises(InterruptTraining):
+            train_language_model(
+                documents,
+                tmp_path / "resumed",
+                model_config=tiny_model_config(),
+                train_config=config,
+                progress=interrupt,
+            )
+        interrupted = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)
+        assert interrupted["schedule_state"]["step"] == 40
+
+        resumed = train_language_model(
+            documents, tmp_path / "resumed", model_config=tiny_model_config(), train_config=config
+        )
+        straight_weights = torch.load(tmp_path / "straight" / "model.pt", weights_only=True)["state_dict"]
+        resumed_weights = torch.load(tmp_path / "resumed" / "model.pt", weights_only=True)["state_dict"]
+        assert resumed.steps == reference.steps
+        assert resumed.val_loss == reference.val_loss
+        for name, tensor in straight_weights.items():
+            assert torch.equal(tensor, resumed_weights[name]), name
+        straight_final = torch.load(tmp_path / "straight" / "checkpoint.pt", weights_only=True)["model_state"]
+        resumed_final = torch.load(tmp_path / "resumed" / "checkpoint.pt", weights_only=True)["model_state"]
+        for name, tensor in straight_final.items():
+            assert torch.equal(tensor, resumed_final[name]), name
+
+    def test_changed_settings_start_fresh(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        train_language_model(
+            english_documents, tmp_path, model_config=tiny_model_config(), train_config=tiny_train_config(max_steps=20)
+        )
+        result = train_language_model(
+            english_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(max_steps=30, learning_rate=1e-3),
+        )
+        assert result.steps == 30
+
+    def test_early_stopping_ends_before_total(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        result = train_language_model(
+            english_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(
+                max_steps=400, eval_every=5, early_stopping_patience=1, learning_rate=0.05, warmup_steps=0
+            ),
+        )
+        assert result.stop_reason == "early_stopping"
+        assert result.steps < result.total_steps
+
+    def test_time_budget_stops_training(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        result = train_language_model(
+            english_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(max_steps=100_000, max_seconds=1.0),
+        )
+        assert result.stop_reason == "time_budget"
+        assert result.steps < 100_000
+
+    def test_single_document_rejected(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        with pytest.raises(ValueError, match="at least 2 documents"):
+            train_language_model(english_documents[:1], tmp_path, train_config=tiny_train_config())
+
+
+class SplitDocumentsTests:
+    def test_split_ignores_input_order(self, japanese_documents: list[Document]) -> None:
+        forward = split_documents(japanese_documents, 0.2, seed=1)
+        backward = split_documents(list(reversed(japanese_documents)), 0.2, seed=1)
+        assert [d.title for d in forward[1]] == [d.title for d in backward[1]]
+        assert [d.title for d in forward[0]] == [d.title for d in backward[0]]
+
+    def test_split_depends_on_seed(self, japanese_documents: list[Document]) -> None:
+        splits = {tuple(d.title for d in split_documents(japanese_documents, 0.3, seed)[1]) for seed in range(5)}
+        assert len(splits) > 1
+
+    def test_split_holds_out_whole_documents(self, japanese_documents: list[Document]) -> None:
+        train, validation = split_documents(japanese_documents, 0.2, seed=0)
+        assert len(validation) == 2
+        assert len(train) + len(validation) == len(japanese_documents)
+        assert not {d.title for d in train} & {d.title for d in validation}

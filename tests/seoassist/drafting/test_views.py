@@ -1,0 +1,112 @@
+import pytest
+from django.urls import reverse
+
+from seoassist.drafting.models import Draft, DraftRevision, KeywordRequest, RequestStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(site, editor_user):
+    created = Draft.objects.create(
+        site=site, owner=editor_user, language="ja", keywords=["花粉症"],
+        title="花粉症の対策", slug="kafun", meta_description="説明", body="## 見出し\n\n本文です。",
+    )
+    DraftRevision.objects.create(draft=created, number=1, title=created.title, body=created.body)
+    return created
+
+
+class LoginRequiredTests:
+    @pytest.mark.parametrize(
+        "name",
+        ["core:home", "drafting:request_create", "drafting:draft_list", "corpus:import_list",
+         "engine:model_overview", "drafting:request_list"],
+    )
+    def test_anonymous_user_is_sent_to_login(self, client, name):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_login_page_is_public(self, client):
+        assert client.get(reverse("login")).status_code == 200
+
+
+class RequestCreateViewTests:
+    def test_submission_saves_request_and_redirects(self, client, editor_user, django_capture_on_commit_callbacks, monkeypatch):
+        dispatched = []
+        monkeypatch.setattr(
+            "seoassist.drafting.services.keyword_request_dispatch",
+            lambda *, request_id: dispatched.append(request_id),
+        )
+        client.force_login(editor_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("drafting:request_create"), {"keywords": "花粉症、 対策", "target_length": ""}
+            )
+        saved = KeywordRequest.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("drafting:request_detail", args=[saved.pk])
+        assert saved.keywords == ["花粉症", "対策"]
+        assert saved.language == "ja"
+        assert saved.target_length == 1500
+        assert saved.status == RequestStatus.QUEUED
+        assert dispatched == [saved.pk]
+
+    def test_six_keywords_are_rejected_with_message(self, client, editor_user):
+        client.force_login(editor_user)
+        response = client.post(reverse("drafting:request_create"), {"keywords": "a,b,c,d,e,f"})
+        assert response.status_code == 200
+        assert "6" in response.content.decode()
+        assert KeywordRequest.objects.count() == 0
+        # The editor's input is shown again, so nothing typed is lost.
+        assert "a,b,c,d,e,f" in response.content.decode()
+
+    def test_request_page_says_it_waits_for_model(self, client, editor_user, site):
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
+            target_length=1500, status=RequestStatus.WAITING_FOR_MODEL,
+            progress_message="The site's language model is still training",
+        )
+        client.force_login(editor_user)
+        response = client.get(reverse("drafting:request_detail", args=[keyword_request.pk]))
+        assert "still training" in response.content.decode()
+
+
+class DraftEditViewTests:
+    def test_save_stores_new_revision(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_edit", args=[draft.pk]),
+            {"title": "新しい題", "slug": "kafun", "meta_description": "説明", "body": "本文。"},
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.title == "新しい題"
+        assert draft.revisions.count() == 2
+        assert draft.revisions.first().number == 2
+        assert draft.revisions.first().author == editor_user
+
+    def test_preview_strips_scripts(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_preview", args=[draft.pk]),
+            {"body": "## H\n\n<script>alert(1)</script><img src=x onerror=alert(1)>**bold**"},
+        )
+        html = response.content.decode()
+        assert "<script" not in html
+        assert "onerror" not in html
+        assert "<strong>bold</strong>" in html
+
+    def test_other_editor_cannot_open_draft(self, client, site, draft):
+        from seoassist.core.services import membership_set, user_create
+
+        other = user_create(username="other", password="x-pass-12345")
+        membership_set(user=other, site=site, role="editor")
+        client.force_login(other)
+        response = client.get(reverse("drafting:draft_edit", args=[draft.pk]))
+        assert response.status_code == 404
+
+    def test_draft_list_shows_own_drafts(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        response = client.get(reverse("drafting:draft_list"))
+        assert draft.title in response.content.decode()
