@@ -9,12 +9,13 @@ naive forecast (m = 1). "mase_m52" uses the seasonal naive scale (m = 52) that
 train_forecaster reports, for series with more than 52 points.
 
 M4 publishes no dates for these series here, so every series is dated as weeks ending
-on 2018-12-30. The calendar features are therefore not aligned with the true seasons;
-the seasonal information reaches the model only through the input window.
+on 2018-12-30. The calendar features are therefore not aligned with the true seasons,
+so the seasonal information reaches the model only through the input window.
 
 Example:
     nice python bench/forecast_quick.py --data /path/to/m4-weekly --series 100 --budget 60
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lstm_engine.forecast import (  # noqa: E402
+from lstm_engine.forecast import (
     ForecasterConfig,
     ForecastTrainConfig,
     Series,
@@ -42,7 +43,7 @@ from lstm_engine.forecast import (  # noqa: E402
     smape,
     train_forecaster,
 )
-from lstm_engine.forecast.baselines import naive_point_forecast, residual_band  # noqa: E402
+from lstm_engine.forecast.baselines import naive_point_forecast, residual_band
 
 HORIZON = 13
 LAST_DATE = datetime.date(2018, 12, 30)
@@ -66,7 +67,9 @@ def to_series(values: list[float]) -> Series:
     return Series(dates, values, "W")
 
 
-def score(actual: np.ndarray, history: np.ndarray, p10: list[float], p50: list[float], p90: list[float]) -> dict[str, float]:
+def score(
+    actual: np.ndarray, history: np.ndarray, p10: list[float], p50: list[float], p90: list[float]
+) -> dict[str, float]:
     """Return sMAPE, MASE (m = 1), MASE (m = 52, nan when too short) and 80 % coverage."""
     seasonal = mase(actual, p50, history, 52) if len(history) > 52 else float("nan")
     return {
@@ -85,11 +88,24 @@ def mean_scores(rows: list[dict[str, float]]) -> dict[str, float]:
 def main() -> None:
     """Run the benchmark and print the JSON summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="folder with Weekly-train.csv and Weekly-test.csv")
-    parser.add_argument("--series", type=int, default=0, help="number of series to use from the top (0 = all)")
-    parser.add_argument("--budget", type=float, default=None, help="training time budget in seconds (default: none)")
-    parser.add_argument("--max-steps", type=int, default=None, help="training steps per ensemble member")
-    parser.add_argument("--ensemble", type=int, default=None, help="ensemble size (default: the ForecasterConfig default)")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="folder with Weekly-train.csv and Weekly-test.csv"
+    )
+    parser.add_argument(
+        "--series", type=int, default=0, help="number of series to use from the top (0 = all)"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=None, help="training time budget in seconds (default: none)"
+    )
+    parser.add_argument(
+        "--max-steps", type=int, default=None, help="training steps per ensemble member"
+    )
+    parser.add_argument(
+        "--ensemble",
+        type=int,
+        default=None,
+        help="ensemble size (default: the ForecasterConfig default)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="training seed")
     parser.add_argument("--verbose", action="store_true", help="log training progress to stderr")
     args = parser.parse_args()
@@ -104,7 +120,11 @@ def main() -> None:
     if args.ensemble is not None:
         config_options["ensemble_size"] = args.ensemble
     config = ForecasterConfig(**config_options)
-    train_options: dict[str, object] = {"seed": args.seed, "device": "cpu", "max_seconds": args.budget}
+    train_options: dict[str, object] = {
+        "seed": args.seed,
+        "device": "cpu",
+        "max_seconds": args.budget,
+    }
     if args.max_steps is not None:
         train_options["max_steps"] = args.max_steps
     train_config = ForecastTrainConfig(**train_options)
@@ -122,10 +142,14 @@ def main() -> None:
         lstm = forecaster.forecast(histories[series_id], HORIZON)
         scores["lstm"].append(score(actual, history, lstm.p10, lstm.p50, lstm.p90))
         seasonal = baseline_forecast(histories[series_id], HORIZON)
-        scores["seasonal_naive"].append(score(actual, history, seasonal.p10, seasonal.p50, seasonal.p90))
+        scores["seasonal_naive"].append(
+            score(actual, history, seasonal.p10, seasonal.p50, seasonal.p90)
+        )
         point = naive_point_forecast(history, HORIZON, 1)
         lower, upper = residual_band(history, HORIZON, 1)
-        scores["naive"].append(score(actual, history, list(point + lower), list(point), list(point + upper)))
+        scores["naive"].append(
+            score(actual, history, list(point + lower), list(point), list(point + upper))
+        )
 
     summary = {name: mean_scores(rows) for name, rows in scores.items()}
     summary["fit_seconds"] = round(fit_seconds, 1)

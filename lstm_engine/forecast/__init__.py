@@ -3,6 +3,7 @@
 Train with train_forecaster, reload with load_forecaster, then call
 Forecaster.forecast(series). baseline_forecast works without a trained model.
 """
+
 from lstm_engine.forecast.baselines import baseline_forecast
 from lstm_engine.forecast.checkpoint import load_forecaster
 from lstm_engine.forecast.config import ForecasterConfig, ForecastTrainConfig
@@ -15,10 +16,10 @@ from lstm_engine.forecast.training import train_forecaster
 
 __all__ = [
     "Forecast",
+    "ForecastTrainConfig",
     "Forecaster",
     "ForecasterConfig",
     "ForecasterTrainResult",
-    "ForecastTrainConfig",
     "LSTMForecaster",
     "Series",
     "baseline_forecast",

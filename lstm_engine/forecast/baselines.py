@@ -1,4 +1,5 @@
 """Seasonal naive and naive forecasts with empirical prediction intervals."""
+
 from __future__ import annotations
 
 import math
@@ -43,7 +44,7 @@ def naive_point_forecast(values: np.ndarray, horizon: int, period: int) -> np.nd
     horizon : int
         Number of steps to forecast.
     period : int
-        1 repeats the last value; the seasonal period repeats the last season.
+        1 repeats the last value, and the seasonal period repeats the last season.
 
     Returns
     -------
@@ -90,14 +91,14 @@ def baseline_forecast(series: Series, horizon: int) -> Forecast:
     Parameters
     ----------
     series : Series
-        History to continue; seasonal naive needs at least two seasons (104 weekly points).
+        History to continue. Seasonal naive needs at least two seasons (104 weekly points).
     horizon : int
         Number of steps to forecast, at least 1.
 
     Returns
     -------
     Forecast
-        method "seasonal_naive" or "naive"; values clipped at 0.
+        Method "seasonal_naive" or "naive", with values clipped at 0.
     """
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise ValueError(f"horizon must be an integer >= 1, got {horizon!r}.")

@@ -1,4 +1,5 @@
 """Save and load forecaster checkpoints as plain dicts of tensors and numbers."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -51,7 +52,10 @@ def save_checkpoint(
         "config": dataclasses.asdict(config) | {"quantiles": list(config.quantiles)},
         "frequency": frequency,
         "scaler": scaler_info(),
-        "state_dicts": [{key: value.detach().cpu() for key, value in model.state_dict().items()} for model in models],
+        "state_dicts": [
+            {key: value.detach().cpu() for key, value in model.state_dict().items()}
+            for model in models
+        ],
         "metadata": metadata,
     }
     path = target_dir / CHECKPOINT_NAME
@@ -72,7 +76,7 @@ def resolve_device(device: str) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device == "cuda" and not torch.cuda.is_available():
-        raise ValueError('device is "cuda" but no CUDA device is available; use "cpu" or "auto".')
+        raise ValueError('device is "cuda", but no CUDA device is available. Use "cpu" or "auto".')
     if device not in ("cpu", "cuda"):
         raise ValueError(f'device must be "auto", "cpu" or "cuda", got {device!r}.')
     return torch.device(device)
@@ -95,20 +99,24 @@ def load_forecaster(directory: str | Path, *, device: str = "cpu") -> Forecaster
     """
     path = Path(directory) / CHECKPOINT_NAME
     if not path.is_file():
-        raise FileNotFoundError(f"forecaster checkpoint not found: {path}; run train_forecaster first.")
+        raise FileNotFoundError(
+            f"forecaster checkpoint not found: {path}. Run train_forecaster first."
+        )
     target = resolve_device(device)
     payload = torch.load(path, map_location=target, weights_only=True)
     if not isinstance(payload, dict) or payload.get("kind") != CHECKPOINT_KIND:
-        raise ValueError(f"{path} is not a forecaster checkpoint (missing kind {CHECKPOINT_KIND!r}).")
+        raise ValueError(
+            f"{path} is not a forecaster checkpoint (missing kind {CHECKPOINT_KIND!r})."
+        )
     if payload.get("format_version") != FORMAT_VERSION:
         raise ValueError(
             f"{path} has format_version {payload.get('format_version')!r}, but this version of "
-            f"lstm_engine reads {FORMAT_VERSION}; retrain the forecaster."
+            f"lstm_engine reads {FORMAT_VERSION}. Retrain the forecaster."
         )
     if payload.get("scaler") != scaler_info():
         raise ValueError(
             f"{path} was written with scaling {payload.get('scaler')!r}, but this version uses "
-            f"{scaler_info()!r}; retrain the forecaster."
+            f"{scaler_info()!r}. Retrain the forecaster."
         )
     frequency = payload["frequency"]
     if frequency not in FREQUENCIES:

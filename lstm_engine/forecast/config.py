@@ -1,6 +1,8 @@
 """Model and training settings of the demand forecaster, validated at construction."""
+
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -30,11 +32,11 @@ def _require_positive_number(name: str, value: object, *, allow_zero: bool = Fal
 
 @dataclass
 class ForecasterConfig:
-    """Shape of the LSTM forecaster; stored in the checkpoint."""
+    """Shape of the LSTM forecaster, stored in the checkpoint."""
 
     # One year of weekly history, so the window always contains the same week last year.
     input_chunk_length: int = 52
-    # Weeks (or days, months) forecast in one pass; forecasts may ask for fewer.
+    # Steps (weeks, days or months) forecast in one pass. A forecast may request fewer.
     horizon: int = 12
     hidden_size: int = 64
     num_layers: int = 1
@@ -42,22 +44,25 @@ class ForecasterConfig:
     dropout: float = 0.1
     # Must contain 0.1, 0.5 and 0.9, which Forecast reports as p10, p50 and p90.
     quantiles: tuple[float, ...] = REQUIRED_QUANTILES
-    # Independently initialised networks whose quantiles are averaged; each one costs
+    # Independently initialised networks whose quantiles are averaged. Each one costs
     # a full training run, so training time grows linearly with this number.
     ensemble_size: int = 1
 
     def __post_init__(self) -> None:
         _require_int("input_chunk_length", self.input_chunk_length, 2)
-        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) or not (
-            MIN_HORIZON <= self.horizon <= MAX_HORIZON
+        if (
+            isinstance(self.horizon, bool)
+            or not isinstance(self.horizon, int)
+            or not (MIN_HORIZON <= self.horizon <= MAX_HORIZON)
         ):
             raise ValueError(
-                f"horizon must be an integer from {MIN_HORIZON} to {MAX_HORIZON}, got {self.horizon!r}."
+                f"horizon must be an integer from {MIN_HORIZON} to {MAX_HORIZON}, "
+                f"got {self.horizon!r}."
             )
         if self.input_chunk_length < self.horizon:
             raise ValueError(
                 f"input_chunk_length ({self.input_chunk_length}) must be at least horizon "
-                f"({self.horizon}); raise input_chunk_length or lower horizon."
+                f"({self.horizon}). Raise input_chunk_length or lower horizon."
             )
         _require_int("hidden_size", self.hidden_size, 1)
         _require_int("num_layers", self.num_layers, 1)
@@ -80,12 +85,10 @@ def _validate_quantiles(quantiles: object) -> tuple[float, ...]:
     try:
         levels = tuple(float(level) for level in quantiles)  # type: ignore[union-attr]
     except (TypeError, ValueError):
-        raise ValueError(
-            f"quantiles must be a sequence of numbers, got {quantiles!r}."
-        ) from None
+        raise ValueError(f"quantiles must be a sequence of numbers, got {quantiles!r}.") from None
     if any(not 0.0 < level < 1.0 for level in levels):
         raise ValueError(f"quantiles must lie strictly between 0 and 1, got {levels}.")
-    if any(later <= earlier for earlier, later in zip(levels, levels[1:])):
+    if any(later <= earlier for earlier, later in itertools.pairwise(levels)):
         raise ValueError(f"quantiles must be strictly increasing, got {levels}.")
     missing = [level for level in REQUIRED_QUANTILES if level not in levels]
     if missing:
@@ -103,20 +106,20 @@ class ForecastTrainConfig:
     # Per ensemble member. About 4 ms per step for the default model on two CPU cores
     # with torch 2.13, so 10 weekly series of 260 points train in roughly 10 s each.
     max_steps: int = 2000
-    # Wall-clock budget for the whole training in seconds; None means only max_steps
+    # Wall-clock budget for the whole training in seconds. With None, only max_steps
     # limits it. A budget makes the result depend on the machine's speed.
     max_seconds: float | None = None
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4
-    # Maximum gradient norm; None turns clipping off.
+    # Maximum gradient norm, or None to turn clipping off.
     clip_grad_norm: float | None = 1.0
-    # Validation checks without improvement before training stops; None turns early
-    # stopping off. The check runs every `eval_interval` steps.
+    # Validation checks without improvement before training stops, or None to turn
+    # early stopping off. A check runs every `eval_interval` steps.
     early_stopping_patience: int | None = 5
     eval_interval: int = 100
     seed: int = 0
     device: Literal["auto", "cpu", "cuda"] = "auto"
-    # torch intra-op CPU threads while training, restored afterwards; None keeps the
+    # torch intra-op CPU threads while training, restored afterwards. None keeps the
     # process setting. The model is small, so a second thread gains little (about 30 %
     # on two idle cores), while threads competing for busy cores slow training many times.
     num_threads: int | None = 1
@@ -134,7 +137,7 @@ class ForecastTrainConfig:
         if self.early_stopping_patience is not None:
             _require_int("early_stopping_patience", self.early_stopping_patience, 1)
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise ValueError(f"seed must be an integer, got {self.seed!r}.")
+            raise ValueError(f"seed must be an integer, got {self.seed!r}.")  # noqa: TRY004
         if self.num_threads is not None:
             _require_int("num_threads", self.num_threads, 1)
         if self.device not in DEVICES:

@@ -1,4 +1,5 @@
 """Inference with a trained ensemble of LSTM forecasters."""
+
 from __future__ import annotations
 
 import logging
@@ -94,7 +95,7 @@ class Forecaster:
             History of the frequency the forecaster was trained on. Series shorter
             than input_chunk_length get the seasonal naive (or naive) baseline instead.
         horizon : int, optional
-            Steps to forecast, from 1 to config.horizon; default config.horizon.
+            Steps to forecast, from 1 to config.horizon (the default).
 
         Returns
         -------
@@ -102,10 +103,14 @@ class Forecaster:
             method "lstm", or "seasonal_naive" / "naive" for short series.
         """
         steps = self.config.horizon if horizon is None else horizon
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 1 <= steps <= self.config.horizon:
+        if (
+            isinstance(steps, bool)
+            or not isinstance(steps, int)
+            or not 1 <= steps <= self.config.horizon
+        ):
             raise ValueError(
                 f"horizon must be an integer from 1 to the trained horizon {self.config.horizon}, "
-                f"got {horizon!r}; train a forecaster with a longer horizon for more steps."
+                f"got {horizon!r}. Train a forecaster with a longer horizon for more steps."
             )
         if series.frequency != self.frequency:
             raise ValueError(
@@ -115,7 +120,8 @@ class Forecaster:
         input_length = self.config.input_chunk_length
         if len(series) < input_length:
             logger.debug(
-                "Series has %d points, fewer than input_chunk_length %d; using the baseline.",
+                "Series has %d points, fewer than input_chunk_length %d, "
+                "so it gets the baseline forecast.",
                 len(series),
                 input_length,
             )

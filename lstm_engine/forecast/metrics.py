@@ -1,4 +1,5 @@
 """Forecast accuracy metrics: MASE, sMAPE and prediction-interval coverage."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -34,15 +35,15 @@ def naive_scale(insample: ArrayLike, season: int) -> float:
     insample : sequence of float, shape (T,)
         Training observations, T > season.
     season : int
-        Lag of the (seasonal) naive forecast; 1 gives the plain naive forecast.
+        Lag of the (seasonal) naive forecast. 1 gives the plain naive forecast.
     """
     history = _as_vector(insample, "insample")
     if season < 1:
         raise ValueError(f"season must be at least 1, got {season}.")
     if history.size <= season:
         raise ValueError(
-            f"insample must be longer than season, got {history.size} points for season {season}; "
-            "use season=1 for short histories."
+            f"insample must be longer than season, got {history.size} points for season {season}. "
+            "Use season=1 for short histories."
         )
     return float(np.mean(np.abs(history[season:] - history[:-season])))
 

@@ -1,16 +1,18 @@
 """LSTM encoder with a direct multi-horizon quantile head, and its input scaling.
 
 Shape legend: B batch, T input time steps (input_chunk_length), K forecast steps
-(horizon), F features per step, H hidden size, L LSTM layers, Q quantiles.
+(horizon), F features per step, E step embedding size, H hidden size, L LSTM layers,
+Q quantiles.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as functional
 from torch import nn
+from torch.nn import functional
 
 from lstm_engine.forecast.config import ForecasterConfig
 from lstm_engine.forecast.series import CALENDAR_FEATURE_COUNT
@@ -18,9 +20,9 @@ from lstm_engine.forecast.series import CALENDAR_FEATURE_COUNT
 # Encoder step: scaled value plus calendar features of its date.
 ENCODER_FEATURE_COUNT = 1 + CALENDAR_FEATURE_COUNT
 # Decoder step: calendar features of the target date, the scaled value one season
-# earlier and a flag that says whether that value lies inside the input window.
+# earlier, and a flag that is 1 when that value lies inside the input window.
 DECODER_FEATURE_COUNT = CALENDAR_FEATURE_COUNT + 2
-# Width of the learned embedding that tells the output network which step it predicts.
+# Width of the learned embedding of the forecast step index (0 to horizon - 1).
 STEP_EMBEDDING_SIZE = 16
 # The window scale is at least this fraction of the window's mean absolute value, so
 # a nearly constant window does not blow small changes up into huge scaled values.
@@ -75,7 +77,9 @@ def seasonal_lag_positions(input_length: int, horizon: int, season: int) -> list
     position lies season * ceil((k + 1) / season) steps earlier. A negative result
     means the window is too short to contain it.
     """
-    return [input_length + step - season * math.ceil((step + 1) / season) for step in range(horizon)]
+    return [
+        input_length + step - season * math.ceil((step + 1) / season) for step in range(horizon)
+    ]
 
 
 def prepare_inputs(
@@ -128,8 +132,8 @@ class LSTMForecaster(nn.Module):
 
     The LSTM encodes the window. For each forecast step an MLP reads the final hidden
     state, a step embedding and the decoder features (target calendar and the value one
-    season earlier). A linear map of the scaled window is added to the median, which
-    lets the network start from smoothing and seasonal-naive-like forecasts. The other
+    season earlier). A linear map of the scaled window is added to the median, so linear
+    forecasts such as a moving average or seasonal naive are easy to learn. The other
     quantiles are the median plus or minus cumulative softplus offsets, so they never cross.
     """
 
@@ -148,7 +152,9 @@ class LSTMForecaster(nn.Module):
         )
         self.step_embedding = nn.Embedding(config.horizon, STEP_EMBEDDING_SIZE)
         self.head = nn.Sequential(
-            nn.Linear(config.hidden_size + STEP_EMBEDDING_SIZE + DECODER_FEATURE_COUNT, config.hidden_size),
+            nn.Linear(
+                config.hidden_size + STEP_EMBEDDING_SIZE + DECODER_FEATURE_COUNT, config.hidden_size
+            ),
             nn.ReLU(),
             nn.Dropout(config.dropout),
             nn.Linear(config.hidden_size, quantile_count),
@@ -158,7 +164,9 @@ class LSTMForecaster(nn.Module):
         nn.init.zeros_(self.linear_skip.weight)
         nn.init.zeros_(self.linear_skip.bias)
 
-    def forward(self, encoder_features: torch.Tensor, decoder_features: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self, encoder_features: torch.Tensor, decoder_features: torch.Tensor
+    ) -> torch.Tensor:
         """Predict scaled quantiles.
 
         Parameters
@@ -188,13 +196,16 @@ class LSTMForecaster(nn.Module):
 
         skip = self.linear_skip(encoder_features[:, :, 0])  # (B, K)
         median = raw[:, :, self.median_index] + skip  # (B, K)
-        above = functional.softplus(raw[:, :, self.median_index + 1 :]).cumsum(dim=-1)  # (B, K, Q_hi)
-        below = functional.softplus(raw[:, :, : self.median_index]).flip(-1).cumsum(dim=-1).flip(-1)  # (B, K, Q_lo)
+        # Offsets of the quantiles above the median, then of those below it (innermost first).
+        above = functional.softplus(raw[:, :, self.median_index + 1 :]).cumsum(dim=-1)
+        below = functional.softplus(raw[:, :, : self.median_index]).flip(-1).cumsum(dim=-1).flip(-1)
         centre = median.unsqueeze(-1)  # (B, K, 1)
         return torch.cat([centre - below, centre, centre + above], dim=-1)  # (B, K, Q)
 
 
-def pinball_loss(predicted: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor) -> torch.Tensor:
+def pinball_loss(
+    predicted: torch.Tensor, target: torch.Tensor, quantiles: torch.Tensor
+) -> torch.Tensor:
     """Return the mean quantile (pinball) loss.
 
     Parameters

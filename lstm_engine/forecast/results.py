@@ -1,4 +1,5 @@
 """Forecast and training-result records returned to callers."""
+
 from __future__ import annotations
 
 import datetime
@@ -48,13 +49,15 @@ class Forecast:
         }
 
 
-def classify_direction(recent: Sequence[float], forecast_median: Sequence[float]) -> tuple[Direction, float]:
+def classify_direction(
+    recent: Sequence[float], forecast_median: Sequence[float]
+) -> tuple[Direction, float]:
     """Compare the mean forecast median with the mean of the recent observations.
 
     Parameters
     ----------
     recent : sequence of float
-        The last observations; only the last min(len(forecast_median), 8) are used.
+        The last observations, of which only the last min(len(forecast_median), 8) count.
     forecast_median : sequence of float, shape (h,)
         P50 forecast over the horizon.
 
@@ -118,9 +121,11 @@ def _json_number(value: Any) -> Any:
 class ForecasterTrainResult:
     """Accuracy of the trained forecaster on the last `horizon` points of each series.
 
-    `mase`, `smape` and `coverage_80` are means over the evaluated series (coverage over
-    all held-out points) for the LSTM; the `baseline_*` fields are the same for the
-    seasonal naive forecast. `per_series` maps each evaluated series name to its metrics.
+    `mase`, `smape` and `coverage_80` are means over the evaluated series for the LSTM,
+    and the `baseline_*` fields are the same for the seasonal naive forecast. Infinite
+    per-series MASE values (constant training parts) are left out of the means, and
+    non-finite numbers become None in as_metrics(). `per_series` maps each evaluated
+    series name to its metrics, and `skipped` lists the series too short to train on.
     """
 
     mase: float
@@ -140,7 +145,7 @@ class ForecasterTrainResult:
     training_details: dict[str, Any] = field(default_factory=dict)
 
     def as_metrics(self) -> dict[str, Any]:
-        """Return every field as a JSON-serialisable dict; non-finite numbers become None."""
+        """Return every field as a JSON-serialisable dict, with None for non-finite numbers."""
         return _json_number(
             {
                 "mase": float(self.mase),

@@ -1,9 +1,12 @@
 """Time series container, calendar arithmetic and calendar features."""
+
 from __future__ import annotations
 
 import calendar
 import datetime
+import decimal
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -44,27 +47,35 @@ class Series:
             )
         if len(self.values) == 0:
             raise ValueError("values must contain at least 1 point, got an empty series.")
+        # Type errors raise ValueError too, so callers catch one exception for any invalid series.
         for index, date in enumerate(self.dates):
             # datetime.datetime is a subclass of date but mixes badly in comparisons.
             if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
-                raise ValueError(
-                    f"dates[{index}] must be a datetime.date, got {date!r}; "
-                    "convert timestamps with .date()."
+                raise ValueError(  # noqa: TRY004
+                    f"dates[{index}] must be a datetime.date, got {date!r}. "
+                    "Convert timestamps with .date()."
                 )
         for index in range(1, len(self.dates)):
             if self.dates[index] <= self.dates[index - 1]:
                 raise ValueError(
                     f"dates must be strictly increasing, but dates[{index}]={self.dates[index]} "
-                    f"follows dates[{index - 1}]={self.dates[index - 1]}; sort the series and "
+                    f"follows dates[{index - 1}]={self.dates[index - 1]}. Sort the series and "
                     "remove duplicate dates."
                 )
+        converted: list[float] = []
         for index, value in enumerate(self.values):
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-                raise ValueError(f"values[{index}] must be a number, got {value!r}.")
-            if not math.isfinite(value):
+            if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
+                raise ValueError(f"values[{index}] must be a number, got {value!r}.")  # noqa: TRY004
+            number = float(value)
+            if not math.isfinite(number):
                 raise ValueError(
-                    f"values[{index}] must be finite, got {value!r}; drop or fill missing points."
+                    f"values[{index}] must be finite, got {value!r}. Drop or fill missing points."
                 )
+            converted.append(number)
+        # Store private copies so that later changes to the caller's lists cannot
+        # unsort or corrupt a validated series. Decimal and NumPy values become float.
+        object.__setattr__(self, "dates", list(self.dates))
+        object.__setattr__(self, "values", converted)
 
     def __len__(self) -> int:
         return len(self.values)
@@ -86,9 +97,7 @@ class Series:
 def seasonal_period(frequency: str) -> int:
     """Return the seasonal period for a frequency: 7 daily, 52 weekly, 12 monthly."""
     if frequency not in SEASONAL_PERIODS:
-        raise ValueError(
-            f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}."
-        )
+        raise ValueError(f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}.")
     return SEASONAL_PERIODS[frequency]
 
 

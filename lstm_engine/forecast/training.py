@@ -1,4 +1,5 @@
 """Training of a global LSTM forecaster across the series of one site."""
+
 from __future__ import annotations
 
 import copy
@@ -47,14 +48,16 @@ def _check_series(series: Mapping[str, Series]) -> str:
     frequencies = set()
     for name, item in series.items():
         if not isinstance(name, str):
-            raise ValueError(f"series names must be strings, got {name!r}.")
+            raise ValueError(f"series names must be strings, got {name!r}.")  # noqa: TRY004
         if not isinstance(item, Series):
-            raise ValueError(f"series[{name!r}] must be a Series, got {type(item).__name__}.")
+            raise ValueError(  # noqa: TRY004
+                f"series[{name!r}] must be a Series, got {type(item).__name__}."
+            )
         frequencies.add(item.frequency)
     if len(frequencies) > 1:
         raise ValueError(
-            f"all series must share one frequency, got {sorted(frequencies)}; "
-            "train one forecaster per frequency."
+            f"all series must share one frequency, got {sorted(frequencies)}. "
+            "Train one forecaster per frequency."
         )
     return frequencies.pop()
 
@@ -74,7 +77,7 @@ def _build_training_data(
 
     With n points, input length T and horizon K, the last K points are the holdout. The
     window whose targets are the K points before the holdout is kept for early stopping
-    when the series has at least T + 3K points; training windows end before it.
+    when the series has at least T + 3K points, and training windows end before it.
     """
     input_length, horizon = config.input_chunk_length, config.horizon
     values, calendars, offsets, counts, validation = [], [], [], [], []
@@ -101,7 +104,11 @@ def _build_training_data(
 
 
 def _gather(
-    data: _TrainingData, starts: np.ndarray, config: ForecasterConfig, season: int, device: torch.device
+    data: _TrainingData,
+    starts: np.ndarray,
+    config: ForecasterConfig,
+    season: int,
+    device: torch.device,
 ) -> tuple[ModelInputs, torch.Tensor]:
     """Return model inputs and raw targets (B, K) for windows starting at `starts`."""
     input_index = starts[:, None] + np.arange(config.input_chunk_length)  # (B, T)
@@ -152,7 +159,7 @@ def _set_learning_rate(
     """Decay the learning rate on a cosine from its start value to a tenth of it.
 
     Progress is the larger of the share of max_steps done and the share of this
-    member's remaining time budget spent, so a time-limited run also ends on a low rate.
+    member's time budget spent, so a time-limited run also ends on a low rate.
     """
     progress = step / train_config.max_steps
     if deadline is not None and deadline > member_started:
@@ -254,11 +261,15 @@ def _train_member(
     while step < train_config.max_steps:
         step += 1
         starts = _sample_starts(data, train_config.batch_size, rng)
-        loss = _train_step(model, optimizer, data, starts, config, train_config, season, quantiles, device)
+        loss = _train_step(
+            model, optimizer, data, starts, config, train_config, season, quantiles, device
+        )
         _set_learning_rate(optimizer, train_config, step, member_started, deadline)
 
         out_of_time = deadline is not None and time.monotonic() >= deadline
-        is_check = step % train_config.eval_interval == 0 or step == train_config.max_steps or out_of_time
+        is_check = (
+            step % train_config.eval_interval == 0 or step == train_config.max_steps or out_of_time
+        )
         if not is_check:
             continue
 
@@ -281,7 +292,7 @@ def _train_member(
             stopped_early = True
             break
         if out_of_time:
-            logger.info("Time budget reached; stopping member %d at step %d.", member, step)
+            logger.info("Time budget reached, so member %d stops at step %d.", member, step)
             break
 
     best_loss = None
@@ -289,7 +300,9 @@ def _train_member(
         model.load_state_dict(early_stopping.best_state)
         best_loss = early_stopping.best_loss
     model.eval()
-    return _MemberOutcome(model=model, steps=step, best_validation_loss=best_loss, stopped_early=stopped_early)
+    return _MemberOutcome(
+        model=model, steps=step, best_validation_loss=best_loss, stopped_early=stopped_early
+    )
 
 
 def _train_ensemble(
@@ -313,9 +326,15 @@ def _train_ensemble(
             share = train_config.max_seconds * (member + 1) / config.ensemble_size
             deadline = started + share
             if member > 0 and time.monotonic() >= deadline:
-                logger.info("Time budget spent; training %d of %d ensemble members.", member, config.ensemble_size)
+                logger.info(
+                    "Time budget spent after %d of %d ensemble members.",
+                    member,
+                    config.ensemble_size,
+                )
                 break
-        outcomes.append(_train_member(member, data, config, train_config, season, device, deadline, progress))
+        outcomes.append(
+            _train_member(member, data, config, train_config, season, device, deadline, progress)
+        )
     train_seconds = time.monotonic() - started
     return outcomes, train_seconds
 
@@ -328,9 +347,12 @@ def _mean_finite(values: list[float]) -> float:
 def _evaluate(
     forecaster: Forecaster, series: Mapping[str, Series], names: list[str], horizon: int
 ) -> tuple[dict[str, dict[str, Any]], dict[str, float], str]:
-    """Score the LSTM and the baseline on the last `horizon` points of each series."""
+    """Score the LSTM and the baseline on the last `horizon` points of each series.
+
+    Aggregates are means over the series. A series whose MASE is infinite (a constant
+    training part with a wrong forecast) is left out of the MASE mean.
+    """
     per_series: dict[str, dict[str, Any]] = {}
-    inside_lstm: list[float] = []
     for name in names:
         item = series[name]
         history = item.head(len(item) - horizon)
@@ -340,12 +362,10 @@ def _evaluate(
 
         lstm = forecaster.forecast(history, horizon)
         baseline = baseline_forecast(history, horizon)
-        lstm_coverage = interval_coverage(actual, lstm.p10, lstm.p90)
-        inside_lstm.append(lstm_coverage * horizon)
         per_series[name] = {
             "mase": mase(actual, lstm.p50, training_values, scale_season),
             "smape": smape(actual, lstm.p50),
-            "coverage_80": lstm_coverage,
+            "coverage_80": interval_coverage(actual, lstm.p10, lstm.p90),
             "baseline_mase": mase(actual, baseline.p50, training_values, scale_season),
             "baseline_smape": smape(actual, baseline.p50),
             "baseline_coverage_80": interval_coverage(actual, baseline.p10, baseline.p90),
@@ -353,11 +373,17 @@ def _evaluate(
             "mase_season": scale_season,
         }
 
+    metric_names = (
+        "mase",
+        "smape",
+        "coverage_80",
+        "baseline_mase",
+        "baseline_smape",
+        "baseline_coverage_80",
+    )
     aggregates = {
-        key: _mean_finite([metrics[key] for metrics in per_series.values()])
-        for key in ("mase", "smape", "baseline_mase", "baseline_smape", "baseline_coverage_80")
+        key: _mean_finite([metrics[key] for metrics in per_series.values()]) for key in metric_names
     }
-    aggregates["coverage_80"] = float(sum(inside_lstm) / (horizon * len(names)))
     used = {metrics["baseline_name"] for metrics in per_series.values()}
     if used == {SEASONAL_NAIVE}:
         baseline_label = SEASONAL_NAIVE
@@ -381,7 +407,7 @@ def train_forecaster(
     The last `horizon` points of each series are held out and never used for gradient
     steps or early stopping. They score the LSTM and the seasonal naive baseline (MASE
     scaled by the in-sample seasonal naive error, sMAPE, 80 % interval coverage). Series
-    shorter than input_chunk_length + 2 * horizon are skipped; the saved forecaster still
+    shorter than input_chunk_length + 2 * horizon are skipped. The saved forecaster still
     forecasts them, with the baseline when they are shorter than input_chunk_length.
     The model is not refitted on the held-out points.
 
@@ -390,12 +416,12 @@ def train_forecaster(
     series : Mapping[str, Series]
         Named series of one frequency.
     output_dir : str or Path
-        Folder for forecaster.pt; created when missing.
+        Folder for forecaster.pt, created when missing.
     config, train_config : optional
-        Model and training settings; defaults fit about ten weekly series of five years.
+        Model and training settings. The defaults fit about ten weekly series of five years.
     progress : callable, optional
-        Called as progress(step, total_steps, message) at each validation check.
-        An exception it raises stops training and propagates.
+        Called as progress(step, total_steps, message) every eval_interval steps and
+        when an ensemble member stops. An exception it raises stops training and propagates.
 
     Returns
     -------
@@ -416,8 +442,8 @@ def train_forecaster(
     if not names:
         raise ValueError(
             f"every series is shorter than input_chunk_length + 2 * horizon = {minimum} points "
-            f"(input_chunk_length={config.input_chunk_length}, horizon={config.horizon}); "
-            "supply longer series or lower input_chunk_length and horizon."
+            f"(input_chunk_length={config.input_chunk_length}, horizon={config.horizon}). "
+            "Supply longer series or lower input_chunk_length and horizon."
         )
 
     use_validation = train_config.early_stopping_patience is not None
@@ -434,7 +460,9 @@ def train_forecaster(
     if train_config.num_threads is not None:
         torch.set_num_threads(train_config.num_threads)
     try:
-        outcomes, train_seconds = _train_ensemble(data, config, train_config, season, device, progress)
+        outcomes, train_seconds = _train_ensemble(
+            data, config, train_config, season, device, progress
+        )
     finally:
         torch.set_num_threads(previous_threads)
 

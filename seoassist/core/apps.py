@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "seoassist.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from seoassist.core.broker import ensure_broker_folders
+
+        # The embedded filesystem broker needs its folders before anything is sent.
+        ensure_broker_folders()

@@ -133,9 +133,10 @@ def import_job_create(
 
 
 def import_job_dispatch(*, job_id: int) -> None:
+    from seoassist.core.dispatch import task_send
     from seoassist.corpus.tasks import import_job_task
 
-    import_job_task.delay(job_id)
+    task_send(import_job_task, job_id)
 
 
 def import_job_execute(*, job_id: int) -> ImportJob:

@@ -14,7 +14,7 @@ from seoassist.core.services import membership_set, site_create
 from seoassist.corpus.services import articles_import_path
 from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
 from seoassist.engine.services import training_run_start
-from seoassist.trends.services import trends_import_file
+from seoassist.trends.services import keyword_forecasts_refresh, trends_import_file
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,8 @@ def demo_site_create(*, start_training: bool = True) -> DemoSetup:
             site=site, data=path.read_bytes(), file_name=path.name
         ).created
     username, password, password_file = _admin_ensure(site)
+    # Baseline forecasts until the forecaster is trained, so the charts are never empty.
+    keyword_forecasts_refresh(site=site)
 
     runs = []
     if start_training:

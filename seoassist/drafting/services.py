@@ -112,12 +112,10 @@ def keyword_request_create(
 
 def keyword_request_dispatch(*, request_id: int) -> None:
     """Send the request to a worker; a broker outage leaves it queued for the sweeper."""
+    from seoassist.core.dispatch import task_send
     from seoassist.drafting.tasks import keyword_request_task
 
-    try:
-        keyword_request_task.delay(request_id)
-    except Exception:  # noqa: BLE001 — any broker error must not lose the saved request
-        logger.exception("Could not queue keyword request %s; it stays queued", request_id)
+    task_send(keyword_request_task, request_id)
 
 
 def keyword_request_execute(*, request_id: int) -> KeywordRequest:

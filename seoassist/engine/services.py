@@ -1,6 +1,7 @@
 """The only bridge between Django and lstm_engine: rows in, plain data out, results stored."""
 import logging
 import shutil
+from collections import Counter
 import threading
 import time
 from collections.abc import Callable
@@ -68,9 +69,10 @@ def training_run_start(
 
 
 def training_run_dispatch(*, run_id: int) -> None:
+    from seoassist.core.dispatch import task_send
     from seoassist.engine.tasks import training_run_task
 
-    training_run_task.delay(run_id)
+    task_send(training_run_task, run_id)
 
 
 def _check_training_data(*, site: Site, kind: str) -> None:
@@ -141,6 +143,10 @@ def _training_run_execute(run_id: int) -> TrainingRun:
             from seoassist.drafting.services import keyword_requests_resume
 
             transaction.on_commit(lambda: keyword_requests_resume(site_id=run.site_id))
+    if run.kind == ModelKind.FORECASTER:
+        from seoassist.trends.services import keyword_forecasts_refresh
+
+        keyword_forecasts_refresh(site=run.site)
     shutil.rmtree(work_dir, ignore_errors=True)
     logger.info("Training run %s finished as model version %s", run_id, version.pk)
     return TrainingRun.objects.get(pk=run_id)
@@ -387,7 +393,11 @@ def _train_forecaster(
     from lstm_engine.forecast import train_forecaster
 
     _check_training_data(site=run.site, kind=run.kind)
-    series = site_series(run.site)
+    series = _series_of_main_frequency(site_series(run.site))
+    if not series:
+        raise ApplicationError(
+            _("No keyword has enough interest data to train the forecaster. Import a longer export.")
+        )
     progress(0, 1, "preparing %d series" % len(series))
     started = time.monotonic()
     config, train_config = _forecaster_configs()
@@ -403,6 +413,18 @@ def _train_forecaster(
         seconds=time.monotonic() - started,
         items=result.series_count,
     )
+
+
+def _series_of_main_frequency(series: dict[str, Any]) -> dict[str, Any]:
+    """Keep the series of one frequency (weekly when there are any); one model serves one.
+
+    Keywords of other frequencies are forecast with the seasonal-naive baseline.
+    """
+    frequencies = Counter(item.frequency for item in series.values())
+    if not frequencies:
+        return {}
+    main = "W" if "W" in frequencies else frequencies.most_common(1)[0][0]
+    return {name: item for name, item in series.items() if item.frequency == main}
 
 
 def _forecaster_configs() -> tuple[Any, Any]:

@@ -40,7 +40,7 @@ def training_run_task(run_id: int) -> None:
     training_run_execute(run_id=run_id)
 
 
-@shared_task(name="engine.retrain_all_sites", time_limit=300)
+@shared_task(name="engine.retrain_all_sites", soft_time_limit=280, time_limit=300)
 def retrain_all_sites_task() -> None:
     """Queue a language-model and a forecaster run for every site that has the data."""
     from seoassist.core.exceptions import ApplicationError

@@ -86,9 +86,13 @@ def keyword_forecast_compute(
 
     loaded = forecaster_for_site(site)
     backtest: dict[str, Any] = {}
+    if loaded is not None and loaded[1].frequency != series.frequency:
+        # The site's forecaster learned another frequency (weekly, say) than this series.
+        loaded = None
     if loaded is not None:
         version, forecaster = loaded
-        forecast = forecaster.forecast(series, min(horizon, version.config.get("model", {}).get("horizon", horizon)))
+        model_horizon = version.config.get("model", {}).get("horizon", horizon)
+        forecast = forecaster.forecast(series, min(horizon, model_horizon))
         per_series = (version.metrics.get("per_series") or {}).get(keyword.text, {})
         backtest = {
             "model_version": version.number,
@@ -120,6 +124,10 @@ def keyword_forecast_compute(
 
 def keyword_forecasts_refresh(*, site: Site) -> int:
     """Recompute and store the forecast of every tracked keyword of the site."""
+    from seoassist.engine.services import forecaster_for_site
+
+    loaded = forecaster_for_site(site)
+    version = loaded[0] if loaded else None
     count = 0
     for keyword in site.keywords.all():
         result = keyword_forecast_compute(site=site, text=keyword.text)
@@ -128,6 +136,7 @@ def keyword_forecasts_refresh(*, site: Site) -> int:
         KeywordForecast.objects.update_or_create(
             keyword=keyword,
             defaults={
+                "model_version": version if result["method"] == "lstm" else None,
                 "method": result["method"],
                 "direction": result["direction"],
                 "change_percent": result["change_percent"] or 0.0,

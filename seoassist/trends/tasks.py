@@ -4,7 +4,9 @@ from celery.utils.log import get_task_logger
 logger = get_task_logger(__name__)
 
 
-@shared_task(name="trends.refresh_all_forecasts", acks_late=True, time_limit=1800)
+@shared_task(
+    name="trends.refresh_all_forecasts", acks_late=True, soft_time_limit=1700, time_limit=1800
+)
 def refresh_all_forecasts_task() -> None:
     """Recompute every tracked keyword's forecast with each site's active forecaster."""
     from seoassist.core.models import Site

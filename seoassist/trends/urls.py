@@ -1,2 +1,8 @@
+from django.urls import path
+
+from seoassist.trends import views
+
 app_name = "trends"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.keyword_index, name="keyword_list"),
+]

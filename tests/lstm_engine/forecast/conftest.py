@@ -1,4 +1,5 @@
 """Fixtures shared by the forecast tests: seasonal series and a small trained forecaster."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,6 +26,9 @@ def trained_forecaster(
     training_series = dict(seasonal_series)
     training_series["short-keyword"] = seasonal_weekly_series(30, seed=9)
     result = train_forecaster(
-        training_series, directory, config=tiny_forecaster_config(), train_config=tiny_train_config()
+        training_series,
+        directory,
+        config=tiny_forecaster_config(),
+        train_config=tiny_train_config(),
     )
     return directory, result

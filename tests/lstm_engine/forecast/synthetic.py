@@ -1,4 +1,5 @@
 """Synthetic weekly series and small configurations for the forecast tests."""
+
 from __future__ import annotations
 
 import datetime
@@ -31,7 +32,12 @@ def seasonal_weekly_series(
 
 def tiny_forecaster_config(**overrides: object) -> ForecasterConfig:
     """Return a forecaster small enough to train in about a second."""
-    settings: dict[str, object] = {"input_chunk_length": 52, "horizon": 8, "hidden_size": 16, "dropout": 0.0}
+    settings: dict[str, object] = {
+        "input_chunk_length": 52,
+        "horizon": 8,
+        "hidden_size": 16,
+        "dropout": 0.0,
+    }
     settings.update(overrides)
     return ForecasterConfig(**settings)  # type: ignore[arg-type]
 

@@ -1,7 +1,9 @@
 """Seasonal naive and naive baselines, forecast dates, direction calls and series validation."""
+
 from __future__ import annotations
 
 import datetime
+import decimal
 import json
 import math
 
@@ -17,7 +19,9 @@ from .synthetic import seasonal_weekly_series, weekly_dates
 
 def daily_series(values: list[float]) -> Series:
     start = datetime.date(2024, 1, 1)
-    return Series([start + datetime.timedelta(days=index) for index in range(len(values))], values, "D")
+    return Series(
+        [start + datetime.timedelta(days=index) for index in range(len(values))], values, "D"
+    )
 
 
 class BaselineForecastTests:
@@ -90,17 +94,28 @@ class BaselineForecastTests:
 class FutureDatesTests:
     def test_monthly_keeps_day_of_month(self) -> None:
         dates = future_dates(datetime.date(2024, 1, 15), "M", 3)
-        assert dates == [datetime.date(2024, 2, 15), datetime.date(2024, 3, 15), datetime.date(2024, 4, 15)]
+        assert dates == [
+            datetime.date(2024, 2, 15),
+            datetime.date(2024, 3, 15),
+            datetime.date(2024, 4, 15),
+        ]
 
     def test_monthly_clamps_to_month_end(self) -> None:
         dates = future_dates(datetime.date(2024, 1, 31), "M", 3)
-        assert dates == [datetime.date(2024, 2, 29), datetime.date(2024, 3, 31), datetime.date(2024, 4, 30)]
+        assert dates == [
+            datetime.date(2024, 2, 29),
+            datetime.date(2024, 3, 31),
+            datetime.date(2024, 4, 30),
+        ]
 
     def test_monthly_crosses_year_end(self) -> None:
         assert future_dates(datetime.date(2023, 12, 1), "M", 1) == [datetime.date(2024, 1, 1)]
 
     def test_daily_adds_one_day(self) -> None:
-        assert future_dates(datetime.date(2024, 2, 28), "D", 2) == [datetime.date(2024, 2, 29), datetime.date(2024, 3, 1)]
+        assert future_dates(datetime.date(2024, 2, 28), "D", 2) == [
+            datetime.date(2024, 2, 29),
+            datetime.date(2024, 3, 1),
+        ]
 
 
 class DirectionTests:
@@ -164,6 +179,21 @@ class SeriesTests:
     def test_unknown_frequency_raises(self) -> None:
         with pytest.raises(ValueError, match="frequency must be one of D, W, M, got 'Q'"):
             Series(weekly_dates(2), [1.0, 2.0], "Q")  # type: ignore[arg-type]
+
+    def test_decimal_and_numpy_values_become_float(self) -> None:
+        series = Series(weekly_dates(2), [decimal.Decimal("1.5"), np.int64(2)], "W")
+        assert series.values == [1.5, 2.0]
+        assert all(type(value) is float for value in series.values)
+
+    def test_text_value_raises(self) -> None:
+        with pytest.raises(ValueError, match=r"values\[0\] must be a number, got '12'"):
+            Series(weekly_dates(1), ["12"], "W")  # type: ignore[list-item]
+
+    def test_later_list_changes_do_not_leak(self) -> None:
+        values = [1.0, 2.0]
+        series = Series(weekly_dates(2), values, "W")
+        values.append(3.0)
+        assert series.values == [1.0, 2.0]
 
     def test_datetime_instead_of_date_raises(self) -> None:
         with pytest.raises(ValueError, match=r"dates\[0\] must be a datetime.date"):

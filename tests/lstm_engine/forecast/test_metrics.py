@@ -1,4 +1,5 @@
 """Hand-computed checks of MASE, sMAPE and interval coverage."""
+
 from __future__ import annotations
 
 import math
@@ -62,7 +63,9 @@ class MaseTests:
 class IntervalCoverageTests:
     def test_counts_bounds_as_inside(self) -> None:
         # 1 lies in [0, 2], 2 equals both bounds of [2, 2], 3 is below [4, 5], 4 is above [0, 3].
-        coverage = interval_coverage([1.0, 2.0, 3.0, 4.0], [0.0, 2.0, 4.0, 0.0], [2.0, 2.0, 5.0, 3.0])
+        coverage = interval_coverage(
+            [1.0, 2.0, 3.0, 4.0], [0.0, 2.0, 4.0, 0.0], [2.0, 2.0, 5.0, 3.0]
+        )
         assert coverage == pytest.approx(0.5)
 
     def test_full_coverage_is_one(self) -> None:

@@ -1,4 +1,5 @@
 """LSTMForecaster shapes and quantile order, input scaling, loss and configuration checks."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,9 @@ class LSTMForecasterTests:
     def test_output_shape_is_batch_horizon_quantiles(self) -> None:
         config = ForecasterConfig(input_chunk_length=20, horizon=6, hidden_size=8)
         model = LSTMForecaster(config)
-        output = model(torch.randn(5, 20, ENCODER_FEATURE_COUNT), torch.randn(5, 6, DECODER_FEATURE_COUNT))
+        output = model(
+            torch.randn(5, 20, ENCODER_FEATURE_COUNT), torch.randn(5, 6, DECODER_FEATURE_COUNT)
+        )
         assert output.shape == (5, 6, 3)
 
     def test_quantiles_never_cross(self) -> None:
@@ -28,18 +31,31 @@ class LSTMForecasterTests:
             input_chunk_length=20, horizon=6, hidden_size=8, quantiles=(0.05, 0.1, 0.5, 0.9, 0.95)
         )
         model = LSTMForecaster(config)
-        output = model(torch.randn(64, 20, ENCODER_FEATURE_COUNT) * 10, torch.randn(64, 6, DECODER_FEATURE_COUNT))
+        output = model(
+            torch.randn(64, 20, ENCODER_FEATURE_COUNT) * 10,
+            torch.randn(64, 6, DECODER_FEATURE_COUNT),
+        )
         differences = output[..., 1:] - output[..., :-1]
         assert bool((differences >= 0).all())
 
     def test_wrong_window_length_raises(self) -> None:
         model = LSTMForecaster(ForecasterConfig(input_chunk_length=20, horizon=6, hidden_size=8))
-        with pytest.raises(ValueError, match="expected 20 input steps and 6 forecast steps, got 19 and 6"):
-            model(torch.randn(2, 19, ENCODER_FEATURE_COUNT), torch.randn(2, 6, DECODER_FEATURE_COUNT))
+        with pytest.raises(
+            ValueError, match="expected 20 input steps and 6 forecast steps, got 19 and 6"
+        ):
+            model(
+                torch.randn(2, 19, ENCODER_FEATURE_COUNT), torch.randn(2, 6, DECODER_FEATURE_COUNT)
+            )
 
     def test_two_layers_with_dropout_run(self) -> None:
-        model = LSTMForecaster(ForecasterConfig(input_chunk_length=12, horizon=4, hidden_size=8, num_layers=2, dropout=0.2))
-        output = model(torch.randn(3, 12, ENCODER_FEATURE_COUNT), torch.randn(3, 4, DECODER_FEATURE_COUNT))
+        model = LSTMForecaster(
+            ForecasterConfig(
+                input_chunk_length=12, horizon=4, hidden_size=8, num_layers=2, dropout=0.2
+            )
+        )
+        output = model(
+            torch.randn(3, 12, ENCODER_FEATURE_COUNT), torch.randn(3, 4, DECODER_FEATURE_COUNT)
+        )
         assert output.shape == (3, 4, 3)
 
 
@@ -103,7 +119,9 @@ class ForecasterConfigTests:
         assert config.quantiles == (0.1, 0.5, 0.9)
 
     def test_horizon_longer_than_input_names_both(self) -> None:
-        with pytest.raises(ValueError, match=r"input_chunk_length \(8\) must be at least horizon \(12\)"):
+        with pytest.raises(
+            ValueError, match=r"input_chunk_length \(8\) must be at least horizon \(12\)"
+        ):
             ForecasterConfig(input_chunk_length=8, horizon=12)
 
     def test_horizon_below_range_raises(self) -> None:
@@ -123,7 +141,8 @@ class ForecasterConfigTests:
             ForecasterConfig(quantiles=(0.5, 0.1, 0.9))
 
     def test_quantile_list_becomes_tuple(self) -> None:
-        assert ForecasterConfig(quantiles=[0.1, 0.5, 0.9]).quantiles == (0.1, 0.5, 0.9)  # type: ignore[arg-type]
+        config = ForecasterConfig(quantiles=[0.1, 0.5, 0.9])  # type: ignore[arg-type]
+        assert config.quantiles == (0.1, 0.5, 0.9)
 
     def test_dropout_of_one_raises(self) -> None:
         with pytest.raises(ValueError, match=r"dropout must be a number in \[0, 1\), got 1.0"):
@@ -148,10 +167,14 @@ class ForecastTrainConfigTests:
             ForecastTrainConfig(max_seconds=0)
 
     def test_zero_patience_raises(self) -> None:
-        with pytest.raises(ValueError, match="early_stopping_patience must be an integer >= 1, got 0"):
+        with pytest.raises(
+            ValueError, match="early_stopping_patience must be an integer >= 1, got 0"
+        ):
             ForecastTrainConfig(early_stopping_patience=0)
 
     def test_disabled_options_accept_none(self) -> None:
-        config = ForecastTrainConfig(max_seconds=None, clip_grad_norm=None, early_stopping_patience=None)
+        config = ForecastTrainConfig(
+            max_seconds=None, clip_grad_norm=None, early_stopping_patience=None
+        )
         assert config.clip_grad_norm is None
         assert config.early_stopping_patience is None

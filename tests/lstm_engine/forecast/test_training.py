@@ -1,4 +1,5 @@
 """Training, scoring, checkpoint round trips and forecasting of the global LSTM forecaster."""
+
 from __future__ import annotations
 
 import csv
@@ -14,6 +15,7 @@ import torch
 
 from lstm_engine.forecast import (
     ForecasterTrainResult,
+    ForecastTrainConfig,
     Series,
     load_forecaster,
     mase,
@@ -30,7 +32,9 @@ HORIZON = 8  # the horizon of tiny_forecaster_config
 
 class TrainForecasterTests:
     def test_beats_mean_forecast_on_seasonal_series(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         for name, series in seasonal_series.items():
@@ -38,47 +42,71 @@ class TrainForecasterTests:
             actual = np.asarray(series.values[-HORIZON:])
             lstm_error = np.mean(np.abs(actual - np.asarray(forecaster.forecast(history).p50)))
             mean_error = np.mean(np.abs(actual - np.mean(history.values)))
-            assert lstm_error < mean_error, f"{name}: LSTM MAE {lstm_error:.2f}, mean MAE {mean_error:.2f}"
+            assert lstm_error < mean_error, (
+                f"{name}: LSTM MAE {lstm_error:.2f}, mean MAE {mean_error:.2f}"
+            )
 
-    def test_result_counts_trained_series(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_result_counts_trained_series(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         result = trained_forecaster[1]
         assert result.series_count == 3
         assert sorted(result.per_series) == ["keyword-0", "keyword-1", "keyword-2"]
 
-    def test_short_series_listed_as_skipped(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_short_series_listed_as_skipped(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         assert trained_forecaster[1].skipped == ["short-keyword"]
 
-    def test_short_series_forecast_with_baseline(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_short_series_forecast_with_baseline(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         forecast = forecaster.forecast(seasonal_weekly_series(30, seed=9))
         assert forecast.method == "naive"
         assert len(forecast.p50) == HORIZON
 
-    def test_metrics_are_finite(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_metrics_are_finite(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         result = trained_forecaster[1]
-        for value in (result.mase, result.smape, result.coverage_80, result.baseline_mase, result.baseline_smape):
+        for value in (
+            result.mase,
+            result.smape,
+            result.coverage_80,
+            result.baseline_mase,
+            result.baseline_smape,
+        ):
             assert math.isfinite(value)
         assert result.baseline_name == "seasonal_naive"
         assert result.beats_baseline == (result.mase < result.baseline_mase)
 
-    def test_as_metrics_is_strict_json(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_as_metrics_is_strict_json(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         payload = json.loads(json.dumps(trained_forecaster[1].as_metrics(), allow_nan=False))
         assert payload["baseline_name"] == "seasonal_naive"
         assert payload["config"]["quantiles"] == [0.1, 0.5, 0.9]
         assert payload["train_config"]["max_steps"] == 300
 
     def test_lstm_quantiles_are_ordered(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         for series in seasonal_series.values():
             forecast = forecaster.forecast(series)
             assert forecast.method == "lstm"
             for lower, median, upper in zip(forecast.p10, forecast.p50, forecast.p90):
-                assert 0.0 <= lower <= median <= upper
+                assert lower >= 0.0
+                assert lower <= median
+                assert median <= upper
 
     def test_loaded_model_reproduces_training_scores(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         directory, result = trained_forecaster
         forecaster = load_forecaster(directory)
@@ -110,7 +138,9 @@ class TrainForecasterTests:
         assert len(payload["state_dicts"]) == 1
 
     def test_shorter_horizon_truncates_forecast(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         series = seasonal_series["keyword-0"]
@@ -120,7 +150,9 @@ class TrainForecasterTests:
         assert short.dates == full.dates[:4]
 
     def test_forecast_dates_continue_weekly(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         series = seasonal_series["keyword-2"]
@@ -129,13 +161,17 @@ class TrainForecasterTests:
         assert forecast.dates[-1] == series.dates[-1] + datetime.timedelta(days=7 * HORIZON)
 
     def test_horizon_beyond_trained_raises(
-        self, trained_forecaster: tuple[Path, ForecasterTrainResult], seasonal_series: dict[str, Series]
+        self,
+        trained_forecaster: tuple[Path, ForecasterTrainResult],
+        seasonal_series: dict[str, Series],
     ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         with pytest.raises(ValueError, match="from 1 to the trained horizon 8, got 9"):
             forecaster.forecast(seasonal_series["keyword-0"], horizon=9)
 
-    def test_other_frequency_raises(self, trained_forecaster: tuple[Path, ForecasterTrainResult]) -> None:
+    def test_other_frequency_raises(
+        self, trained_forecaster: tuple[Path, ForecasterTrainResult]
+    ) -> None:
         forecaster = load_forecaster(trained_forecaster[0])
         start = datetime.date(2020, 1, 1)
         daily = Series([start + datetime.timedelta(days=day) for day in range(60)], [1.0] * 60, "D")
@@ -143,7 +179,7 @@ class TrainForecasterTests:
             forecaster.forecast(daily)
 
     def test_missing_checkpoint_raises(self, tmp_path: Path) -> None:
-        with pytest.raises(FileNotFoundError, match="run train_forecaster first"):
+        with pytest.raises(FileNotFoundError, match="Run train_forecaster first"):
             load_forecaster(tmp_path)
 
 
@@ -159,7 +195,9 @@ class TrainForecasterOptionsTests:
             train_forecaster({"a": weekly, "b": monthly}, tmp_path)
 
     def test_only_short_series_raise(self, tmp_path: Path) -> None:
-        with pytest.raises(ValueError, match="shorter than input_chunk_length \\+ 2 \\* horizon = 68 points"):
+        with pytest.raises(
+            ValueError, match="shorter than input_chunk_length \\+ 2 \\* horizon = 68 points"
+        ):
             train_forecaster(
                 {"a": seasonal_weekly_series(60, seed=1)},
                 tmp_path,
@@ -169,7 +207,10 @@ class TrainForecasterOptionsTests:
 
     def test_same_seed_repeats_result(self, tmp_path: Path) -> None:
         series = {"a": seasonal_weekly_series(120, seed=1)}
-        options = {"config": tiny_forecaster_config(), "train_config": tiny_train_config(max_steps=30)}
+        options = {
+            "config": tiny_forecaster_config(),
+            "train_config": tiny_train_config(max_steps=30),
+        }
         first = train_forecaster(series, tmp_path / "first", **options)
         second = train_forecaster(series, tmp_path / "second", **options)
         assert first.mase == second.mase
@@ -192,7 +233,9 @@ class TrainForecasterOptionsTests:
             {"a": seasonal_weekly_series(120, seed=1), "b": seasonal_weekly_series(70, seed=2)},
             tmp_path,
             config=tiny_forecaster_config(),
-            train_config=tiny_train_config(max_steps=60, eval_interval=10, early_stopping_patience=2),
+            train_config=tiny_train_config(
+                max_steps=60, eval_interval=10, early_stopping_patience=2
+            ),
         )
         # Only "a" has input_chunk_length + 3 * horizon = 76 points for a validation window.
         assert result.training_details["validation_windows"] == 1
@@ -237,7 +280,10 @@ class TrainForecasterOptionsTests:
             "seasonal": seasonal_weekly_series(120, seed=2),
         }
         result = train_forecaster(
-            series, tmp_path, config=tiny_forecaster_config(), train_config=tiny_train_config(max_steps=30)
+            series,
+            tmp_path,
+            config=tiny_forecaster_config(),
+            train_config=tiny_train_config(max_steps=30),
         )
         flat_mase = result.per_series["flat"]["mase"]
         # The flat history has a zero MASE scale, so its MASE is 0 or inf and stays out of the mean.
@@ -250,15 +296,26 @@ class TrainForecasterOptionsTests:
             "zero": Series(seasonal_weekly_series(120, seed=1).dates, [0.0] * 120, "W"),
             "seasonal": seasonal_weekly_series(120, seed=2),
         }
-        train_forecaster(series, tmp_path, config=tiny_forecaster_config(), train_config=tiny_train_config(max_steps=30))
+        train_forecaster(
+            series,
+            tmp_path,
+            config=tiny_forecaster_config(),
+            train_config=tiny_train_config(max_steps=30),
+        )
         forecast = load_forecaster(tmp_path).forecast(series["zero"])
         assert all(math.isfinite(value) for value in forecast.p90)
         assert min(forecast.p10) >= 0.0
 
     def test_monthly_series_forecast_same_day(self, tmp_path: Path) -> None:
         rng = np.random.default_rng(0)
-        dates = [datetime.date(2010 + month // 12, month % 12 + 1, 31 if month % 12 == 0 else 1) for month in range(100)]
-        values = [float(50 + 20 * math.sin(2 * math.pi * month / 12) + rng.normal(0, 2)) for month in range(100)]
+        dates = [
+            datetime.date(2010 + month // 12, month % 12 + 1, 31 if month % 12 == 0 else 1)
+            for month in range(100)
+        ]
+        values = [
+            float(50 + 20 * math.sin(2 * math.pi * month / 12) + rng.normal(0, 2))
+            for month in range(100)
+        ]
         monthly = Series(dates, values, "M")
         result = train_forecaster(
             {"cupcake": monthly},
@@ -282,7 +339,9 @@ def read_trends_export(path: Path) -> Series:
     values: list[float] = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    header_index = next(index for index, row in enumerate(rows) if len(row) == 2 and row[0] in ("Week", "週"))
+    header_index = next(
+        index for index, row in enumerate(rows) if len(row) == 2 and row[0] in ("Week", "週")
+    )
     for row in rows[header_index + 1 :]:
         if len(row) != 2:
             continue
@@ -298,18 +357,23 @@ class GoogleTrendsForecastTests:
     ) -> None:
         exports = test_data_dir / "google-trends" / "exports"
         series = {
-            "習慣化": read_trends_export(exports / "masarusyogouki__habit_datascience" / "習慣化.csv"),
-            "mental health": read_trends_export(exports / "MakenaJones__mental_health_searches" / "multiTimeline.csv"),
+            "習慣化": read_trends_export(
+                exports / "masarusyogouki__habit_datascience" / "習慣化.csv"
+            ),
+            "mental health": read_trends_export(
+                exports / "MakenaJones__mental_health_searches" / "multiTimeline.csv"
+            ),
         }
         assert len(series["mental health"]) == 260
         assert len(series["習慣化"]) == 267
 
-        result = train_forecaster(series, tmp_path, train_config=tiny_train_config(max_steps=600, learning_rate=3e-3))
+        # Default model and training settings, as the product uses them, on the CPU.
+        result = train_forecaster(series, tmp_path, train_config=ForecastTrainConfig(device="cpu"))
         for name, metrics in result.per_series.items():
             summary = (
                 f"{name}: LSTM MASE {metrics['mase']:.3f} sMAPE {metrics['smape']:.2f} "
-                f"coverage {metrics['coverage_80']:.2f}; seasonal naive MASE {metrics['baseline_mase']:.3f} "
-                f"sMAPE {metrics['baseline_smape']:.2f}"
+                f"coverage {metrics['coverage_80']:.2f}, "
+                f"seasonal naive MASE {metrics['baseline_mase']:.3f} sMAPE {metrics['baseline_smape']:.2f}"
             )
             logger.info("%s", summary)
             record_property(name, summary)

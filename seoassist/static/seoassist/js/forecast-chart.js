@@ -21,6 +21,7 @@
       return new Array(before).fill(null).concat(values);
     };
     const lastHistory = item.history.length ? item.history[item.history.length - 1].value : null;
+    const small = canvas.parentElement.classList.contains("small");
     // The forecast lines start at the last observed point so the two lines join.
     const joinAt = historyDates.length - 1;
     const withJoin = function (values) {
@@ -71,8 +72,9 @@
         animation: false,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
+        plugins: { legend: { display: !small } },
         scales: {
-          x: { ticks: { maxTicksLimit: 10 } },
+          x: { ticks: { maxTicksLimit: small ? 4 : 10 } },
           y: { beginAtZero: true },
         },
       },

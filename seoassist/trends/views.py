@@ -1,0 +1,45 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from seoassist.core.http import ANY_ROLE, require_site, require_site_role
+from seoassist.trends.selectors import keyword_list
+
+HISTORY_WEEKS_SHOWN = 52
+
+
+def keyword_index(request: HttpRequest) -> HttpResponse:
+    """Tracked keywords with their recent interest and latest forecast, as charts."""
+    site = require_site(request)
+    require_site_role(request, site, ANY_ROLE)
+    keywords = list(keyword_list(site=site))
+    chart_data = []
+    rows = []
+    for keyword in keywords:
+        history = list(
+            keyword.points.order_by("-date").values_list("date", "value")[:HISTORY_WEEKS_SHOWN]
+        )[::-1]
+        forecast = getattr(keyword, "forecast", None)
+        rows.append({"keyword": keyword, "forecast": forecast, "chart_index": len(chart_data)})
+        chart_data.append(
+            {
+                "keyword": keyword.text,
+                "history": [{"date": d.isoformat(), "value": v} for d, v in history],
+                "points": forecast.points if forecast else [],
+            }
+        )
+    return render(
+        request,
+        "trends/keyword_list.html",
+        {
+            "site": site,
+            "rows": rows,
+            "chart_data": chart_data,
+            "chart_labels": {
+                "history": _("Interest"),
+                "forecast": _("Forecast (P50)"),
+                "band_low": _("P10"),
+                "band_high": _("P90 (80 % band)"),
+            },
+        },
+    )
