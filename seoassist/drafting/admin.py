@@ -41,3 +41,11 @@ class DraftRevisionAdmin(admin.ModelAdmin):
     list_display = ["draft", "number", "author", "created_at"]
     search_fields = ["draft__title", "title"]
     list_select_related = ["draft", "author"]
+
+
+@admin.register(RequestForecast)
+class RequestForecastAdmin(admin.ModelAdmin):
+    list_display = ["keyword", "request", "method", "direction", "change_percent"]
+    list_filter = ["direction", "method", "request__site"]
+    search_fields = ["keyword", "note"]
+    list_select_related = ["request"]
