@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lstm_engine.checkpoint import load_language_model  # noqa: E402
-from lstm_engine.config import LanguageModelConfig, TrainConfig  # noqa: E402
-from lstm_engine.data import Block, Document  # noqa: E402
-from lstm_engine.drafting import DraftSpec, body_length, check_draft, generate_draft  # noqa: E402
-from lstm_engine.training import train_language_model  # noqa: E402
+from lstm_engine.checkpoint import load_language_model
+from lstm_engine.config import LanguageModelConfig, TrainConfig
+from lstm_engine.data import Block, Document
+from lstm_engine.drafting import DraftSpec, body_length, check_draft, generate_draft
+from lstm_engine.training import train_language_model
 
 # Runs of katakana (3+) or kanji (2+) in a title serve as its keywords.
 KEYWORD_PATTERN = re.compile(r"[\u30a0-\u30ff\u30fc]{3,}|[\u4e00-\u9fff]{2,}")
@@ -74,6 +74,8 @@ def main() -> None:
     )
     parser.add_argument("--draft-length", type=int, default=1500, help="target length of the Japanese draft, characters")
     parser.add_argument("--threads", type=int, default=None, help="PyTorch CPU threads for training (default: by size)")
+    parser.add_argument("--embedding-size", type=int, default=None, help="override the embedding size picked by size")
+    parser.add_argument("--hidden-size", type=int, default=None, help="override the LSTM hidden size picked by size")
     parser.add_argument("--output", type=Path, default=None, help="keep the trained model in this folder")
     arguments = parser.parse_args()
 
@@ -81,6 +83,10 @@ def main() -> None:
     characters = sum(document.character_count() for document in documents)
     model_config = LanguageModelConfig.for_corpus_size(characters)
     train_config = replace(TrainConfig.for_corpus_size(characters), max_seconds=arguments.budget)
+    if arguments.embedding_size is not None:
+        model_config = replace(model_config, embedding_size=arguments.embedding_size)
+    if arguments.hidden_size is not None:
+        model_config = replace(model_config, hidden_size=arguments.hidden_size)
     if arguments.threads is not None:
         train_config = replace(train_config, num_threads=arguments.threads)
 

@@ -5,7 +5,14 @@ This package is plain PyTorch and SentencePiece. It never imports Django.
 from lstm_engine.checkpoint import LoadedLanguageModel, load_language_model
 from lstm_engine.config import LanguageModelConfig, TrainConfig
 from lstm_engine.data import Block, Document
-from lstm_engine.drafting import DraftSection, DraftSpec, GeneratedDraft, body_length, check_draft, generate_draft
+from lstm_engine.drafting import (
+    DraftSection,
+    DraftSpec,
+    GeneratedDraft,
+    body_length,
+    check_draft,
+    generate_draft,
+)
 from lstm_engine.sampling import DecodingConfig, TokenScorer
 from lstm_engine.training import LanguageModelTrainResult, train_language_model
 
@@ -27,3 +34,8 @@ __all__ = [
     "load_language_model",
     "train_language_model",
 ]
+
+from lstm_engine import forecast as _forecast
+from lstm_engine.forecast import *
+
+__all__ += _forecast.__all__

@@ -103,7 +103,7 @@ class LoadedLanguageModel:
     # None when the scorer is the n-gram baseline.
     model: RecurrentLanguageModel | None = None
     ngram: KneserNeyModel | None = None
-    # Contents of metrics.json written at the end of training; empty if it is missing.
+    # Contents of metrics.json written at the end of training, or empty if the file is missing.
     metrics: dict[str, Any] = field(default_factory=dict)
 
 

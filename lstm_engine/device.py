@@ -25,7 +25,7 @@ def resolve_device(name: str) -> torch.device:
 
 @contextmanager
 def torch_threads(num_threads: int | None) -> Iterator[None]:
-    """Set PyTorch's intra-op thread count for the duration of the block; None leaves it alone."""
+    """Set PyTorch's intra-op thread count for the duration of the block. None leaves it unchanged."""
     if num_threads is None:
         yield
         return

@@ -25,7 +25,7 @@ Language = Literal["ja", "en"]
 TITLE_MAX_CHARACTERS = {"ja": 32, "en": 60}
 META_DESCRIPTION_RANGE = {"ja": (50, 100), "en": (120, 156)}
 HEADING_MAX_CHARACTERS = {"ja": 30, "en": 70}
-# Longest keyword that still leaves room for the rest of a title.
+# Maximum keyword length, in characters, that still leaves room for the rest of a title.
 KEYWORD_MAX_CHARACTERS = {"ja": 20, "en": 40}
 TARGET_LENGTH_RANGE = {"ja": (100, 20000), "en": (50, 8000)}
 
@@ -42,7 +42,7 @@ MAX_BRACKET_DEPTH = 2
 # Typical paragraph length and section length used to lay out the outline.
 PARAGRAPH_UNITS = {"ja": 200, "en": 80}
 SECTION_UNITS = {"ja": 400, "en": 160}
-# Logit penalty on pieces with Latin letters in Japanese drafts; they stay possible
+# Logit penalty on pieces with Latin letters in Japanese drafts. They stay possible
 # because Japanese web text often contains English names and acronyms.
 LATIN_PENALTY_JA = 1.5
 # Tokens generated after a keyword insertion before a paragraph may be closed by force.
@@ -51,10 +51,11 @@ INSERTION_GRACE_TOKENS = 15
 
 @dataclass
 class DraftSpec:
-    """What to draft: keywords, outline keywords, language and length."""
+    """Draft request: keywords, outline keywords, language, length and decoding settings."""
 
     keywords: list[str]  # 1 to 5, Japanese or English
-    related_keywords: list[str]  # one H2 heading each, in order; may be empty
+    # One H2 heading each, in order, as many as the target length holds. May be empty.
+    related_keywords: list[str]
     language: Language
     # Characters without whitespace for "ja", words for "en".
     target_length: int
@@ -66,12 +67,13 @@ class DraftSpec:
         if self.language not in ("ja", "en"):
             raise ValueError(f"language must be 'ja' or 'en', got {self.language!r}")
         self.keywords = [normalize_text(keyword) for keyword in self.keywords]
-        self.related_keywords = [normalize_text(keyword) for keyword in self.related_keywords]
+        # Blank outline keywords are dropped rather than rejected, because they are optional.
+        self.related_keywords = [normalize_text(k) for k in self.related_keywords if normalize_text(k)]
         if not 1 <= len(self.keywords) <= 5 or not all(self.keywords):
             raise ValueError(f"keywords must be 1 to 5 non-empty strings, got {self.keywords!r}")
-        if not all(self.related_keywords) or len(self.related_keywords) > 10:
+        if len(self.related_keywords) > 10:
             raise ValueError(
-                f"related_keywords must be at most 10 non-empty strings, got {self.related_keywords!r}"
+                f"related_keywords must hold at most 10 keywords, got {len(self.related_keywords)}; pass fewer"
             )
         limit = KEYWORD_MAX_CHARACTERS[self.language]
         for keyword in self.keywords + self.related_keywords:
@@ -82,7 +84,7 @@ class DraftSpec:
                 )
         low, high = TARGET_LENGTH_RANGE[self.language]
         if isinstance(self.target_length, bool) or not isinstance(self.target_length, int):
-            raise ValueError(f"target_length must be an integer, got {self.target_length!r}")
+            raise TypeError(f"target_length must be an integer, got {self.target_length!r}")
         if not low <= self.target_length <= high:
             raise ValueError(
                 f"target_length must be between {low} and {high} for language={self.language!r}, "
@@ -154,8 +156,9 @@ class _VocabularyTables:
         is_byte = byte_values >= 0
         self.byte_values = byte_values
         self.is_byte = is_byte
+
         self.lengths = torch.tensor([len(text) for text in texts], dtype=torch.long)
-        # A lead or ASCII byte adds one character; continuation bytes add none.
+        # A lead or ASCII byte adds one character, and a continuation byte adds none.
         self.lengths[is_byte] = ((byte_values[is_byte] & 0xC0) != 0x80).long()
         self.allowed = torch.ones(size, dtype=torch.bool)
         self.word_start = torch.zeros(size, dtype=torch.bool)
@@ -168,6 +171,7 @@ class _VocabularyTables:
         self.has_latin = torch.zeros(size, dtype=torch.bool)
         self.ends_paragraph = {language: torch.zeros(size, dtype=torch.bool) for language in ("ja", "en")}
         self.brackets: dict[int, str] = {}
+
         bracket_characters = set(BRACKET_PAIRS) | set(CLOSING_BRACKETS) | set(SELF_CLOSING_QUOTES)
         for piece_id, text in enumerate(texts):
             if piece_id in tokenizer.special_ids or piece_id in tokenizer.structure_ids:
@@ -217,14 +221,14 @@ class _SegmentRules:
     """Constraints on one generated text segment (title, heading, paragraph or meta description)."""
 
     kind: str
-    required: list[str]  # keywords that must appear; inserted as a last resort
+    required: list[str]  # keywords that must appear, inserted as a last resort
     optional: list[str] = field(default_factory=list)  # boosted, never forced
     forced_prefix: str | None = None
     unit: str = "chars"  # "chars", "nonspace" or "words"
     min_units: int = 1
     target_units: int = 100
     max_units: int = 150
-    # Strict character cap (titles, headings, meta descriptions); tokens that would pass it are masked.
+    # Strict character cap for titles, headings and meta descriptions. Tokens that would pass it are masked.
     hard_max_characters: int | None = None
     sentence_end: bool = False  # the segment must end with a paragraph terminator
     ban_period: bool = False  # no 。 inside (titles and headings)
@@ -237,6 +241,26 @@ class _Segment:
     state: Any
     log_prob: float
     first_free_token: int | None
+
+
+@dataclass
+class _SegmentProgress:
+    """Mutable state of one segment while it is generated."""
+
+    text_state: _TextState
+    placed: dict[str, bool]  # keyword -> already in the text
+    tokens: list[int] = field(default_factory=list)
+    log_prob: float = 0.0
+    forced: deque[int] = field(default_factory=deque)
+    # English only: the previous token completed a keyword, so the next may not extend its word.
+    boundary_guard: bool = False
+    inserted_at: int = -(10**9)  # token index of the last keyword insertion
+    closing_steps: int = 0  # tokens generated since the segment passed its target length
+    first_free: int | None = None  # first token chosen by sampling rather than forced
+
+    def segment(self, state: Any) -> _Segment:
+        """Return the finished segment, ending at scorer ``state``."""
+        return _Segment(self.text_state.text.strip(), self.tokens, state, self.log_prob, self.first_free)
 
 
 @dataclass
@@ -261,7 +285,12 @@ class _TextState:
                 self._track_brackets(chr(value))
                 return
             self.pending_bytes = bytearray([value])
-            self.bytes_needed = 1 if value < 0xE0 else 2 if value < 0xF0 else 3
+            if value < 0xE0:
+                self.bytes_needed = 1
+            elif value < 0xF0:
+                self.bytes_needed = 2
+            else:
+                self.bytes_needed = 3
             self.next_byte_range = {0xE0: (0xA0, 0xBF), 0xED: (0x80, 0x9F), 0xF0: (0x90, 0xBF), 0xF4: (0x80, 0x8F)}.get(
                 value, (0x80, 0xBF)
             )
@@ -307,7 +336,7 @@ def _brackets_valid(stack: list[str], brackets: str) -> bool:
 
 
 class _DraftWriter:
-    """Stateful generator of one draft; holds the generator, repetition history and likelihood sums."""
+    """Generator of one draft, with its random generator and likelihood sums."""
 
     def __init__(self, model: LoadedLanguageModel, spec: DraftSpec) -> None:
         self.tokenizer = model.tokenizer
@@ -358,115 +387,145 @@ class _DraftWriter:
         history: list[int],
         banned_first: set[int] | None = None,
     ) -> _Segment:
-        """Generate one segment from ``state`` until an end symbol, honouring ``rules``."""
-        tables = self.tables
-        decoding = self.decoding
-        text_state = _TextState()
-        tokens: list[int] = []
-        log_prob = 0.0
-        forced: deque[int] = deque()
-        wanted = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
-        placed = dict.fromkeys(wanted, False)
-        boundary_guard = False
-        inserted_at = -(10**9)
-        closing_steps = 0
-        first_free: int | None = None
+        """Generate one segment from ``state`` until an end symbol, honouring ``rules``.
+
+        ``history`` and ``no_repeat`` are shared with the other segments of the same text
+        and grow with every token. ``banned_first`` bans tokens as the first freely chosen
+        token, which makes title candidates differ even under greedy decoding.
+        """
+        keywords_to_place = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
+        progress = _SegmentProgress(text_state=_TextState(), placed=dict.fromkeys(keywords_to_place, False))
         if rules.forced_prefix:
-            forced.extend(self._keyword_ids(rules.forced_prefix, ""))
+            progress.forced.extend(self._keyword_ids(rules.forced_prefix, ""))
         # Hard cap on tokens, so that a degenerate model cannot loop forever.
         max_tokens = 6 * (rules.hard_max_characters or rules.max_units * (6 if rules.unit == "words" else 1)) + 60
 
         while True:
             log_probs = self.scorer.next_log_probs(state)
+            text_state = progress.text_state
             text = text_state.text
-            unplaced = [keyword for keyword in rules.required if not placed[keyword]]
-            clean = text_state.bytes_needed == 0 and not forced
+            unplaced = [keyword for keyword in rules.required if not progress.placed[keyword]]
+            clean = text_state.bytes_needed == 0 and not progress.forced
             measure = _measure(text, rules.unit)
             end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
-            token: int | None = None
 
             if clean:
-                action = self._plan_forced(rules, text_state, unplaced, measure, len(tokens), inserted_at, max_tokens)
+                action = self._plan_forced(
+                    rules, text_state, unplaced, measure, len(progress.tokens), progress.inserted_at, max_tokens
+                )
                 if action == "end":
                     if not end_ok:
                         # Over length with nothing left to force, so stop rather than loop.
                         logger.debug("closing %s segment at %d units", rules.kind, measure)
-                    return _Segment(text.strip(), tokens, state, log_prob, first_free)
+                    return progress.segment(state)
                 if action is not None:
                     kind, ids = action
                     if kind == "insert":
-                        inserted_at = len(tokens)
-                    forced.extend(ids)
+                        progress.inserted_at = len(progress.tokens)
+                    progress.forced.extend(ids)
 
-            if forced:
-                token = forced.popleft()
+            if progress.forced:
+                token = progress.forced.popleft()
             else:
-                closing = measure >= rules.target_units
-                closing_steps = closing_steps + 1 if closing else 0
-                allowed = self._allowed_mask(rules, text_state, unplaced, boundary_guard)
-                bonus = torch.zeros_like(log_probs)
-                if self.language == "ja":
-                    bonus[tables.has_latin] -= LATIN_PENALTY_JA
-                if text_state.bytes_needed == 0:
-                    growth = decoding.keyword_boost + decoding.keyword_boost_growth * len(tokens)
-                    for keyword in wanted:
-                        if not placed[keyword]:
-                            for variant in self._first_token_variants(keyword, text):
-                                bonus[variant[0]] += growth
-                    if closing and text_state.stack:
-                        # Close the open bracket first, so that the sentence can end.
-                        for piece_id, brackets in tables.brackets.items():
-                            if brackets[0] == text_state.stack[-1]:
-                                bonus[piece_id] += 2.0 + 0.5 * closing_steps
-                    elif closing and rules.sentence_end and not self._ends_paragraph(text):
-                        bonus[tables.ends_paragraph[self.language]] += 2.0 + 0.5 * closing_steps
-                if end_ok:
-                    allowed[self.end_ids] = True
-                    if closing:
-                        bonus[self.end_ids] += 2.0 + 0.5 * closing_steps
-                banned = {t for t in no_repeat.banned() if not bool(tables.exempt[t])}
-                if banned_first and first_free is None:
-                    banned |= banned_first
-                candidates = allowed.clone()
-                if banned:
-                    candidates[torch.tensor(sorted(banned), dtype=torch.long)] = False
-                if not bool(candidates.any()):
-                    banned = set()
-                    if not bool(allowed.any()):
-                        if end_ok or text_state.bytes_needed == 0:
-                            return _Segment(text.strip(), tokens, state, log_prob, first_free)
-                        allowed = self._continuation_mask(text_state)
-                recent = [t for t in history[-decoding.repetition_window :] if not bool(tables.exempt[t])]
-                token = select_token(
-                    log_probs,
-                    decoding,
-                    self.generator,
-                    recent_tokens=recent,
-                    banned=banned,
-                    allowed_mask=allowed,
-                    bonus=bonus,
+                progress.closing_steps = progress.closing_steps + 1 if measure >= rules.target_units else 0
+                chosen = self._choose_free_token(
+                    log_probs, rules, progress, keywords_to_place, unplaced, end_ok, no_repeat, history, banned_first
                 )
-                if token in self.end_id_set:
-                    return _Segment(text.strip(), tokens, state, log_prob, first_free)
-                if first_free is None:
-                    first_free = token
+                if chosen is None:
+                    return progress.segment(state)
+                token = chosen
+                if progress.first_free is None:
+                    progress.first_free = token
                 room = self._room(rules, text_state)
                 if room is not None:
                     room -= len(self.tokenizer.piece_texts[token]) + len(text_state.stack) + int(rules.sentence_end)
-                self._start_keyword(token, text, wanted, placed, forced, room)
+                self._start_keyword(token, text, keywords_to_place, progress.placed, progress.forced, room)
 
-            log_prob += float(log_probs[token])
-            tokens.append(token)
+            progress.log_prob += float(log_probs[token])
+            progress.tokens.append(token)
             history.append(token)
             no_repeat.add(token)
             state = self.scorer.advance(state, [token])
-            text_state.append(token, tables, self.tokenizer.piece_texts[token])
-            boundary_guard = False
+            text_state.append(token, self.tables, self.tokenizer.piece_texts[token])
+            progress.boundary_guard = False
             if text_state.bytes_needed == 0:
-                for keyword in wanted:
-                    if not placed[keyword] and self._contains(text_state.text, keyword):
-                        placed[keyword] = True
-                        boundary_guard = self.language == "en" and keyword[-1].isalnum()
+                for keyword in keywords_to_place:
+                    if not progress.placed[keyword] and self._contains(text_state.text, keyword):
+                        progress.placed[keyword] = True
+                        progress.boundary_guard = self.language == "en" and keyword[-1].isalnum()
+
+    def _choose_free_token(
+        self,
+        log_probs: torch.Tensor,
+        rules: _SegmentRules,
+        progress: _SegmentProgress,
+        keywords_to_place: list[str],
+        unplaced: list[str],
+        end_ok: bool,
+        no_repeat: NoRepeatIndex,
+        history: list[int],
+        banned_first: set[int] | None,
+    ) -> int | None:
+        """Sample the next token under the masks and bonuses, or return None when the segment should end."""
+        tables = self.tables
+        decoding = self.decoding
+        text_state = progress.text_state
+        allowed = self._allowed_mask(rules, text_state, unplaced, progress.boundary_guard)
+        bonus = self._bonus(log_probs, rules, progress, keywords_to_place)
+        if end_ok:
+            allowed[self.end_ids] = True
+            if progress.closing_steps:
+                bonus[self.end_ids] += 2.0 + 0.5 * progress.closing_steps
+
+        banned = {token for token in no_repeat.banned() if not bool(tables.exempt[token])}
+        if banned_first and progress.first_free is None:
+            banned |= banned_first
+        candidates = allowed.clone()
+        if banned:
+            candidates[torch.tensor(sorted(banned), dtype=torch.long)] = False
+        if not bool(candidates.any()):
+            # The bans would leave nothing to choose, so the repetition bans give way.
+            banned = set()
+            if not bool(allowed.any()):
+                return None
+
+        recent = [token for token in history[-decoding.repetition_window :] if not bool(tables.exempt[token])]
+        token = select_token(
+            log_probs,
+            decoding,
+            self.generator,
+            recent_tokens=recent,
+            banned=banned,
+            allowed_mask=allowed,
+            bonus=bonus,
+        )
+        return None if token in self.end_id_set else token
+
+    def _bonus(
+        self, log_probs: torch.Tensor, rules: _SegmentRules, progress: _SegmentProgress, keywords_to_place: list[str]
+    ) -> torch.Tensor:
+        """Return (V,) logit adjustments: script preference, keyword starts and closing pressure."""
+        tables = self.tables
+        text_state = progress.text_state
+        bonus = torch.zeros_like(log_probs)
+        if self.language == "ja":
+            bonus[tables.has_latin] -= LATIN_PENALTY_JA
+        if text_state.bytes_needed > 0:
+            return bonus
+        growth = self.decoding.keyword_boost + self.decoding.keyword_boost_growth * len(progress.tokens)
+        for keyword in keywords_to_place:
+            if not progress.placed[keyword]:
+                for variant in self._first_token_variants(keyword, text_state.text):
+                    bonus[variant[0]] += growth
+        pressure = 2.0 + 0.5 * progress.closing_steps
+        if progress.closing_steps and text_state.stack:
+            # Close the open bracket first, so that the sentence can end.
+            for piece_id, brackets in tables.brackets.items():
+                if brackets[0] == text_state.stack[-1]:
+                    bonus[piece_id] += pressure
+        elif progress.closing_steps and rules.sentence_end and not self._ends_paragraph(text_state.text):
+            bonus[tables.ends_paragraph[self.language]] += pressure
+        return bonus
 
     def _may_end(self, text: str, rules: _SegmentRules, measure: int) -> bool:
         if not text.strip() or measure < rules.min_units:
@@ -505,15 +564,17 @@ class _DraftWriter:
         terminator = "。" if self.language == "ja" else "."
         needs_terminator = rules.sentence_end and not self._ends_paragraph(text + closers)
         closing_reserve = len(closers) + (1 if needs_terminator else 0)
+
         if unplaced:
             keyword = unplaced[0]
             keyword_reserve = sum(len(k) + 1 for k in unplaced)
             urgent = room is not None and room <= keyword_reserve + closing_reserve + 2
             overdue = n_tokens >= self.decoding.keyword_window or measure >= rules.target_units
             at_start = self._at_sentence_start(text)
-            if urgent or (overdue and (at_start or rules.hard_max_characters is not None)):
-                if not text_state.stack or urgent:
-                    return ("insert", self._keyword_ids(keyword, text))
+            due = urgent or (overdue and (at_start or rules.hard_max_characters is not None))
+            if due and (urgent or not text_state.stack):
+                return ("insert", self._keyword_ids(keyword, text))
+
         if closers and rules.sentence_end and measure >= rules.target_units and self._ends_paragraph(text):
             # The last sentence is complete but sits inside brackets: close them and stop.
             return ("close", self.tokenizer.encode(closers))
@@ -524,6 +585,7 @@ class _DraftWriter:
         )
         if not over_length:
             return None
+
         if closers or needs_terminator:
             return ("close", self.tokenizer.encode(closers + (terminator if needs_terminator else "")))
         if unplaced:
@@ -565,7 +627,7 @@ class _DraftWriter:
         self,
         token: int,
         text_before: str,
-        wanted: list[str],
+        keywords_to_place: list[str],
         placed: dict[str, bool],
         forced: deque[int],
         room: int | None,
@@ -573,10 +635,10 @@ class _DraftWriter:
         """Force the rest of a keyword when the sampled token begins one that is still missing.
 
         ``room`` is the number of characters still free after the token in a capped
-        segment; a keyword whose rest does not fit is left to the model.
+        segment. A keyword whose rest does not fit there is left to the model.
         """
         piece = self.tokenizer.piece_texts[token]
-        for keyword in wanted:
+        for keyword in keywords_to_place:
             if placed[keyword] or (room is not None and len(keyword) > room):
                 continue
             for variant in self._first_token_variants(keyword, text_before):
@@ -633,8 +695,6 @@ def generate_draft(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraf
 def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
     writer = _DraftWriter(model, spec)
     tokenizer = model.tokenizer
-    language = spec.language
-    decoding = spec.decoding
 
     prompt = [tokenizer.end_id, tokenizer.keywords_id]
     for index, keyword in enumerate(spec.keywords):
@@ -644,9 +704,37 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
     prompt.append(tokenizer.title_id)
     title_state = writer.scorer.start(prompt)
 
-    # Titles ------------------------------------------------------------------------
+    candidates = _write_titles(writer, spec, title_state)
+    best_title = candidates[0]
+    writer.account(best_title)
+    sections = _write_body(writer, spec, best_title.state)
+    meta = _write_meta_description(writer, spec, best_title.state)
+    writer.account(meta)
+
+    draft = GeneratedDraft(
+        title=best_title.text,
+        title_candidates=[segment.text for segment in candidates],
+        meta_description=meta.text,
+        sections=sections,
+        log_likelihood=writer.log_prob_total / max(1, writer.token_total),
+    )
+    logger.info(
+        "generated %s draft: %d sections, body length %d (target %d), mean log-likelihood %.3f",
+        spec.language,
+        len(sections) - 1,
+        body_length(draft, spec.language),
+        spec.target_length,
+        draft.log_likelihood,
+    )
+    return draft
+
+
+def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> list[_Segment]:
+    """Generate distinct title candidates, best mean log-likelihood first."""
+    language = spec.language
     title_max = TITLE_MAX_CHARACTERS[language]
     first_keyword = spec.keywords[0]
+    # Further keywords are encouraged in the title while they fit in 60% of it.
     extra_keywords: list[str] = []
     room_for_extras = int(title_max * 0.6) - len(first_keyword)
     for keyword in spec.keywords[1:]:
@@ -665,72 +753,94 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
         hard_max_characters=title_max,
         ban_period=True,
     )
-    candidates: list[tuple[float, _Segment]] = []
+
+    scored: list[tuple[float, _Segment]] = []
     seen_texts: set[str] = set()
     banned_first: set[int] = set()
     for _ in range(spec.title_candidates * 2):
-        if len(candidates) == spec.title_candidates:
+        if len(scored) == spec.title_candidates:
             break
         segment = writer.write_segment(
-            title_state, title_rules, NoRepeatIndex(decoding.no_repeat_ngram_size), [], banned_first
+            title_state, title_rules, NoRepeatIndex(spec.decoding.no_repeat_ngram_size), [], banned_first
         )
         if segment.first_free_token is not None:
             banned_first.add(segment.first_free_token)
         if segment.text in seen_texts:
             continue
         seen_texts.add(segment.text)
-        end_log_prob = float(writer.scorer.next_log_probs(segment.state)[tokenizer.paragraph_id])
-        score = (segment.log_prob + end_log_prob) / (len(segment.tokens) + 1)
-        candidates.append((score, segment))
-    candidates.sort(key=lambda item: item[0], reverse=True)
-    best_title = candidates[0][1]
-    writer.account(best_title)
+        end_log_prob = float(writer.scorer.next_log_probs(segment.state)[writer.tokenizer.paragraph_id])
+        scored.append(((segment.log_prob + end_log_prob) / (len(segment.tokens) + 1), segment))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    return [segment for _, segment in scored]
 
-    # Outline -------------------------------------------------------------------------
-    headings_keywords = _outline_keywords(spec)
-    unit = "words" if language == "en" else "nonspace"
-    paragraph_unit = PARAGRAPH_UNITS[language]
-    target = spec.target_length
-    intro_units = max(paragraph_unit // 3, min(paragraph_unit, round(target * 0.15)))
-    section_units = (target - intro_units) / max(1, len(headings_keywords))
-    paragraphs_per_section = max(1, round(section_units / paragraph_unit))
-    total_paragraphs = 1 + len(headings_keywords) * paragraphs_per_section
-    heading_estimate = 14 if language == "ja" else 5
 
-    # Body ----------------------------------------------------------------------------
-    body_history: list[int] = []
-    body_no_repeat = NoRepeatIndex(decoding.no_repeat_ngram_size)
-    used_units = 0
-    paragraphs_left = total_paragraphs
-    headings_left = len(headings_keywords)
+class _LengthPlan:
+    """Paragraph budgets that steer the body towards the target length as it is written."""
 
-    def paragraph_rules(required: list[str]) -> _SegmentRules:
-        remaining = target - used_units - headings_left * heading_estimate
-        budget = max(paragraph_unit // 5, round(remaining / max(1, paragraphs_left)))
+    def __init__(self, spec: DraftSpec, n_headings: int) -> None:
+        language = spec.language
+        self.unit = "words" if language == "en" else "nonspace"
+        self.target = spec.target_length
+        paragraph_unit = PARAGRAPH_UNITS[language]
+        # The shortest paragraph worth writing. Short targets allow shorter ones.
+        self.smallest_paragraph = max(5 if language == "en" else 20, min(paragraph_unit // 5, self.target // 8))
+        intro_units = max(
+            min(paragraph_unit // 3, self.target // 4), min(paragraph_unit, round(self.target * 0.15))
+        )
+        section_units = (self.target - intro_units) / max(1, n_headings)
+        self.paragraphs_per_section = max(1, round(section_units / paragraph_unit))
+        self.paragraphs_left = 1 + n_headings * self.paragraphs_per_section
+        self.headings_left = n_headings
+        self.heading_estimate = 14 if language == "ja" else 5
+        self.used_units = 0
+
+    def paragraph_rules(self, required: list[str]) -> _SegmentRules:
+        """Return the rules of the next paragraph, sized from what is left of the target."""
+        remaining = self.target - self.used_units - self.headings_left * self.heading_estimate
+        budget = max(self.smallest_paragraph, round(remaining / max(1, self.paragraphs_left)))
         return _SegmentRules(
             kind="paragraph",
             required=required,
-            unit=unit,
+            unit=self.unit,
             min_units=max(1, round(budget * 0.6)),
             target_units=budget,
             max_units=max(budget + 2, round(budget * 1.35)),
             sentence_end=True,
         )
 
-    state = best_title.state
-    writer.symbol_log_prob(state, tokenizer.paragraph_id)
-    state = writer.scorer.advance(state, [tokenizer.paragraph_id])
-    intro = writer.write_segment(state, paragraph_rules(list(spec.keywords)), body_no_repeat, body_history)
-    writer.account(intro)
-    used_units += _measure(intro.text, unit)
-    paragraphs_left -= 1
+    def record_paragraph(self, text: str) -> None:
+        """Count a written paragraph."""
+        self.used_units += _measure(text, self.unit)
+        self.paragraphs_left -= 1
+
+    def record_heading(self, text: str) -> None:
+        """Count a written heading."""
+        self.used_units += _measure(text, self.unit)
+        self.headings_left -= 1
+
+
+def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[DraftSection]:
+    """Generate the introduction (every keyword) and one section per outline keyword after the title."""
+    tokenizer = writer.tokenizer
+    language = spec.language
+    headings_keywords = _outline_keywords(spec)
+    plan = _LengthPlan(spec, len(headings_keywords))
+    history: list[int] = []
+    no_repeat = NoRepeatIndex(spec.decoding.no_repeat_ngram_size)
+
+    def next_segment(state: Any, symbol_id: int, rules: _SegmentRules) -> _Segment:
+        writer.symbol_log_prob(state, symbol_id)
+        segment = writer.write_segment(writer.scorer.advance(state, [symbol_id]), rules, no_repeat, history)
+        writer.account(segment)
+        return segment
+
+    intro = next_segment(state, tokenizer.paragraph_id, plan.paragraph_rules(list(spec.keywords)))
+    plan.record_paragraph(intro.text)
     sections = [DraftSection(heading="", paragraphs=[intro.text])]
     state = intro.state
 
     heading_max = HEADING_MAX_CHARACTERS[language]
     for heading_keyword in headings_keywords:
-        writer.symbol_log_prob(state, tokenizer.heading_id)
-        state = writer.scorer.advance(state, [tokenizer.heading_id])
         heading_rules = _SegmentRules(
             kind="heading",
             required=[heading_keyword],
@@ -742,56 +852,35 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
             hard_max_characters=heading_max,
             ban_period=True,
         )
-        heading = writer.write_segment(state, heading_rules, body_no_repeat, body_history)
-        writer.account(heading)
-        used_units += _measure(heading.text, unit)
-        headings_left -= 1
+        heading = next_segment(state, tokenizer.heading_id, heading_rules)
+        plan.record_heading(heading.text)
         state = heading.state
         section = DraftSection(heading=heading.text, paragraphs=[])
-        for index in range(paragraphs_per_section):
-            writer.symbol_log_prob(state, tokenizer.paragraph_id)
-            state = writer.scorer.advance(state, [tokenizer.paragraph_id])
+        for index in range(plan.paragraphs_per_section):
             required = [heading_keyword] if index == 0 else []
-            paragraph = writer.write_segment(state, paragraph_rules(required), body_no_repeat, body_history)
-            writer.account(paragraph)
-            used_units += _measure(paragraph.text, unit)
-            paragraphs_left -= 1
+            paragraph = next_segment(state, tokenizer.paragraph_id, plan.paragraph_rules(required))
+            plan.record_paragraph(paragraph.text)
             section.paragraphs.append(paragraph.text)
             state = paragraph.state
         sections.append(section)
+    return sections
 
-    # Meta description ----------------------------------------------------------------
-    meta_min, meta_max = META_DESCRIPTION_RANGE[language]
+
+def _write_meta_description(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> _Segment:
+    """Generate a meta description with the first keyword as a fresh paragraph after the title."""
+    meta_min, meta_max = META_DESCRIPTION_RANGE[spec.language]
     meta_rules = _SegmentRules(
         kind="meta",
-        required=[first_keyword],
+        required=[spec.keywords[0]],
         unit="chars",
         min_units=meta_min,
-        target_units=(meta_min + meta_max) // 2 + (5 if language == "en" else 0),
+        target_units=(meta_min + meta_max) // 2 + (5 if spec.language == "en" else 0),
         max_units=meta_max,
         hard_max_characters=meta_max,
         sentence_end=True,
     )
-    meta_state = writer.scorer.advance(best_title.state, [tokenizer.paragraph_id])
-    meta = writer.write_segment(meta_state, meta_rules, NoRepeatIndex(decoding.no_repeat_ngram_size), [])
-    writer.account(meta)
-
-    draft = GeneratedDraft(
-        title=best_title.text,
-        title_candidates=[segment.text for _, segment in candidates],
-        meta_description=meta.text,
-        sections=sections,
-        log_likelihood=writer.log_prob_total / max(1, writer.token_total),
-    )
-    logger.info(
-        "generated %s draft: %d sections, body length %d (target %d), mean log-likelihood %.3f",
-        language,
-        len(sections) - 1,
-        body_length(draft, language),
-        target,
-        draft.log_likelihood,
-    )
-    return draft
+    state = writer.scorer.advance(title_state, [writer.tokenizer.paragraph_id])
+    return writer.write_segment(state, meta_rules, NoRepeatIndex(spec.decoding.no_repeat_ngram_size), [])
 
 
 def _outline_keywords(spec: DraftSpec) -> list[str]:
@@ -810,6 +899,7 @@ def check_draft(draft: GeneratedDraft, spec: DraftSpec) -> list[str]:
     problems: list[str] = []
     language = spec.language
     first = spec.keywords[0]
+
     if first not in draft.title:
         problems.append(f"title {draft.title!r} lacks the first keyword {first!r}")
     for candidate in draft.title_candidates:
@@ -820,6 +910,7 @@ def check_draft(draft: GeneratedDraft, spec: DraftSpec) -> list[str]:
         problems.append(f"meta description has {len(draft.meta_description)} characters, not {meta_min}-{meta_max}")
     if first not in draft.meta_description:
         problems.append(f"meta description lacks the first keyword {first!r}")
+
     body = draft.body_markdown()
     intro = draft.sections[0].paragraphs[0] if draft.sections and draft.sections[0].paragraphs else ""
     for keyword in spec.keywords:
@@ -830,8 +921,8 @@ def check_draft(draft: GeneratedDraft, spec: DraftSpec) -> list[str]:
     for section in draft.sections:
         if not section.paragraphs or not all(paragraph.strip() for paragraph in section.paragraphs):
             problems.append(f"section {section.heading!r} has an empty paragraph list or paragraph")
-    texts = [draft.title, draft.meta_description, body]
-    for text in texts:
+
+    for text in (draft.title, draft.meta_description, body):
         if "\ufffd" in text:
             problems.append("text contains U+FFFD")
         if not _balanced(text):

@@ -6,7 +6,7 @@ from torch import nn
 
 from lstm_engine.config import LanguageModelConfig
 
-# An LSTM state is (h, c), each (L, B, H); a GRU state is h alone, (L, B, H).
+# An LSTM state is (h, c), each (L, B, H). A GRU state is h alone, (L, B, H).
 RecurrentState = tuple[torch.Tensor, torch.Tensor] | torch.Tensor
 
 

@@ -1,10 +1,10 @@
 """Interpolated modified Kneser-Ney n-gram language model over token ids.
 
-The estimator follows Chen and Goodman, "An Empirical Study of Smoothing Techniques for
-Language Modeling" (1998): three discounts per order (for counts 1, 2 and 3+) estimated
-from count-of-counts, continuation counts for every order below the highest, and
-interpolation down to a uniform distribution over the vocabulary, so that every
-conditional distribution sums to one.
+Each order has three discounts, for counts 1, 2 and 3+, estimated from its
+count-of-counts. Every order below the highest counts continuations (the number of
+distinct tokens seen before an n-gram) instead of occurrences. The orders interpolate
+down to a uniform distribution over the vocabulary, so every conditional distribution
+sums to one.
 
 N-grams are stored as sorted int64 keys in base ``vocab_size`` (numpy arrays, no Python
 dicts), which keeps a multi-million-token corpus in a few hundred megabytes.

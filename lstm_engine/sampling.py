@@ -19,16 +19,15 @@ class DecodingConfig:
     """Sampling settings for draft generation."""
 
     temperature: float = 0.8
-    # Keep only the k most likely tokens; 0 disables the filter.
+    # Keep only the k most likely tokens. 0 disables the filter.
     top_k: int = 40
-    # Keep the smallest set of tokens whose probability reaches top_p; 1.0 disables it.
+    # Keep the smallest set of tokens whose probability reaches top_p. 1.0 disables it.
     top_p: float = 0.92
-    # CTRL-style penalty (Keskar et al., 2019) on tokens seen in the last
-    # repetition_window tokens: positive centred logits are divided by it and negative
-    # ones multiplied. 1.0 disables it.
+    # Penalty on tokens seen in the last repetition_window tokens. Positive centred
+    # logits are divided by it and negative ones multiplied by it. 1.0 disables it.
     repetition_penalty: float = 1.15
     repetition_window: int = 64
-    # Ban any token that would repeat an n-gram of this size from the same draft; 0 disables.
+    # Ban any token that would repeat an n-gram of this size from the same draft. 0 disables it.
     no_repeat_ngram_size: int = 4
     # Logit bonus on the first token of a keyword that still has to be placed. It grows
     # by keyword_boost_growth per generated token until the keyword appears.
@@ -96,7 +95,7 @@ class RecurrentScorerState:
 
 
 class RecurrentScorer:
-    """TokenScorer over a :class:`RecurrentLanguageModel`; one LSTM step per new token."""
+    """TokenScorer over a :class:`RecurrentLanguageModel` that runs one LSTM step per new token."""
 
     def __init__(self, model: RecurrentLanguageModel, device: torch.device | str = "cpu") -> None:
         self.model = model.eval()
@@ -108,7 +107,7 @@ class RecurrentScorer:
         return self._run(None, token_ids)
 
     def advance(self, state: RecurrentScorerState, token_ids: Sequence[int]) -> RecurrentScorerState:
-        """Return the state after reading ``token_ids``; earlier tokens are not re-run."""
+        """Return the state after reading ``token_ids``, without re-running earlier tokens."""
         return self._run(state.hidden, token_ids)
 
     def next_log_probs(self, state: RecurrentScorerState) -> torch.Tensor:
@@ -197,7 +196,7 @@ def apply_repetition_penalty(logits: torch.Tensor, token_ids: Iterable[int], pen
 
 
 def filter_top_k_top_p(logits: torch.Tensor, top_k: int, top_p: float) -> torch.Tensor:
-    """Set every logit outside the top-k and the nucleus (top-p) to -inf; always keep the best token."""
+    """Set every logit outside the top-k and the nucleus (top-p) to -inf, keeping at least the best token."""
     if top_k > 0 and top_k < logits.numel():
         threshold = torch.topk(logits, top_k).values[-1]
         logits = logits.masked_fill(logits < threshold, -math.inf)

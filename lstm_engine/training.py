@@ -6,7 +6,8 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,8 @@ class _RunState:
     tokens_seen: int = 0
     stop_reason: str = ""
     history: list[dict[str, float]] = field(default_factory=list)
+    # Moving average of the weights when weight_average_decay is set.
+    average_state: dict[str, torch.Tensor] | None = None
 
 
 def train_language_model(
@@ -169,7 +172,7 @@ def train_language_model(
     documents = list(documents)
     for index, document in enumerate(documents):
         if not isinstance(document, Document):
-            raise ValueError(f"documents[{index}] must be a Document, got {type(document).__name__}")
+            raise TypeError(f"documents[{index}] must be a Document, got {type(document).__name__}")
     n_characters = sum(document.character_count() for document in documents)
     model_config = model_config or LanguageModelConfig.for_corpus_size(n_characters)
     train_config = train_config or TrainConfig.for_corpus_size(n_characters)
@@ -198,7 +201,7 @@ def _train(
     if resume_payload is not None:
         tokenizer = DocumentTokenizer.load(tokenizer_path)
     else:
-        report(0, 0, f"training tokenizer on {len(train_documents)} documents")
+        logger.info("training tokenizer on %d documents", len(train_documents))
         texts = [text for document in train_documents for text in document.texts()]
         tokenizer = train_tokenizer(texts, model_config.vocab_size)
         tokenizer.save(tokenizer_path)
@@ -226,14 +229,11 @@ def _train(
         logger.info("resuming training in %s at step %d of %d", output_dir, run.step, total_steps)
         report(run.step, total_steps, f"resuming at step {run.step}/{total_steps}")
     else:
-        logger.info(
-            "training %s model (%d pieces, %d train tokens, %d validation tokens, %d steps) on %s",
-            effective_config.cell,
-            tokenizer.vocab_size,
-            train_corpus.n_tokens,
-            validation_corpus.n_tokens,
+        report(
+            0,
             total_steps,
-            device,
+            f"starting {total_steps} steps on {train_corpus.n_tokens} training tokens "
+            f"({tokenizer.vocab_size} pieces, {device.type})",
         )
 
     checkpoint_context = {
@@ -292,7 +292,7 @@ def _train_loop(
     checkpoint_path: Path,
     checkpoint_context: dict[str, Any],
 ) -> None:
-    """Run optimizer steps until total_steps, early stopping or the time budget; updates ``run``."""
+    """Run optimizer steps until total_steps, early stopping or the time budget, updating ``run``."""
     loss_function = nn.CrossEntropyLoss(label_smoothing=train_config.label_smoothing)
     progress_every = max(1, total_steps // 50)
     columns: torch.Tensor | None = None
@@ -322,6 +322,8 @@ def _train_loop(
         nn.utils.clip_grad_norm_(model.parameters(), train_config.clip_grad_norm)
         optimizer.step()
         run.hidden = detach_state(hidden)
+        if train_config.weight_average_decay is not None:
+            _update_weight_average(model, run, train_config.weight_average_decay)
         running_loss += float(loss.detach())
         running_count += 1
 
@@ -361,6 +363,34 @@ def _train_loop(
     _save_checkpoint(checkpoint_path, model, optimizer, run, checkpoint_context)
 
 
+@torch.no_grad()
+def _update_weight_average(model: RecurrentLanguageModel, run: _RunState, decay: float) -> None:
+    """Blend the current weights into the moving average, with a shorter memory over the first steps."""
+    effective_decay = min(decay, (1.0 + run.step) / (10.0 + run.step))
+    if run.average_state is None:
+        run.average_state = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+        return
+    for name, tensor in model.state_dict().items():
+        if tensor.is_floating_point():
+            run.average_state[name].mul_(effective_decay).add_(tensor, alpha=1.0 - effective_decay)
+        else:
+            run.average_state[name].copy_(tensor)
+
+
+@contextmanager
+def _averaged_weights(model: RecurrentLanguageModel, run: _RunState) -> Iterator[None]:
+    """Swap the averaged weights into ``model`` for the duration of the block, if there are any."""
+    if run.average_state is None:
+        yield
+        return
+    current = {name: tensor.detach().clone() for name, tensor in model.state_dict().items()}
+    model.load_state_dict(run.average_state)
+    try:
+        yield
+    finally:
+        model.load_state_dict(current)
+
+
 def _evaluate_and_track(
     model: RecurrentLanguageModel,
     run: _RunState,
@@ -373,12 +403,15 @@ def _evaluate_and_track(
     stream = validation_stream
     if train_config.max_eval_tokens is not None:
         stream = stream[: train_config.max_eval_tokens + 1]
-    total_loss, count = evaluate_language_model(model, stream, train_config.bptt, device)
-    val_loss = total_loss / count
+    with _averaged_weights(model, run):
+        total_loss, count = evaluate_language_model(model, stream, train_config.bptt, device)
+        val_loss = total_loss / count
+        improved = val_loss < run.best_val_loss
+        if improved:
+            run.best_state = {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}
     run.history.append({"step": run.step, "train_loss": train_loss, "val_loss": val_loss})
-    if val_loss < run.best_val_loss:
+    if improved:
         run.best_val_loss = val_loss
-        run.best_state = {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}
         run.evaluations_without_improvement = 0
     else:
         run.evaluations_without_improvement += 1
@@ -592,6 +625,9 @@ def _save_checkpoint(
         "hidden": hidden,
         "best_val_loss": run.best_val_loss,
         "best_state": run.best_state,
+        "average_state": None
+        if run.average_state is None
+        else {name: tensor.detach().cpu() for name, tensor in run.average_state.items()},
         "evaluations_without_improvement": run.evaluations_without_improvement,
         "tokens_seen": run.tokens_seen,
         "stop_reason": run.stop_reason,
@@ -622,6 +658,9 @@ def _restore_run(
         hidden=hidden,
         best_val_loss=payload["best_val_loss"],
         best_state=payload["best_state"],
+        average_state=None
+        if payload["average_state"] is None
+        else {name: tensor.to(device) for name, tensor in payload["average_state"].items()},
         evaluations_without_improvement=payload["evaluations_without_improvement"],
         elapsed_seconds=payload["schedule_state"]["elapsed_seconds"],
         tokens_seen=payload["tokens_seen"],

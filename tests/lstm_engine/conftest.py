@@ -248,7 +248,7 @@ def _documents(articles: list[tuple[str, list[str], list[tuple[str, str]]]]) -> 
 
 @pytest.fixture
 def one_thread() -> Iterator[None]:
-    """Run the test on one intra-op thread; tiny models are slower with more on a busy machine."""
+    """Run the test on one intra-op thread, because tiny models run slower with more on a busy machine."""
     with torch_threads(1):
         yield
 
@@ -266,7 +266,7 @@ def english_documents() -> list[Document]:
 
 
 def _tiny_model_config() -> LanguageModelConfig:
-    """Return a model small enough to train in a few seconds on one CPU core."""
+    """Return a model configuration small enough to train in a few seconds on one CPU core."""
     return LanguageModelConfig(
         vocab_size=600, embedding_size=32, hidden_size=64, num_layers=1, dropout=0.1, embedding_dropout=0.0
     )
@@ -301,7 +301,7 @@ def tiny_model_config() -> Callable[[], LanguageModelConfig]:
 
 @pytest.fixture(scope="session")
 def tiny_train_config() -> Callable[..., TrainConfig]:
-    """Factory of the short CPU training configuration; keyword arguments override fields."""
+    """Factory of the short CPU training configuration, whose keyword arguments override fields."""
     return _tiny_train_config
 
 
@@ -330,3 +330,21 @@ def loaded_model(trained_directory: tuple[Path, LanguageModelTrainResult]) -> Lo
 def loaded_baseline(trained_directory: tuple[Path, LanguageModelTrainResult]) -> LoadedLanguageModel:
     """The n-gram baseline of the tiny bilingual model, loaded for generation."""
     return load_language_model(trained_directory[0], use_baseline=True)
+
+
+@pytest.fixture
+def livedoor_documents(test_data_dir: Path) -> list[Document]:
+    """Forty livedoor news articles (five per category), bodies cut to about 600 characters."""
+    text_dir = test_data_dir / "livedoor-news" / "text"
+    documents: list[Document] = []
+    for category in sorted(path for path in text_dir.iterdir() if path.is_dir())[:8]:
+        for path in sorted(category.glob(f"{category.name}-*.txt"))[:5]:
+            lines = path.read_text(encoding="utf-8").splitlines()
+            blocks: list[Block] = []
+            for line in lines[3:]:
+                if line.strip():
+                    blocks.append(Block("paragraph", line))
+                if sum(len(block.text) for block in blocks) > 600:
+                    break
+            documents.append(Document(title=lines[2], blocks=blocks, keywords=[category.name]))
+    return documents

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from lstm_engine.checkpoint import LoadedLanguageModel
+from lstm_engine.checkpoint import LoadedLanguageModel, load_language_model
+from lstm_engine.config import LanguageModelConfig, TrainConfig
+from lstm_engine.data import Document
 from lstm_engine.drafting import (
     META_DESCRIPTION_RANGE,
     TITLE_MAX_CHARACTERS,
@@ -17,6 +21,7 @@ from lstm_engine.drafting import (
     generate_draft,
 )
 from lstm_engine.sampling import DecodingConfig
+from lstm_engine.training import train_language_model
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -224,6 +229,36 @@ class DraftSpecTests:
         with pytest.raises(ValueError, match="target_length"):
             DraftSpec(keywords=["a"], related_keywords=[], language="ja", target_length=10)
 
+    def test_blank_related_keywords_dropped(self) -> None:
+        spec = DraftSpec(keywords=["a"], related_keywords=[" ", "b", ""], language="en", target_length=300)
+        assert spec.related_keywords == ["b"]
+
     def test_overlong_keyword_rejected(self) -> None:
         with pytest.raises(ValueError, match="at most 20"):
             DraftSpec(keywords=["長" * 25], related_keywords=[], language="ja", target_length=1000)
+
+
+class LivedoorDraftTests:
+    def test_news_model_drafts_valid_article(
+        self,
+        tmp_path: Path,
+        livedoor_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        train_language_model(
+            livedoor_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(max_steps=100, batch_size=8, validation_fraction=0.1),
+        )
+        spec = DraftSpec(
+            keywords=["スマートフォン", "映画"],
+            related_keywords=["新機能", "公開日"],
+            language="ja",
+            target_length=1200,
+            seed=2,
+        )
+        for use_baseline in (False, True):
+            draft = generate_draft(load_language_model(tmp_path, use_baseline=use_baseline), spec)
+            assert check_draft(draft, spec) == [], use_baseline

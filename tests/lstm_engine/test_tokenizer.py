@@ -74,3 +74,13 @@ class TokenizerTests:
     def test_empty_training_input_rejected(self) -> None:
         with pytest.raises(ValueError, match="texts is empty"):
             train_tokenizer(["", ""], vocab_size=100)
+
+
+class LivedoorTokenizerTests:
+    def test_unseen_articles_round_trip(self, livedoor_documents: list[Document]) -> None:
+        texts = [text for document in livedoor_documents[::2] for text in document.texts()]
+        tokenizer = train_tokenizer(texts, vocab_size=2000)
+        for document in livedoor_documents[1::2]:
+            for text in document.texts():
+                ids = tokenizer.encode(text)
+                assert tokenizer.decode(ids) == text

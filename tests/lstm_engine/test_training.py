@@ -67,6 +67,7 @@ class TrainLanguageModelTests:
         assert min(losses[1:]) < losses[0]
         assert any("val loss" in message for _, _, message in messages)
         assert [step for step, _, _ in messages] == sorted(step for step, _, _ in messages)
+        assert all(total == 80 for _, total, _ in messages)
 
     def test_resumed_run_matches_uninterrupted(
         self,
@@ -77,7 +78,9 @@ class TrainLanguageModelTests:
         tiny_train_config: Callable[..., TrainConfig],
     ) -> None:
         documents = japanese_documents[:6] + english_documents[:6]
-        config = tiny_train_config(max_steps=60, eval_every=10, checkpoint_every=20, early_stopping_patience=3)
+        config = tiny_train_config(
+            max_steps=60, eval_every=10, checkpoint_every=20, early_stopping_patience=3, weight_average_decay=0.9
+        )
         reference = train_language_model(
             documents, tmp_path / "straight", model_config=tiny_model_config(), train_config=config
         )
