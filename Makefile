@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE ?= seoassist.settings.base
 
+# Where `make run` serves the app.
+ADDR ?= 127.0.0.1:8000
+
 # The PostgreSQL and Redis that `make test` also runs the services tests against.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seoassist
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
@@ -22,7 +25,7 @@ run: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	DJANGO_DEBUG=true $(PY) manage.py runall
+	DJANGO_DEBUG=true $(PY) manage.py runall --addr $(ADDR)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

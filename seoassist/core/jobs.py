@@ -39,11 +39,11 @@ def jobs_requeue_unfinished() -> int:
 def jobs_requeue_stuck(*, queued_seconds: int = 600, silent_seconds: int = 1800) -> int:
     """Dispatch again the jobs whose broker message seems lost.
 
-    A job queued for longer than `queued_seconds` never reached a worker (the
-    broker was down, or a filesystem-broker message went with a stopped worker);
-    a running job that has not written progress for `silent_seconds` lost its
-    worker. Every task is safe to run twice, and training resumes from its
-    checkpoint.
+    A job queued for longer than `queued_seconds` never reached a worker,
+    because the broker was down or a stopped worker took its filesystem-broker
+    message along. A running job that has not written progress for
+    `silent_seconds` lost its worker. Every task is safe to run twice, and
+    training resumes from its checkpoint.
     """
     from datetime import timedelta
 

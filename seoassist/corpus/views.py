@@ -46,7 +46,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress part of an import page, polled by htmx until the import finishes."""
+    """Render the progress part of an import page, which htmx polls until the import ends."""
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
     job = get_object_or_404(ImportJob, site=site, pk=pk)

@@ -61,7 +61,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def request_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress part of the request page, polled by htmx until the request finishes."""
+    """Render the progress part of the request page, which htmx polls until the request ends."""
     site = require_site(request)
     keyword_request = keyword_request_get(site=site, user=request.user, pk=pk)
     response = render(

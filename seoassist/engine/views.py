@@ -28,7 +28,7 @@ def model_overview(request: HttpRequest) -> HttpResponse:
 
 
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar of one run, polled by htmx until it finishes."""
+    """Render the progress bar of one run, which htmx polls until the run ends."""
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
     run = get_object_or_404(training_run_list(site=site), pk=pk)
