@@ -2,7 +2,6 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export DJANGO_SETTINGS_MODULE ?= seoassist.settings.base
 
 # Where `make run` serves the app.
 ADDR ?= 127.0.0.1:8000

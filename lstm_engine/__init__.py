@@ -36,6 +36,6 @@ __all__ = [
 ]
 
 from lstm_engine import forecast as _forecast
-from lstm_engine.forecast import *
+from lstm_engine.forecast import *  # noqa: F403 — re-exports the forecasting API
 
 __all__ += _forecast.__all__

@@ -20,7 +20,7 @@ class SiteAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
     actions = ["train_language_model", "train_forecaster"]
 
-    @admin.display(description=_("articles"))
+    @admin.display(description=_("article count"))
     def article_total(self, site: Site) -> int:
         return site.articles.count()
 

@@ -5,10 +5,12 @@ logger = logging.getLogger(__name__)
 
 
 def jobs_requeue_unfinished() -> int:
-    """Dispatch again every training run, import and keyword request left unfinished.
+    """Dispatch again every training run, import and keyword request left running.
 
-    Only call this when no worker is running, for example before the embedded
-    quickstart starts its workers: every task is safe to run twice.
+    The filesystem broker keeps queued messages on disk, but a message that a
+    worker had taken is gone once that worker stops. Only call this when no
+    worker is running, for example before the embedded quickstart starts its
+    workers: every task is safe to run twice.
     """
     from seoassist.core.models import JobStatus
     from seoassist.corpus.models import ImportJob
@@ -18,7 +20,7 @@ def jobs_requeue_unfinished() -> int:
     from seoassist.engine.models import TrainingRun
     from seoassist.engine.services import training_run_dispatch
 
-    unfinished = [JobStatus.QUEUED, JobStatus.RUNNING]
+    unfinished = [JobStatus.RUNNING]
     count = 0
     for run_id in TrainingRun.objects.filter(status__in=unfinished).values_list("pk", flat=True):
         training_run_dispatch(run_id=run_id)
@@ -26,9 +28,9 @@ def jobs_requeue_unfinished() -> int:
     for job_id in ImportJob.objects.filter(status__in=unfinished).values_list("pk", flat=True):
         import_job_dispatch(job_id=job_id)
         count += 1
-    requests = KeywordRequest.objects.filter(
-        status__in=[RequestStatus.QUEUED, RequestStatus.RUNNING]
-    ).values_list("pk", flat=True)
+    requests = KeywordRequest.objects.filter(status=RequestStatus.RUNNING).values_list(
+        "pk", flat=True
+    )
     for request_id in requests:
         keyword_request_dispatch(request_id=request_id)
         count += 1

@@ -102,3 +102,17 @@ class ProgressModel(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def progress_label(self) -> str:
+        """Describe the progress in the active language; the stored message is for logs."""
+        if self.status == JobStatus.QUEUED:
+            return str(_("Waiting for a worker"))
+        if self.status == JobStatus.RUNNING and self.progress_total > 1:
+            return str(
+                _("Step %(step)d of %(total)d")
+                % {"step": self.progress_step, "total": self.progress_total}
+            )
+        if self.status == JobStatus.RUNNING:
+            return str(_("Preparing"))
+        return ""

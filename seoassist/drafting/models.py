@@ -63,6 +63,18 @@ class KeywordRequest(TimeStampedModel):
     def is_finished(self) -> bool:
         return self.status in (RequestStatus.SUCCEEDED, RequestStatus.FAILED)
 
+    @property
+    def progress_label(self) -> str:
+        """Describe the current step in the active language."""
+        if self.status != RequestStatus.RUNNING:
+            return ""
+        labels = {
+            1: _("Forecasting demand"),
+            2: _("Finding related keywords"),
+            3: _("Writing the draft"),
+        }
+        return str(labels.get(self.progress_step, ""))
+
 
 class RequestForecast(models.Model):
     """The demand forecast of one keyword of a request, as the editor saw it."""
@@ -84,6 +96,15 @@ class RequestForecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.keyword}: {self.direction}"
+
+    @property
+    def horizon(self) -> int:
+        return len(self.points)
+
+    @property
+    def recent_periods(self) -> int:
+        """Count the last observed periods the direction call compares with."""
+        return min(self.horizon, 8)
 
     @property
     def method_label(self) -> str:

@@ -5,13 +5,18 @@ from collections import Counter
 from seoassist.core.models import Site
 from seoassist.core.text import normalize_keyword
 
+TITLE_WEIGHT = 3
+# Terms seen only beside passing mentions of the keywords (weight 1) are dropped.
+MINIMUM_WEIGHT = 2
+
 
 def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, limit: int = 6) -> list[str]:
     """Rank terms that co-occur with the keywords in the site's articles.
 
     A term scores by how many articles mentioning a requested keyword also list it
-    as one of their own keywords, weighted by its rarity across the corpus
-    (a tf-idf style weight), so generic terms sink.
+    as one of their own keywords, counting articles that name the keyword in
+    their title three times. Its rarity across the corpus (a tf-idf style weight)
+    multiplies the score, so generic terms sink.
     """
     wanted = [normalize_keyword(k) for k in keywords]
     articles = list(
@@ -26,12 +31,19 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
         terms = {normalize_keyword(term): term for term in (article_keywords or [])}
         display.update({norm: term for norm, term in terms.items() if norm not in display})
         document_frequency.update(terms.keys())
-        text = normalize_keyword(f"{title}\n{body}")
-        if any(keyword in text for keyword in wanted):
-            cooccurrence.update(terms.keys())
+        # An article about the keyword (named in its title) says more than a passing mention.
+        normalized_title = normalize_keyword(title)
+        if any(keyword in normalized_title for keyword in wanted):
+            weight = TITLE_WEIGHT
+        elif any(keyword in normalize_keyword(body) for keyword in wanted):
+            weight = 1
+        else:
+            continue
+        for term in terms:
+            cooccurrence[term] += weight
     scores = {}
     for term, count in cooccurrence.items():
-        if not term or any(term == k or term in k for k in wanted):
+        if not term or term in wanted or count < MINIMUM_WEIGHT:
             continue
         idf = math.log((1 + len(articles)) / (1 + document_frequency[term])) + 1
         scores[term] = count * idf

@@ -146,21 +146,18 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
     site = keyword_request.site
 
     loaded = language_model_for_site(site)
-    if loaded is None:
-        run = training_run_start(
-            site=site,
-            kind=ModelKind.LANGUAGE_MODEL,
-            trigger="request",
-            ui_language=keyword_request.ui_language,
-        )
+    if loaded is None or _first_forecaster_pending(site):
+        if loaded is None:
+            training_run_start(
+                site=site,
+                kind=ModelKind.LANGUAGE_MODEL,
+                trigger="request",
+                ui_language=keyword_request.ui_language,
+            )
         _request_update(
             request_id,
             status=RequestStatus.WAITING_FOR_MODEL,
-            progress_message=_(
-                "The site's language model is still training (run %(run)d, %(percent)d %%). "
-                "This request starts by itself when it is ready."
-            )
-            % {"run": run.pk, "percent": run.progress_percent},
+            progress_message="waiting for the site's first models",
         )
         return KeywordRequest.objects.get(pk=request_id)
     version, model = loaded
@@ -171,19 +168,19 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
         attempts=keyword_request.attempts + 1,
         started_at=keyword_request.started_at or timezone.now(),
         progress_step=1,
-        progress_message=_("Forecasting demand"),
+        progress_message="forecasting demand",
         error="",
     )
     forecasts = [
         keyword_forecast_compute(site=site, text=keyword) for keyword in keyword_request.keywords
     ]
 
-    _request_update(request_id, progress_step=2, progress_message=_("Finding related keywords"))
+    _request_update(request_id, progress_step=2, progress_message="finding related keywords")
     related = related_keywords_suggest(
         site=site, keywords=keyword_request.keywords, language=keyword_request.language
     )
 
-    _request_update(request_id, progress_step=3, progress_message=_("Writing the draft"))
+    _request_update(request_id, progress_step=3, progress_message="writing the draft")
     generated = _generate(model, keyword_request, related)
 
     with transaction.atomic():
@@ -240,11 +237,25 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
         locked.related_keywords = related
         locked.status = RequestStatus.SUCCEEDED
         locked.progress_step = REQUEST_STEPS
-        locked.progress_message = _("Finished")
+        locked.progress_message = "finished"
         locked.finished_at = timezone.now()
         locked.save()
     logger.info("Keyword request %s drafted as draft %s", request_id, draft.pk)
     return locked
+
+
+def _first_forecaster_pending(site: Site) -> bool:
+    """Tell whether the site's first forecaster is still training, so requests wait for it."""
+    from seoassist.core.models import JobStatus
+    from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+
+    if ModelVersion.objects.filter(site=site, kind=ModelKind.FORECASTER).exists():
+        return False
+    return TrainingRun.objects.filter(
+        site=site,
+        kind=ModelKind.FORECASTER,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+    ).exists()
 
 
 def _generate(model, keyword_request: KeywordRequest, related: list[str]):
@@ -289,7 +300,7 @@ def keyword_requests_resume(*, site_id: int) -> int:
     )
     for request_id in waiting:
         _request_update(
-            request_id, status=RequestStatus.QUEUED, progress_message=_("Model ready; queued")
+            request_id, status=RequestStatus.QUEUED, progress_message="models ready; queued again"
         )
         keyword_request_dispatch(request_id=request_id)
     return len(waiting)

@@ -15,7 +15,7 @@ from seoassist.drafting.selectors import (
     keyword_request_list,
 )
 from seoassist.drafting.services import draft_save, keyword_request_create, keywords_parse
-from seoassist.engine.selectors import language_model_status
+from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 
 
 def request_create(request: HttpRequest) -> HttpResponse:
@@ -92,12 +92,13 @@ def _request_context(site, keyword_request) -> dict:
         "chart_data": chart_data,
         "chart_labels": {
             "history": _("Interest"),
-            "forecast": _("Forecast (P50)"),
-            "band_low": _("P10"),
-            "band_high": _("P90 (80 % band)"),
+            "forecast": _("Forecast (median)"),
+            "band_low": _("Forecast low (10th percentile)"),
+            "band_high": _("Forecast high (90th percentile)"),
         },
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
+        "pending_runs": training_runs_unfinished(site=site),
     }
 
 

@@ -34,3 +34,11 @@ def model_version_list(*, site: Site) -> QuerySet[ModelVersion]:
 
 def training_run_list(*, site: Site) -> QuerySet[TrainingRun]:
     return TrainingRun.objects.filter(site=site).select_related("model_version", "requested_by")
+
+
+def training_runs_unfinished(*, site: Site) -> list[TrainingRun]:
+    return list(
+        TrainingRun.objects.filter(
+            site=site, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        ).select_related("model_version")
+    )

@@ -137,18 +137,19 @@ def _training_run_execute(run_id: int) -> TrainingRun:
             status=JobStatus.SUCCEEDED,
             model_version=version,
             finished_at=timezone.now(),
-            progress_message=_("Finished"),
+            progress_message="finished",
         )
-        if run.kind == ModelKind.LANGUAGE_MODEL:
-            from seoassist.drafting.services import keyword_requests_resume
+        from seoassist.drafting.services import keyword_requests_resume
 
-            transaction.on_commit(lambda: keyword_requests_resume(site_id=run.site_id))
+        transaction.on_commit(lambda: keyword_requests_resume(site_id=run.site_id))
     if run.kind == ModelKind.FORECASTER:
         from seoassist.trends.services import keyword_forecasts_refresh
 
         keyword_forecasts_refresh(site=run.site)
     shutil.rmtree(work_dir, ignore_errors=True)
-    logger.info("Training run %s finished as model version %s", run_id, version.pk)
+    logger.info(
+        "Training run %s finished as %s version %s (id %s)", run_id, run.kind, version.number, version.pk
+    )
     return TrainingRun.objects.get(pk=run_id)
 
 
@@ -159,20 +160,23 @@ def training_run_fail(*, run_id: int, reason: str) -> None:
         status=JobStatus.FAILED, error=reason, finished_at=timezone.now()
     )
     logger.warning("Training run %s failed: %s", run_id, reason)
-    if run.kind == ModelKind.LANGUAGE_MODEL:
-        from seoassist.drafting.services import keyword_requests_fail_waiting
+    from seoassist.drafting.services import keyword_requests_fail_waiting, keyword_requests_resume
 
+    if run.kind == ModelKind.LANGUAGE_MODEL:
         keyword_requests_fail_waiting(
             site_id=run.site_id,
             reason=_("Training the language model failed: %(reason)s") % {"reason": reason},
         )
+    else:
+        # Requests go on without the forecaster; their forecasts use the baseline.
+        keyword_requests_resume(site_id=run.site_id)
 
 
 def _progress_writer(model: type, pk: int) -> Callable[[int, int, str], None]:
     """Return a callback that stores progress at most once a second.
 
-    The engine's own message is English and technical, so it goes to the log;
-    the row gets a translated step count for the progress bar.
+    The engine's message is English and technical: it goes to the log and the
+    row, and pages show a translated step count built from the numbers.
     """
     last_write = [0.0]
 
@@ -182,11 +186,10 @@ def _progress_writer(model: type, pk: int) -> Callable[[int, int, str], None]:
             return
         last_write[0] = now
         logger.info("%s %s: %s", model.__name__, pk, message)
-        text = _("Step %(step)d of %(total)d") % {"step": step, "total": total}
         model.objects.filter(pk=pk).update(
             progress_step=step,
             progress_total=total,
-            progress_message=text,
+            progress_message=message[:300],
             updated_at=timezone.now(),
         )
 

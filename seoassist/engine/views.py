@@ -22,7 +22,6 @@ def model_overview(request: HttpRequest) -> HttpResponse:
             "runs": training_run_list(site=site)[:30],
             "versions": model_version_list(site=site)[:30],
             "can_train": role in ADMIN_ROLES,
-            "kinds": ModelKind.choices,
         },
     )
 

@@ -91,14 +91,23 @@ def keyword_forecast_compute(
         loaded = None
     if loaded is not None:
         version, forecaster = loaded
-        model_horizon = version.config.get("model", {}).get("horizon", horizon)
-        forecast = forecaster.forecast(series, min(horizon, model_horizon))
         per_series = (version.metrics.get("per_series") or {}).get(keyword.text, {})
         backtest = {
             "model_version": version.number,
             "mase": per_series.get("mase", version.metrics.get("mase")),
             "baseline_mase": per_series.get("baseline_mase", version.metrics.get("baseline_mase")),
         }
+        # Per series, the method with the lower backtest error serves.
+        lstm_wins = (
+            backtest["mase"] is None
+            or backtest["baseline_mase"] is None
+            or backtest["mase"] <= backtest["baseline_mase"]
+        )
+        if lstm_wins:
+            model_horizon = version.config.get("model", {}).get("horizon", horizon)
+            forecast = forecaster.forecast(series, min(horizon, model_horizon))
+        else:
+            forecast = baseline_forecast(series, horizon)
     else:
         forecast = baseline_forecast(series, horizon)
     data = forecast.as_dict()

@@ -68,8 +68,11 @@ class RequestCreateViewTests:
             progress_message="The site's language model is still training",
         )
         client.force_login(editor_user)
-        response = client.get(reverse("drafting:request_detail", args=[keyword_request.pk]))
-        assert "still training" in response.content.decode()
+        response = client.get(
+            reverse("drafting:request_detail", args=[keyword_request.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert "first models are still training" in response.content.decode()
 
 
 class DraftEditViewTests:

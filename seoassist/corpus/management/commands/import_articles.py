@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from seoassist.core.exceptions import ImportFileError
+from seoassist.core.management.base import EnglishOutputCommand
 from seoassist.core.models import Site
 from seoassist.corpus.services import articles_import_path
 
 
-class Command(BaseCommand):
+class Command(EnglishOutputCommand):
     help = (
         "Import articles from a folder or .zip of HTML files, an HTML file, or a CSV / JSON Lines "
         "file (title, body, optional url, category, published). Articles already present are skipped."

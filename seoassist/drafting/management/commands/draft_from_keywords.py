@@ -2,16 +2,17 @@ import json
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from seoassist.core.exceptions import ApplicationError
+from seoassist.core.management.base import EnglishOutputCommand
 from seoassist.core.models import Site
 from seoassist.drafting.models import KeywordRequest, RequestStatus
 from seoassist.drafting.serializers import keyword_request_as_dict
 from seoassist.drafting.services import keyword_request_create, keywords_parse
 
 
-class Command(BaseCommand):
+class Command(EnglishOutputCommand):
     help = (
         "Submit keywords through Celery exactly as the browser does. With --wait, print the "
         "finished request as one JSON object; a failed request exits with status 1."
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 keywords=keywords_parse(options["keywords"]),
                 target_length=options["length"],
                 language=options["language"],
+                ui_language="en",
             )
         except ApplicationError as error:
             raise CommandError(error.message) from error

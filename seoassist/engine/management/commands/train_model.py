@@ -1,15 +1,16 @@
 import json
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from seoassist.core.exceptions import ApplicationError
+from seoassist.core.management.base import EnglishOutputCommand
 from seoassist.core.models import JobStatus, Site
 from seoassist.engine.models import ModelKind, TrainingRun
 from seoassist.engine.services import training_run_execute, training_run_start
 
 
-class Command(BaseCommand):
+class Command(EnglishOutputCommand):
     help = (
         "Queue a training run for a site (a worker runs it), or run it in this process with "
         "--inline. Prints the run's result and metrics as JSON when it finishes."

@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from seoassist.core.exceptions import ImportFileError
+from seoassist.core.management.base import EnglishOutputCommand
 from seoassist.core.models import Site
 from seoassist.trends.services import trends_import_file
 
 
-class Command(BaseCommand):
+class Command(EnglishOutputCommand):
     help = "Import a Google Trends “interest over time” CSV. Points already present are skipped."
 
     def add_arguments(self, parser) -> None:
