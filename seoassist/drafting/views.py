@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +23,9 @@ from seoassist.engine.selectors import language_model_status, training_runs_unfi
 def request_create(request: HttpRequest) -> HttpResponse:
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
-    form = KeywordRequestForm(request.POST or None)
+    # A failed request links back here with its keywords, so the editor retypes nothing.
+    initial = {"keywords": request.GET.get("keywords", ""), "language": request.GET.get("language", "")}
+    form = KeywordRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             keyword_request = keyword_request_create(
@@ -99,6 +103,9 @@ def _request_context(site, keyword_request) -> dict:
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
         "pending_runs": training_runs_unfinished(site=site),
+        "retry_query": urlencode(
+            {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}
+        ),
     }
 
 

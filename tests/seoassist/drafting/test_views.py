@@ -113,3 +113,18 @@ class DraftEditViewTests:
         client.force_login(editor_user)
         response = client.get(reverse("drafting:draft_list"))
         assert draft.title in response.content.decode()
+
+
+class FailedRequestTests:
+    def test_failed_request_offers_resubmission(self, client, editor_user, site):
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症", "対策"], language="ja",
+            target_length=1500, status=RequestStatus.FAILED, error="The model files are missing.",
+        )
+        client.force_login(editor_user)
+        page = client.get(reverse("drafting:request_detail", args=[keyword_request.pk])).content.decode()
+        assert "The model files are missing." in page
+        retry = reverse("drafting:request_create") + "?keywords=%E8%8A%B1%E7%B2%89%E7%97%87%2C+%E5%AF%BE%E7%AD%96"
+        assert retry in page.replace("&amp;", "&")
+        form_page = client.get(retry).content.decode()
+        assert 'value="花粉症, 対策"' in form_page
