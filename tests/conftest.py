@@ -61,6 +61,15 @@ def test_data_dir() -> Path:
 
 
 @pytest.fixture
+def english_messages() -> Iterator[None]:
+    """Read messages in English, whatever the default interface language is."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def site(db):
     from seoassist.core.services import site_create
 

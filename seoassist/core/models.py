@@ -70,6 +70,15 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def progress_percent(status: str, step: int, total: int) -> int:
+    """Return a job's progress in percent; a succeeded job is complete whatever its count."""
+    if status == JobStatus.SUCCEEDED:
+        return 100
+    if not total:
+        return 0
+    return min(100, int(100 * step / total))
+
+
 class ProgressModel(TimeStampedModel):
     """A long job whose progress the browser shows as a bar."""
 
@@ -93,11 +102,7 @@ class ProgressModel(TimeStampedModel):
 
     @property
     def progress_percent(self) -> int:
-        if self.status == JobStatus.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, int(100 * self.progress_step / self.progress_total))
+        return progress_percent(self.status, self.progress_step, self.progress_total)
 
     @property
     def is_finished(self) -> bool:

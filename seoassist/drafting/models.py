@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.core.models import Language, Site, TimeStampedModel
+from seoassist.core.models import Language, Site, TimeStampedModel, progress_percent
 
 
 class RequestStatus(models.TextChoices):
@@ -53,11 +53,7 @@ class KeywordRequest(TimeStampedModel):
 
     @property
     def progress_percent(self) -> int:
-        if self.status == RequestStatus.SUCCEEDED:
-            return 100
-        if not self.progress_total:
-            return 0
-        return min(100, int(100 * self.progress_step / self.progress_total))
+        return progress_percent(self.status, self.progress_step, self.progress_total)
 
     @property
     def is_finished(self) -> bool:

@@ -5,17 +5,14 @@ import csv
 import gzip
 import io
 import json
-import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import translation
 
 from seoassist.core.exceptions import ImportFileError
 from seoassist.corpus.parsing import (
@@ -82,21 +79,9 @@ JAPANESE_PAGE = """<html><head>
 </div></body></html>
 """
 
-
-@pytest.fixture(autouse=True)
-def english_messages() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    value = os.environ.get("SEOASSIST_TEST_DATA")
-    if not value:
-        if os.environ.get("CI") == "true":
-            pytest.fail("SEOASSIST_TEST_DATA must point to the test data folder when CI=true")
-        pytest.skip("SEOASSIST_TEST_DATA is not set")
-    return Path(value)
 
 
 class ShiftJisNameInfo(zipfile.ZipInfo):
@@ -239,15 +224,15 @@ class ExtractPageTests:
             ("paragraph", "次の段落です。ここにも大切なことを書いています。"),
         ]
 
-    def test_japanese_yahoo_page(self, shared_data: Path) -> None:
-        source = shared_data / "readability-test-pages/test-pages/yahoo-4/source.html"
+    def test_japanese_yahoo_page(self, test_data_dir: Path) -> None:
+        source = test_data_dir / "readability-test-pages/test-pages/yahoo-4/source.html"
         page = extract_page(source.read_bytes())
         assert page.language == "ja"
         assert page.title.startswith("トレンドマイクロ、公衆無線LANを安全に使うためのアプリ")
         assert "フリーWi-Fiプロテクション" in page.blocks[0][1]
 
-    def test_readability_pages_score_high(self, shared_data: Path) -> None:
-        pages = shared_data / "readability-test-pages/test-pages"
+    def test_readability_pages_score_high(self, test_data_dir: Path) -> None:
+        pages = test_data_dir / "readability-test-pages/test-pages"
         names = ["ars-1", "bbc-1", "guardian-1", "medium-1", "nytimes-1", "wikipedia",
                  "wordpress", "ehow-2", "breitbart", "seattletimes-1"]
         scores = []
@@ -258,8 +243,8 @@ class ExtractPageTests:
             scores.append(token_f1(predicted, expected))
         assert sum(scores) / len(scores) >= 0.9
 
-    def test_benchmark_pages_score_high(self, shared_data: Path) -> None:
-        folder = shared_data / "article-extraction-benchmark"
+    def test_benchmark_pages_score_high(self, test_data_dir: Path) -> None:
+        folder = test_data_dir / "article-extraction-benchmark"
         truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
         scores = []
         for page_id in sorted(truth)[:12]:
@@ -406,8 +391,8 @@ class ReadCsvTests:
         error = read_error(path, "cafe.csv")
         assert "cafe.csv, line 2" in error.message
 
-    def test_livedoor_sample(self, shared_data: Path, tmp_path: Path) -> None:
-        folder = shared_data / "livedoor-news"
+    def test_livedoor_sample(self, test_data_dir: Path, tmp_path: Path) -> None:
+        folder = test_data_dir / "livedoor-news"
         with (folder / "index.csv").open(encoding="utf-8", newline="") as index:
             entries = [row for row in csv.DictReader(index)][::200]
         rows = [["url", "公開日", "タイトル", "本文", "カテゴリ"]]
@@ -462,8 +447,8 @@ class ReadJsonLinesTests:
 
 
 class ReadZipTests:
-    def test_readability_pages_zip(self, shared_data: Path, tmp_path: Path) -> None:
-        pages = shared_data / "readability-test-pages/test-pages"
+    def test_readability_pages_zip(self, test_data_dir: Path, tmp_path: Path) -> None:
+        pages = test_data_dir / "readability-test-pages/test-pages"
         names = ["bbc-1", "guardian-1", "yahoo-4", "wikipedia"]
         archive = tmp_path / "pages.zip"
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as writer:

@@ -1,13 +1,10 @@
 """Tests for reading Google Trends "interest over time" CSV exports."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from seoassist.core.exceptions import ImportFileError
 from seoassist.trends.parsing import parse_trends_csv
@@ -28,21 +25,9 @@ JAPANESE_WEEKLY = (
     "2024-01-14,45,1\n"
 )
 
-
-@pytest.fixture(autouse=True)
-def english_messages() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-@pytest.fixture
-def shared_data() -> Path:
-    value = os.environ.get("SEOASSIST_TEST_DATA")
-    if not value:
-        if os.environ.get("CI") == "true":
-            pytest.fail("SEOASSIST_TEST_DATA must point to the test data folder when CI=true")
-        pytest.skip("SEOASSIST_TEST_DATA is not set")
-    return Path(value)
 
 
 def parse_error(data: bytes, file_name: str = "trends.csv") -> ImportFileError:
@@ -52,9 +37,9 @@ def parse_error(data: bytes, file_name: str = "trends.csv") -> ImportFileError:
 
 
 class RealExportTests:
-    def test_english_weekly_export(self, shared_data: Path) -> None:
+    def test_english_weekly_export(self, test_data_dir: Path) -> None:
         path = (
-            shared_data / "google-trends/exports/MakenaJones__mental_health_searches/"
+            test_data_dir / "google-trends/exports/MakenaJones__mental_health_searches/"
             "multiTimeline.csv"
         )
         [series] = parse_trends_csv(path.read_bytes(), file_name=path.name)
@@ -65,25 +50,25 @@ class RealExportTests:
         assert series.points[0] == (date(2018, 1, 28), 44.0, False)
         assert series.points[-1][0] == date(2023, 1, 15)
 
-    def test_japanese_weekly_export(self, shared_data: Path) -> None:
-        path = shared_data / "google-trends/exports/masarusyogouki__habit_datascience/習慣化.csv"
+    def test_japanese_weekly_export(self, test_data_dir: Path) -> None:
+        path = test_data_dir / "google-trends/exports/masarusyogouki__habit_datascience/習慣化.csv"
         [series] = parse_trends_csv(path.read_bytes(), file_name=path.name)
         assert (series.keyword, series.geo, series.frequency) == ("習慣化", "日本", "W")
         assert len(series.points) == 267
         assert series.points[0][0] == date(2019, 9, 1)
         assert series.points[-1][0] == date(2024, 10, 6)
 
-    def test_japanese_monthly_worldwide_export(self, shared_data: Path) -> None:
-        path = shared_data / "google-trends/exports/Kutinasi6364__scraping/multiTimeline.csv"
+    def test_japanese_monthly_worldwide_export(self, test_data_dir: Path) -> None:
+        path = test_data_dir / "google-trends/exports/Kutinasi6364__scraping/multiTimeline.csv"
         [series] = parse_trends_csv(path.read_bytes(), file_name=path.name)
         assert (series.keyword, series.geo, series.frequency) == ("カップケーキ", "すべての国", "M")
         assert len(series.points) == 223
         assert series.points[0] == (date(2004, 1, 1), 5.0, False)
         assert series.points[-1][0] == date(2022, 7, 1)
 
-    def test_official_dataset_with_many_series(self, shared_data: Path) -> None:
+    def test_official_dataset_with_many_series(self, test_data_dir: Path) -> None:
         path = (
-            shared_data / "google-trends/official-googletrends-data/20190503_StarWarsmonthly.csv"
+            test_data_dir / "google-trends/official-googletrends-data/20190503_StarWarsmonthly.csv"
         )
         series = parse_trends_csv(path.read_bytes(), file_name=path.name)
         assert len(series) == 41
