@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("site/", views.site_switch, name="site_switch"),
+    path("health/", views.health, name="health"),
 ]

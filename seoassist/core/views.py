@@ -1,7 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from seoassist.core.http import SESSION_SITE_KEY, current_site
 from seoassist.core.selectors import site_list_for_user
@@ -32,3 +34,20 @@ def site_switch(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Report database, broker and worker status for monitoring; 503 when a part is down."""
+    from seoassist.core.health import broker_status, database_status, worker_count
+
+    status = {
+        "database": database_status(),
+        "broker": broker_status(),
+        "workers": worker_count(),
+    }
+    healthy = status["database"] == "ok" and status["broker"] == "ok"
+    status["status"] = "ok" if healthy else "error"
+    return JsonResponse(status, status=200 if healthy else 503)
