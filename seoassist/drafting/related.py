@@ -31,7 +31,7 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
         terms = {normalize_keyword(term): term for term in (article_keywords or [])}
         display.update({norm: term for norm, term in terms.items() if norm not in display})
         document_frequency.update(terms.keys())
-        # An article about the keyword (named in its title) says more than a passing mention.
+        # An article that names the keyword in its title counts more than a passing mention.
         normalized_title = normalize_keyword(title)
         if any(keyword in normalized_title for keyword in wanted):
             weight = TITLE_WEIGHT
