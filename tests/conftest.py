@@ -16,7 +16,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Check that configured PostgreSQL and Redis answer before any test uses them."""
+    """Check that the configured PostgreSQL and Redis accept connections before any test uses them."""
     from django.conf import settings
 
     settings.TEST_DIR.mkdir(parents=True, exist_ok=True)

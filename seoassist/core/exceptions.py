@@ -3,7 +3,7 @@ from typing import Any
 
 
 class ApplicationError(Exception):
-    """A domain rule was broken; `message` is translated and tells the user what to do."""
+    """Broken domain rule, with a translated `message` that states what the user should do."""
 
     def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)

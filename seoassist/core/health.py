@@ -29,7 +29,7 @@ def broker_status() -> str:
 
 
 def worker_count() -> int | None:
-    """Count the workers that answer a ping within a second; None when the broker cannot tell."""
+    """Count the workers that reply to a ping within a second, or return None when the broker cannot ping."""
     from django.conf import settings
 
     from seoassist.celery import app

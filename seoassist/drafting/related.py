@@ -18,7 +18,7 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
     their title three times. Its rarity across the corpus (a tf-idf style weight)
     multiplies the score, so generic terms sink.
     """
-    wanted = [normalize_keyword(k) for k in keywords]
+    requested = [normalize_keyword(k) for k in keywords]
     articles = list(
         site.articles.filter(language=language).values_list("title", "body", "keywords")
     )
@@ -33,9 +33,9 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
         document_frequency.update(terms.keys())
         # An article that names the keyword in its title counts more than a passing mention.
         normalized_title = normalize_keyword(title)
-        if any(keyword in normalized_title for keyword in wanted):
+        if any(keyword in normalized_title for keyword in requested):
             weight = TITLE_WEIGHT
-        elif any(keyword in normalize_keyword(body) for keyword in wanted):
+        elif any(keyword in normalize_keyword(body) for keyword in requested):
             weight = 1
         else:
             continue
@@ -43,7 +43,7 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
             cooccurrence[term] += weight
     scores = {}
     for term, count in cooccurrence.items():
-        if not term or term in wanted or count < MINIMUM_WEIGHT:
+        if not term or term in requested or count < MINIMUM_WEIGHT:
             continue
         idf = math.log((1 + len(articles)) / (1 + document_frequency[term])) + 1
         scores[term] = count * idf

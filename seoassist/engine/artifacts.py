@@ -1,8 +1,8 @@
 """Model artifacts in Django's storage, unpacked into a local cache for workers.
 
-Training writes into a local working folder; `artifacts_publish` copies the files
-into the default storage (the filesystem by default, any storages backend by
-setting), and `artifacts_local_dir` brings them back on whichever host loads them.
+Training writes into a local working folder. `artifacts_publish` copies the files
+into the default storage, which is the filesystem unless a storages backend is
+configured. `artifacts_local_dir` brings them back on whichever host loads them.
 """
 import logging
 import shutil

@@ -168,15 +168,15 @@ def training_run_fail(*, run_id: int, reason: str) -> None:
             reason=_("Training the language model failed: %(reason)s") % {"reason": reason},
         )
     else:
-        # Requests go on without the forecaster; their forecasts use the baseline.
+        # Requests go on without the forecaster, so their forecasts use the baseline.
         keyword_requests_resume(site_id=run.site_id)
 
 
 def _progress_writer(model: type, pk: int) -> Callable[[int, int, str], None]:
-    """Return a callback that stores progress at most once a second.
+    """Return a callback that stores progress at most once a second, and always the last step.
 
-    The engine's message is English and technical: it goes to the log and the
-    row, and pages show a translated step count built from the numbers.
+    The engine's message is English and technical, so it goes to the log and the
+    row only. Pages show a translated step count built from the numbers.
     """
     last_write = [0.0]
 

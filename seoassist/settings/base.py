@@ -151,7 +151,7 @@ SEOASSIST_MAX_UPLOAD_BYTES = env_int("SEOASSIST_MAX_UPLOAD_BYTES", 50 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Where workers unpack model artifacts and keep training checkpoints.
+# Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
 

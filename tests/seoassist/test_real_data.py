@@ -13,12 +13,12 @@ CATEGORIES = ("kaden-channel", "sports-watch", "topic-news", "it-life-hack")
 def _livedoor_jsonl(data_dir, target):
     """Write a sample of the livedoor corpus as JSON Lines, as an editor would export it."""
     root = data_dir / "livedoor-news"
-    taken: dict[str, int] = {}
+    per_category: dict[str, int] = {}
     lines = []
     with (root / "index.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             category = row["category"]
-            if category not in CATEGORIES or taken.get(category, 0) >= ARTICLES_PER_CATEGORY:
+            if category not in CATEGORIES or per_category.get(category, 0) >= ARTICLES_PER_CATEGORY:
                 continue
             text = (root / row["path"]).read_text(encoding="utf-8").splitlines()
             body = "\n\n".join(line.strip() for line in text[3:] if line.strip())
@@ -29,7 +29,7 @@ def _livedoor_jsonl(data_dir, target):
                     ensure_ascii=False,
                 )
             )
-            taken[category] = taken.get(category, 0) + 1
+            per_category[category] = per_category.get(category, 0) + 1
     target.write_text("\n".join(lines), encoding="utf-8")
     return len(lines)
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         ensure_broker_folders()
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
             # The filesystem transport drops a message once a worker takes it, so jobs
-            # cut short by the last stop are queued again; each one resumes or finishes.
+            # cut short by the last stop are queued again. Each one resumes or finishes.
             from seoassist.core.jobs import jobs_requeue_unfinished
 
             count = jobs_requeue_unfinished()
