@@ -311,3 +311,45 @@ def extract_keywords(
 def _contains(parent: tuple[str, ...], part: tuple[str, ...]) -> bool:
     size = len(part)
     return any(parent[index : index + size] == part for index in range(len(parent) - size + 1))
+
+
+@dataclass(frozen=True)
+class SudachiToken:
+    """A Sudachi morpheme with its character offsets in the analysed text."""
+
+    surface: str
+    normalized: str
+    reading: str  # katakana reading from the dictionary
+    pos: tuple[str, ...]
+    begin: int
+    end: int
+
+
+def sudachi_tokens(text: str, *, mode: str = "C") -> list[SudachiToken]:
+    """Tokenise `text` with the shared Sudachi tokenizer in split mode "A", "B" or "C".
+
+    Offsets index into `text`, also across the chunks that long texts are cut into.
+    """
+    from sudachipy import SplitMode
+
+    split_modes = {"A": SplitMode.A, "B": SplitMode.B, "C": SplitMode.C}
+    if mode not in split_modes:
+        raise ValueError(f"mode must be 'A', 'B' or 'C', got {mode!r}")
+    tokenizer = _get_tokenizer()
+    tokens: list[SudachiToken] = []
+    offset = 0
+    with _tokenizer_lock:
+        for chunk in _chunks(text):
+            for morpheme in tokenizer.tokenize(chunk, split_modes[mode]):
+                tokens.append(
+                    SudachiToken(
+                        morpheme.surface(),
+                        morpheme.normalized_form(),
+                        morpheme.reading_form(),
+                        tuple(morpheme.part_of_speech()),
+                        offset + morpheme.begin(),
+                        offset + morpheme.end(),
+                    )
+                )
+            offset += len(chunk)
+    return tokens
