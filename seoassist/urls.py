@@ -12,6 +12,7 @@ urlpatterns = [
     path("keywords/", include("seoassist.trends.urls")),
     path("models/", include("seoassist.engine.urls")),
     path("", include("seoassist.drafting.urls")),
+    path("", include("seoassist.analysis.urls")),
 ]
 
 if settings.DEBUG:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "seoassist.trends",
     "seoassist.engine",
     "seoassist.drafting",
+    "seoassist.analysis",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,54 @@
+"""Data for the analysis panel template."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from seoassist.analysis.engine import READABILITY, SEO, Check
+from seoassist.analysis.selectors import check_dismissal_list
+from seoassist.analysis.serp import serp_preview
+from seoassist.analysis.services import draft_analyze, draft_text
+from seoassist.drafting.models import Draft
+
+MAX_SPAN_LINKS = 8
+SPAN_LABEL_CHARS = 24
+_STATUS_ORDER = {"problem": 0, "improve": 1, "good": 2}
+
+
+def _span_links(check: Check, body: str) -> list[dict[str, Any]]:
+    links = []
+    for start, end in check.spans[:MAX_SPAN_LINKS]:
+        label = " ".join(body[start:end].split())
+        if len(label) > SPAN_LABEL_CHARS:
+            label = label[:SPAN_LABEL_CHARS] + "…"
+        links.append({"start": start, "end": end, "label": label})
+    return links
+
+
+def panel_context(
+    *, draft: Draft, data: Mapping[str, str] | None, errors: list[str]
+) -> dict[str, Any]:
+    text = draft_text(draft=draft, data=data)
+    analysis = draft_analyze(draft=draft, data=data)
+    dismissals = {dismissal.check_id: dismissal for dismissal in check_dismissal_list(draft=draft)}
+    scored = analysis.without(frozenset(dismissals))
+    groups: dict[str, list[dict[str, Any]]] = {SEO: [], READABILITY: []}
+    dismissed = []
+    for check in sorted(analysis.checks, key=lambda item: _STATUS_ORDER[item.status]):
+        entry = {"check": check, "spans": _span_links(check, text.body)}
+        if check.id in dismissals:
+            dismissed.append({**entry, "dismissal": dismissals[check.id]})
+        else:
+            groups[check.group].append(entry)
+    domain = draft.site.domain or "example.com"
+    return {
+        "draft": draft,
+        "analysis": scored,
+        "seo_checks": groups[SEO],
+        "readability_checks": groups[READABILITY],
+        "dismissed": dismissed,
+        "serp": serp_preview(
+            text.title, f"https://{domain}/{text.slug}", text.meta_description, text.language
+        ),
+        "errors": errors,
+    }
