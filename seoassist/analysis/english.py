@@ -84,10 +84,20 @@ def is_passive(sentence: str) -> bool:
     return False
 
 
+# Words that link sentences only when they open one ("Next, …", but not "the next step").
+_OPENING_ONLY = frozenset("first second third next then still since yet while".split())
+
+
 def has_transition(sentence: str) -> bool:
-    lowered = " " + " ".join(word.casefold() for word in english_words(sentence)) + " "
-    words = set(lowered.split())
-    return bool(words & TRANSITION_WORDS) or any(f" {phrase} " in lowered for phrase in TRANSITION_PHRASES)
+    words = [word.casefold() for word in english_words(sentence)]
+    if not words:
+        return False
+    if words[0] in TRANSITION_WORDS:
+        return True
+    if set(words[1:]) & (TRANSITION_WORDS - _OPENING_ONLY):
+        return True
+    lowered = " " + " ".join(words) + " "
+    return any(f" {phrase} " in lowered for phrase in TRANSITION_PHRASES)
 
 
 def run_checks(context: Context) -> Iterator[Check]:
