@@ -440,13 +440,22 @@ def image_alt(context: Context) -> Check:
     )
 
 
+def _url_parts(url: str) -> tuple[str, str]:
+    """Return a URL's scheme and host; a malformed URL has neither."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return "", "invalid"
+    return parts.scheme, parts.netloc
+
+
 def _is_internal(url: str) -> bool:
-    parts = urlsplit(url.strip())
-    return not parts.scheme and not parts.netloc and not url.startswith("#")
+    scheme, host = _url_parts(url)
+    return not scheme and not host and not url.startswith("#")
 
 
 def _is_outbound(url: str) -> bool:
-    return urlsplit(url.strip()).scheme in ("http", "https")
+    return _url_parts(url)[0] in ("http", "https")
 
 
 def internal_links(context: Context) -> Check:

@@ -63,7 +63,10 @@ def truncate(text: str, max_px: float, font_px: float, *, at_words: bool) -> tup
 
 def display_url(url: str) -> str:
     """Return the URL as a result page shows it: host, then path parts joined by ›."""
-    parts = urlsplit(url if "//" in url else f"https://{url}")
+    try:
+        parts = urlsplit(url if "//" in url else f"https://{url}")
+    except ValueError:  # a malformed host, such as an unclosed IPv6 bracket
+        return url
     crumbs = [part for part in parts.path.split("/") if part]
     return " › ".join([parts.hostname or "", *crumbs]).strip(" ›")
 

@@ -166,6 +166,12 @@ class ImageAndLinkTests:
         assert "1 pages" in check_of(analysis, "internal_links").message
 
 
+    def test_malformed_link_is_neither_internal_nor_outbound(self):
+        analysis = en(body="See [this](//[broken) now.")
+        assert check_of(analysis, "internal_links").status == "improve"
+        assert check_of(analysis, "outbound_links").status == "improve"
+
+
 class RelatedTests:
     def test_related_used(self):
         check = check_of(en(body="Trail runners love cushioning.", related_keyphrases=("trail runner", "cushioning")), "related_keyphrases")
