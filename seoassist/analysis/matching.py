@@ -42,15 +42,17 @@ class Token:
     pos: tuple[str, ...] = ()  # Sudachi part of speech, Japanese only
 
 
-def _fold_char(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char).casefold()
-    return "".join(
-        chr(ord(part) + _HIRAGANA_OFFSET) if "ァ" <= part <= "ヶ" else part for part in folded
-    )
+_KATAKANA_TO_HIRAGANA = {code: code + _HIRAGANA_OFFSET for code in range(ord("ァ"), ord("ヶ") + 1)}
 
 
 def _fold(text: str) -> str:
-    return "".join(_fold_char(char) for char in text)
+    """Apply NFKC, case folding and katakana-to-hiragana folding to a whole token."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_KATAKANA_TO_HIRAGANA)
+
+
+def _fold_by_char(text: str) -> str:
+    """Fold each character on its own, as `TextIndex` does for exact matches."""
+    return "".join(_fold(char) for char in text)
 
 
 def stem_english(word: str) -> str:
@@ -185,7 +187,7 @@ def keyphrase_prepare(text: str, language: str) -> Keyphrase:
     stripped = unicodedata.normalize("NFKC", text).strip()
     if len(stripped) >= 2 and _QUOTE_PAIRS.get(stripped[0]) == stripped[-1]:
         inner = stripped[1:-1].strip()
-        return Keyphrase(text, language, True, _fold(inner), {}, ())
+        return Keyphrase(text, language, True, _fold_by_char(inner), {}, ())
     if language == "ja":
         pieces = stripped.split()
     else:
@@ -222,7 +224,7 @@ class TextIndex:
         if self._folded is None:
             pieces = []
             for index, char in enumerate(self.text):
-                folded = _fold_char(char)
+                folded = _fold(char)
                 pieces.append(folded)
                 self._folded_map.extend([index] * len(folded))
             self._folded = "".join(pieces)
