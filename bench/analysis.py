@@ -7,7 +7,7 @@ few built-in paragraphs. The first analysis loads the Sudachi dictionary and is
 reported apart; the figure that matters is the median of the runs after it.
 
 Example:
-    SEOASSIST_TEST_DATA=/work/shared/data python bench/analysis.py --runs 10
+    SEOASSIST_TEST_DATA=/path/to/data python bench/analysis.py --runs 10
 """
 from __future__ import annotations
 

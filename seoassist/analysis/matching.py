@@ -280,7 +280,7 @@ def found_in(
     """Return the keyphrase's spans in `index.text[start:end]`.
 
     A keyphrase of several content words also counts as found where all of them
-    occur in the range in any order; the spans are then those of the words.
+    occur in the range in any order. The spans are then those of the words.
     """
     end = len(index.text) if end is None else end
     whole = spans_within(index.find_spans(keyphrase), start, end)

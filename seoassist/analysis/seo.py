@@ -333,6 +333,7 @@ def keyphrase_distribution(context: Context) -> Check | None:
             "keyphrase_distribution", PROBLEM,
             _("The keyphrase does not appear in the text. Use it throughout the text."),
         )
+
     # Measure the longest stretch of text without the keyphrase, in counted units.
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -345,6 +346,7 @@ def keyphrase_distribution(context: Context) -> Check | None:
     total = max(context.text_length, 1)
     longest = max(gaps, key=lambda gap: context.length(masked[gap[0] : gap[1]]))
     share = 100 * context.length(masked[longest[0] : longest[1]]) / total
+
     values = {"share": round(share)}
     if share <= limits.distribution_good_max:
         return _check(

@@ -55,10 +55,10 @@ def truncate(text: str, max_px: float, font_px: float, *, at_words: bool) -> tup
         if used > budget:
             break
         cut = index + 1
-    kept = text[:cut]
-    if at_words and " " in kept.strip():
-        kept = kept[: kept.rstrip().rfind(" ")]
-    return kept.rstrip(" ,.;:、。") + ELLIPSIS, True
+    visible = text[:cut]
+    if at_words and " " in visible.strip():
+        visible = visible[: visible.rstrip().rfind(" ")]
+    return visible.rstrip(" ,.;:、。") + ELLIPSIS, True
 
 
 def display_url(url: str) -> str:

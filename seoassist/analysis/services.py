@@ -49,7 +49,7 @@ def draft_text(*, draft: Draft, data: Mapping[str, str] | None = None) -> DraftT
 
 
 def draft_analyze(*, draft: Draft, data: Mapping[str, str] | None = None) -> Analysis:
-    """Analyse a draft in its own language; `data` holds unsaved values of its fields."""
+    """Analyse a draft in its own language; `data` contains unsaved values of its fields."""
     return analyze_text(draft_text(draft=draft, data=data))
 
 

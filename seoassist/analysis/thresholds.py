@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Scores of one check by status, on Yoast's 9/6/3 scale; a group's score is the
+# Scores of one check by status, on Yoast's 9/6/3 scale. A group's score is the
 # sum of its checks' scores as a percentage of 9 per check.
 STATUS_SCORES = {"good": 9, "improve": 6, "problem": 3}
 
@@ -142,9 +142,9 @@ JAPANESE = JapaneseThresholds(
     # Full-width glyphs are 1 em, so 300 px is 15 characters and 600 px is 30.
     title_min_px=300,
     title_max_px=SERP_TITLE_MAX_PX,
-    # Two 600 px snippet lines at 14 px hold 2 × 42 = 84 full-width characters.
-    # 80 leaves room for the ellipsis; under 60 the second line stays mostly
-    # empty and the result page fills it with text taken from the body.
+    # Two 600 px snippet lines at 14 px fit 2 × 42 = 84 full-width characters,
+    # and 80 leaves room for the ellipsis. Under 60, the second line stays mostly
+    # empty, so the result page fills it with text taken from the body.
     meta_description_min=60,
     meta_description_max=80,
     # Density for Japanese is the share of characters inside keyphrase
@@ -174,9 +174,9 @@ JAPANESE = JapaneseThresholds(
     transition_good_min=20.0,
     transition_improve_min=10.0,
     transition_from_length=400,
-    # In 295 livedoor news articles (every 20th), kanji are 31 % of the kana and
-    # kanji at the median, 24 % at the 10th percentile and 41 % at the 90th;
-    # katakana are 23 % at the median and 32 % at the 80th percentile.
+    # Measured on 295 livedoor news articles (every 20th of the corpus). Kanji
+    # are 31 % of the kana and kanji at the median, 24 % at the 10th percentile
+    # and 41 % at the 90th. Katakana are 23 % at the median and 32 % at the 80th.
     kanji_good_min=20.0,
     kanji_good_max=35.0,
     kanji_improve_max=40.0,

@@ -1,5 +1,5 @@
-// Select the text a check refers to in the Markdown body, so the editor sees it.
-// The server counts offsets in code points; textarea selections count UTF-16 units.
+// Select the text that a check refers to in the Markdown body, so that it shows highlighted.
+// The server counts offsets in code points, but textarea selections count UTF-16 units.
 (function () {
   "use strict";
   if (window.seoassistAnalysis) {

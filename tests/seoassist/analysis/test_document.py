@@ -24,7 +24,7 @@ class ParseMarkdownTests:
         assert [(image.alt, image.url) for image in document.images] == [("代替テキスト", "/img/a.png")]
         assert [link.url for link in document.links] == ["https://example.com"]
 
-    def test_sentences_split_on_japanese_and_latin_marks_and_list_items(self):
+    def test_sentence_boundaries(self):
         document = parse_markdown(BODY)
         sentences = [" ".join(document.text_of(s).split()) for s in document.sentences]
         assert sentences == [

@@ -31,12 +31,12 @@ class KeyphraseLengthTests:
         assert check.status == "problem"
         assert "22 characters" in check.message
 
-    def test_full_width_digits_count_once_and_spaces_not_at_all(self):
+    def test_full_width_digits_and_spaces(self):
         # ２０２４年 (5) + 引越し (3)
         check = check_of(ja(keyphrase="２０２４年 引越し"), "keyphrase_length")
         assert "8 characters" in check.message
 
-    def test_missing_keyphrase_is_a_problem_and_skips_keyphrase_checks(self):
+    def test_missing_keyphrase_skips_checks(self):
         analysis = ja(keyphrase="", title="見積もり", body=FILLER * 20)
         assert check_of(analysis, "keyphrase_length").status == "problem"
         assert "keyphrase_in_title" not in check_ids(analysis)
@@ -65,7 +65,7 @@ class KeyphraseInTitleTests:
 
 
 class TitleWidthTests:
-    def test_ten_full_width_characters_are_200_px_and_too_short(self):
+    def test_ten_characters_too_short(self):
         check = check_of(ja(title="見積もり安くする方法"), "title_width")
         assert check.status == "improve"
         assert "200 px" in check.message
@@ -120,7 +120,7 @@ class MetaDescriptionTests:
 
 
 class IntroductionTests:
-    def test_keyphrase_in_first_paragraph_is_good_with_its_span(self):
+    def test_first_paragraph_mention_span(self):
         body = MENTION + "\n\n" + FILLER
         check = check_of(ja(body=body), "keyphrase_in_introduction")
         assert check.status == "good"
@@ -191,14 +191,14 @@ class SubheadingTests:
 
 
 class DistributionTests:
-    def test_single_mention_at_the_start_leaves_most_text_bare(self):
+    def test_single_mention_at_start(self):
         # After the keyphrase: 6 + 14 × 15 = 216 of 220 characters, 98 %.
         check = check_of(ja(body=MENTION + FILLER * 14), "keyphrase_distribution")
         assert check.status == "problem"
         assert "98 %" in check.message
 
     def test_mentions_at_start_middle_and_end_are_even(self):
-        # Longest stretch: 6 + 6 × 15 = 96 of 210 characters, 46 %.
+        # Longest stretch without it: 6 + 6 × 15 = 96 of 210 characters, 46 %.
         body = MENTION + FILLER * 6 + MENTION + FILLER * 6 + MENTION
         assert check_of(ja(body=body), "keyphrase_distribution").status == "good"
 
@@ -276,7 +276,7 @@ class LinkTests:
 
 
 class RelatedKeyphraseTests:
-    def test_half_of_related_used_is_good_and_names_the_rest(self):
+    def test_half_used_names_the_rest(self):
         check = check_of(ja(body="繁忙期は高い。", related_keyphrases=("繁忙期", "段ボール")), "related_keyphrases")
         assert check.status == "good"
         assert "1 of 2" in check.message

@@ -41,7 +41,7 @@ def outsider(db):
 
 
 class DraftAnalyzeServiceTests:
-    def test_keyphrase_and_related_come_from_the_draft_and_request(self, draft, site):
+    def test_keyphrases_from_draft_and_request(self, draft, site):
         draft.request = KeywordRequest.objects.create(
             site=site, keywords=["見積もり"], language="ja", target_length=1500,
             related_keywords=["業者", "引越し"],
@@ -73,7 +73,7 @@ class CheckDismissServiceTests:
         with pytest.raises(ApplicationError, match="“nope” is not a check"):
             check_dismiss(draft=draft, check_id="nope", reason="x", user=editor_user)
 
-    def test_dismiss_twice_keeps_one_row_with_the_new_reason(self, draft, editor_user):
+    def test_second_dismissal_replaces_reason(self, draft, editor_user):
         check_dismiss(draft=draft, check_id="text_length", reason="short news item", user=editor_user)
         check_dismiss(draft=draft, check_id="text_length", reason="a brief", user=editor_user)
         dismissal = CheckDismissal.objects.get()
@@ -104,7 +104,8 @@ class DraftPanelViewTests:
         assert "The title contains the keyphrase. Move it to the start of the title." in html
         assert "引越しの見積もり" in html  # the search result preview
         assert 'class="analysis-seo-score"' in html
-        assert "<script>" not in html and "style=" not in html
+        assert "<script>" not in html
+        assert "style=" not in html
 
     def test_span_links_carry_body_offsets(self, client, editor_user, draft):
         client.force_login(editor_user)
