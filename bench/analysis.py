@@ -78,7 +78,10 @@ def _cut(body: str, language: str, target: int) -> str:
 
 
 def build_draft(articles, language: str, target: int) -> tuple[str, str]:
-    """Join articles under H2 headings, cut at `target` characters or words; return title and body."""
+    """Join articles under H2 headings and cut at `target` characters or words.
+
+    Return the first article's title and the joined body.
+    """
     parts: list[str] = []
     title = ""
     for article_title, body in articles:
@@ -131,8 +134,10 @@ def main() -> None:
         japanese = build_draft(_livedoor_articles(Path(data)), "ja", JAPANESE_TARGET)
         english = build_draft(_bbc_articles(Path(data)), "en", ENGLISH_TARGET)
     else:
-        japanese = build_draft(((f"見出し{i}", _JAPANESE_FALLBACK * 3) for i in range(1000)), "ja", JAPANESE_TARGET)
-        english = build_draft(((f"Part {i}", _ENGLISH_FALLBACK * 3) for i in range(1000)), "en", ENGLISH_TARGET)
+        japanese_parts = ((f"見出し{i}", _JAPANESE_FALLBACK * 3) for i in range(1000))
+        english_parts = ((f"Part {i}", _ENGLISH_FALLBACK * 3) for i in range(1000))
+        japanese = build_draft(japanese_parts, "ja", JAPANESE_TARGET)
+        english = build_draft(english_parts, "en", ENGLISH_TARGET)
 
     results = {
         "data": "livedoor-news and bbc-news" if data else "built-in paragraphs",

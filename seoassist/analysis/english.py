@@ -24,7 +24,10 @@ _IRREGULAR_PARTICIPLES = frozenset(
     withdrawn written
     """.split()
 )
-_NOT_PARTICIPLES = frozenset("need indeed seed speed bed red shed feed breed bleed exceed proceed".split())
+_BETWEEN_WORDS = frozenset(("not", "never", "also", "being", "been"))
+_NOT_PARTICIPLES = frozenset(
+    "need indeed seed speed bed red shed feed breed bleed exceed proceed".split()
+)
 
 # One-word and multi-word transition words, lowercase.
 TRANSITION_WORDS = frozenset(
@@ -54,7 +57,8 @@ def syllables(word: str) -> int:
     count = len(_VOWEL_GROUP_RE.findall(word))
     if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
         count -= 1
-    if word.endswith(("ed", "es")) and count > 1 and not word.endswith(("ted", "ded", "ses", "zes", "ces", "ges", "xes")):
+    voiced_ending = word.endswith(("ted", "ded", "ses", "zes", "ces", "ges", "xes"))
+    if word.endswith(("ed", "es")) and count > 1 and not voiced_ending:
         count -= 1
     return max(1, count)
 
@@ -76,10 +80,13 @@ def is_passive(sentence: str) -> bool:
         # Allow one or two adverbs or "not" between the auxiliary and the participle.
         for following in words[index + 1 : index + 4]:
             if following in _IRREGULAR_PARTICIPLES or (
-                following.endswith("ed") and len(following) > 3 and following not in _NOT_PARTICIPLES
+                following.endswith("ed")
+                and len(following) > 3
+                and following not in _NOT_PARTICIPLES
             ):
                 return True
-            if not (following.endswith("ly") or following in ("not", "never", "also", "being", "been")):
+            in_between = following.endswith("ly") or following in _BETWEEN_WORDS
+            if not in_between:
                 break
     return False
 
@@ -138,7 +145,8 @@ def passive_voice(context: Context) -> Check:
     if share <= limits.passive_good_max:
         return _check(
             "passive_voice", GOOD,
-            _("%(share)d %% of the sentences use the passive voice, which is fine.") % values, spans,
+            _("%(share)d %% of the sentences use the passive voice, which is fine.") % values,
+            spans,
         )
     status = IMPROVE if share <= limits.passive_improve_max else PROBLEM
     return _check(

@@ -26,13 +26,16 @@ TRANSITION_OPENERS = (
 )
 
 
+_KANJI_RANGES = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xF900, 0xFAFF))
+
+
 def _script(char: str) -> str:
     code = ord(char)
     if 0x3041 <= code <= 0x309F:
         return "hiragana"
     if 0x30A0 <= code <= 0x30FF or 0x31F0 <= code <= 0x31FF or 0xFF66 <= code <= 0xFF9F:
         return "katakana" if char != "・" else ""
-    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or char == "々":
+    if char == "々" or any(low <= code <= high for low, high in _KANJI_RANGES):
         return "kanji"
     return ""
 
@@ -184,7 +187,10 @@ def style_mixing(context: Context) -> Check:
     polite, plain = styles["polite"], styles["plain"]
     if not polite or not plain:
         return _check("style_mixing", GOOD, _("The text keeps to one style (です/ます or だ/である)."))
-    minority, majority_name = (plain, _("です/ます")) if len(polite) >= len(plain) else (polite, _("だ/である"))
+    if len(polite) >= len(plain):
+        minority, majority_name = plain, _("です/ます")
+    else:
+        minority, majority_name = polite, _("だ/である")
     share = 100 * len(minority) / (len(polite) + len(plain))
     status = IMPROVE if share <= limits.style_minority_improve_max else PROBLEM
     return _check(

@@ -102,8 +102,9 @@ def tokenize(text: str, language: str) -> dict[str, list[Token]]:
                     Token(_fold(morpheme.normalized), morpheme.begin, morpheme.end, morpheme.pos)
                 )
                 if mode == "A":
-                    streams["S"].append(Token(_fold(morpheme.surface), morpheme.begin, morpheme.end))
-                    streams["R"].append(Token(_fold(morpheme.reading), morpheme.begin, morpheme.end))
+                    begin, end = morpheme.begin, morpheme.end
+                    streams["S"].append(Token(_fold(morpheme.surface), begin, end))
+                    streams["R"].append(Token(_fold(morpheme.reading), begin, end))
         return streams
     return {
         "S": [
@@ -152,7 +153,8 @@ class TokenStream:
         while position != -1:
             first = bisect_left(self.positions, position)
             last = self.ends.get(position + len(joined_key))
-            if first < len(self.positions) and self.positions[first] == position and last is not None:
+            starts_at_token = first < len(self.positions) and self.positions[first] == position
+            if starts_at_token and last is not None:
                 spans.append((self.tokens[first].start, self.tokens[last].end))
             position = self.joined.find(joined_key, position + 1)
         return spans
@@ -198,7 +200,12 @@ def keyphrase_prepare(text: str, language: str) -> Keyphrase:
         ]
     parts = tuple(forms for forms in (_joined_forms(piece, language) for piece in pieces) if forms)
     return Keyphrase(
-        text, language, False, "", _joined_forms(stripped, language), parts if len(parts) > 1 else ()
+        text,
+        language,
+        False,
+        "",
+        _joined_forms(stripped, language),
+        parts if len(parts) > 1 else (),
     )
 
 
@@ -208,7 +215,9 @@ class TextIndex:
     def __init__(self, text: str, language: str) -> None:
         self.text = text
         self.language = language
-        self.streams = {kind: TokenStream(tokens) for kind, tokens in tokenize(text, language).items()}
+        self.streams = {
+            kind: TokenStream(tokens) for kind, tokens in tokenize(text, language).items()
+        }
         self._folded: str | None = None
         self._folded_map: list[int] = []
         self._cache: dict[tuple, list[tuple[int, int]]] = {}

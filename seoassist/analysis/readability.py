@@ -82,7 +82,9 @@ def paragraph_length(context: Context) -> Check:
         (paragraph, context.length(context.document.text_of(paragraph)))
         for paragraph in context.document.paragraphs
     ]
-    too_long = [(paragraph, length) for paragraph, length in lengths if length > limits.paragraph_good_max]
+    too_long = [
+        (paragraph, length) for paragraph, length in lengths if length > limits.paragraph_good_max
+    ]
     values = {"limit": limits.paragraph_good_max, "unit": _unit(context), "count": len(too_long)}
     if not too_long:
         return _check(
@@ -121,7 +123,9 @@ def subheading_distribution(context: Context) -> Check:
         (section, context.length(document.masked[section.start : section.end]))
         for section in document.sections()
     ]
-    too_long = [(section, length) for section, length in sections if length > limits.section_good_max]
+    too_long = [
+        (section, length) for section, length in sections if length > limits.section_good_max
+    ]
     if not too_long:
         return _check(
             "subheading_distribution", GOOD,

@@ -384,13 +384,18 @@ def text_length(context: Context) -> Check:
 def slug(context: Context) -> Check:
     value = (context.draft.slug or "").strip()
     if not value:
-        return _check("slug", IMPROVE, _("The slug is empty. Set a slug that contains the keyphrase."))
+        return _check(
+            "slug", IMPROVE, _("The slug is empty. Set a slug that contains the keyphrase.")
+        )
     index = TextIndex(re.sub(r"[-_/]+", " ", value), context.language)
     if found_in(index, context.keyphrase):
         return _check("slug", GOOD, _("The slug contains the keyphrase."))
     return _check(
         "slug", IMPROVE,
-        _("The slug does not contain the keyphrase. Put the keyphrase's words in it, joined by hyphens."),
+        _(
+            "The slug does not contain the keyphrase. Put the keyphrase's words in it, "
+            "joined by hyphens."
+        ),
     )
 
 
@@ -398,7 +403,10 @@ def single_h1(context: Context) -> Check:
     titles = [heading for heading in context.document.headings if heading.level == 1]
     spans = [(heading.start, heading.end) for heading in titles]
     if not titles:
-        return _check("single_h1", GOOD, _("The text has no H1 heading of its own; the title is the only H1."))
+        return _check(
+            "single_h1", GOOD,
+            _("The text has no H1 heading of its own, so the title is the only H1."),
+        )
     if len(titles) == 1:
         return _check(
             "single_h1", IMPROVE,
@@ -422,7 +430,10 @@ def image_alt(context: Context) -> Check:
     if missing:
         return _check(
             "image_alt", PROBLEM,
-            _("%(count)d of %(total)d images have no alt text. Describe each image in its alt text.")
+            _(
+                "%(count)d of %(total)d images have no alt text. Describe each image in its "
+                "alt text."
+            )
             % {"count": len(missing), "total": len(images)},
             [(image.start, image.end) for image in missing],
         )
@@ -470,7 +481,10 @@ def internal_links(context: Context) -> Check:
         )
     return _check(
         "internal_links", IMPROVE,
-        _("The text has no internal links. Link to related articles on this site, with a path such as /guides/topic/."),
+        _(
+            "The text has no internal links. Link to related articles on this site, with a "
+            "path such as /guides/topic/."
+        ),
     )
 
 

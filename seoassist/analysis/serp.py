@@ -77,7 +77,9 @@ def serp_preview(title: str, url: str, description: str, language: str) -> dict:
     title = " ".join((title or "").split())
     description = " ".join((description or "").split())
     description_max_px = SERP_DESCRIPTION_LINE_PX * SERP_DESCRIPTION_LINES
-    shown_title, title_cut = truncate(title, SERP_TITLE_MAX_PX, SERP_TITLE_FONT_PX, at_words=at_words)
+    shown_title, title_cut = truncate(
+        title, SERP_TITLE_MAX_PX, SERP_TITLE_FONT_PX, at_words=at_words
+    )
     shown_description, description_cut = truncate(
         description, description_max_px, SERP_DESCRIPTION_FONT_PX, at_words=at_words
     )

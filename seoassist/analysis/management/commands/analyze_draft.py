@@ -43,7 +43,9 @@ class Command(EnglishOutputCommand):
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            raise CommandError(f"{path}: file not found; pass the path of a Markdown file.") from None
+            raise CommandError(
+                f"{path}: file not found; pass the path of a Markdown file."
+            ) from None
         except OSError as error:
             raise CommandError(f"{path}: cannot be read ({error.strerror}).") from error
         try:
