@@ -25,7 +25,9 @@ class AnalyzeTextFuzzTests:
         title=_TEXT, slug=_TEXT, meta=_TEXT, body=_TEXT, keyphrase=_TEXT,
         related=st.lists(_TEXT, max_size=3), language=st.sampled_from(["ja", "en"]),
     )
-    def test_any_input_gives_a_valid_analysis(self, title, slug, meta, body, keyphrase, related, language):
+    def test_any_input_gives_a_valid_analysis(
+        self, title, slug, meta, body, keyphrase, related, language
+    ):
         analysis = analyze_text(DraftText(
             title=title, slug=slug, meta_description=meta, body=body, keyphrase=keyphrase,
             related_keyphrases=tuple(related), language=language,

@@ -277,7 +277,8 @@ class LinkTests:
 
 class RelatedKeyphraseTests:
     def test_half_used_names_the_rest(self):
-        check = check_of(ja(body="繁忙期は高い。", related_keyphrases=("繁忙期", "段ボール")), "related_keyphrases")
+        analysis = ja(body="繁忙期は高い。", related_keyphrases=("繁忙期", "段ボール"))
+        check = check_of(analysis, "related_keyphrases")
         assert check.status == "good"
         assert "1 of 2" in check.message
         assert "段ボール" in check.message

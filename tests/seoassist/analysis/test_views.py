@@ -74,7 +74,9 @@ class CheckDismissServiceTests:
             check_dismiss(draft=draft, check_id="nope", reason="x", user=editor_user)
 
     def test_second_dismissal_replaces_reason(self, draft, editor_user):
-        check_dismiss(draft=draft, check_id="text_length", reason="short news item", user=editor_user)
+        check_dismiss(
+            draft=draft, check_id="text_length", reason="short news item", user=editor_user
+        )
         check_dismiss(draft=draft, check_id="text_length", reason="a brief", user=editor_user)
         dismissal = CheckDismissal.objects.get()
         assert dismissal.reason == "a brief"
@@ -156,7 +158,8 @@ class DismissalViewTests:
         )
         response = client.post(reverse("analysis:draft_panel", args=[draft.pk]))
         expected = before.without({"text_length"}).seo_score
-        assert f'<strong class="analysis-seo-score">{expected}</strong>' in response.content.decode()
+        html = response.content.decode()
+        assert f'<strong class="analysis-seo-score">{expected}</strong>' in html
 
     def test_missing_reason_is_shown_and_nothing_stored(self, client, editor_user, draft):
         client.force_login(editor_user)
