@@ -5,6 +5,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from seoassist.analysis.document import Span
 from seoassist.analysis.engine import GOOD, IMPROVE, PROBLEM, Check, Context
@@ -195,9 +196,12 @@ def style_mixing(context: Context) -> Check:
     status = IMPROVE if share <= limits.style_minority_improve_max else PROBLEM
     return _check(
         "style_mixing", status,
-        _(
+        ngettext(
+            "The text mixes です/ます and だ/である styles: %(count)d sentence differs from the "
+            "rest. Rewrite the highlighted sentence in the %(style)s style.",
             "The text mixes です/ます and だ/である styles: %(count)d sentences differ from the "
-            "rest. Rewrite the highlighted sentences in the %(style)s style."
+            "rest. Rewrite the highlighted sentences in the %(style)s style.",
+            len(minority),
         ) % {"count": len(minority), "style": majority_name},
         [(sentence.start, sentence.end) for sentence in minority],
     )
@@ -230,9 +234,12 @@ def noun_runs(context: Context) -> Check:
     status = IMPROVE if len(runs) <= limits.noun_runs_improve_max else PROBLEM
     return _check(
         "noun_runs", status,
-        _(
+        ngettext(
+            "%(count)d place strings %(minimum)d or more nouns together. Break it up with "
+            "particles (の, を, に) or rephrase it.",
             "%(count)d places string %(minimum)d or more nouns together. Break them up with "
-            "particles (の, を, に) or rephrase them."
+            "particles (の, を, に) or rephrase them.",
+            len(runs),
         ) % values, runs,
     )
 

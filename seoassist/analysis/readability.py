@@ -5,6 +5,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from seoassist.analysis.document import Span
 from seoassist.analysis.engine import (
@@ -95,8 +96,11 @@ def paragraph_length(context: Context) -> Check:
     status = PROBLEM if longest > limits.paragraph_improve_max else IMPROVE
     return _check(
         "paragraph_length", status,
-        _("%(count)d paragraphs have more than %(limit)d %(unit)s. Split them into shorter ones.")
-        % values, [(paragraph.start, paragraph.end) for paragraph, _length in too_long],
+        ngettext(
+            "%(count)d paragraph has more than %(limit)d %(unit)s. Split it into shorter ones.",
+            "%(count)d paragraphs have more than %(limit)d %(unit)s. Split them into shorter ones.",
+            len(too_long),
+        ) % values, [(paragraph.start, paragraph.end) for paragraph, _length in too_long],
     )
 
 
@@ -136,9 +140,12 @@ def subheading_distribution(context: Context) -> Check:
     values["count"] = len(too_long)
     return _check(
         "subheading_distribution", status,
-        _(
+        ngettext(
+            "%(count)d stretch of text between subheadings is longer than %(limit)d "
+            "%(unit)s. Add a subheading inside it.",
             "%(count)d stretches of text between subheadings are longer than %(limit)d "
-            "%(unit)s. Add a subheading inside each."
+            "%(unit)s. Add a subheading inside each.",
+            len(too_long),
         ) % values, [_trimmed(document.masked, section) for section, _length in too_long],
     )
 
@@ -188,9 +195,12 @@ def consecutive_sentences(context: Context) -> Check:
         )
     return _check(
         "consecutive_sentences", IMPROVE,
-        _(
+        ngettext(
+            "Once, %(limit)d or more sentences in a row start with the same word. "
+            "Vary how the highlighted sentences start.",
             "%(count)d times, %(limit)d or more sentences in a row start with the same word. "
-            "Vary how the highlighted sentences start."
+            "Vary how the highlighted sentences start.",
+            len(runs),
         ) % {"count": len(runs), "limit": limits.same_start_max + 1},
         [(sentence.start, sentence.end) for run in runs for sentence in run],
     )

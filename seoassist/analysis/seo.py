@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from seoassist.analysis.document import count_characters
 from seoassist.analysis.engine import GOOD, IMPROVE, PROBLEM, SEO, Check, Context, make_check
@@ -252,25 +253,35 @@ def keyphrase_density(context: Context) -> Check | None:
     if density < limits.density_min:
         return _check(
             "keyphrase_density", IMPROVE,
-            _(
+            ngettext(
+                "The keyphrase appears %(count)d time, a density of %(density)s %%. Use it "
+                "more often, for a density of %(minimum)s–%(maximum)s %%.",
                 "The keyphrase appears %(count)d times, a density of %(density)s %%. Use it "
-                "more often, for a density of %(minimum)s–%(maximum)s %%."
+                "more often, for a density of %(minimum)s–%(maximum)s %%.",
+                count,
             ) % values, spans,
         )
     if density > limits.density_problem_over:
         return _check(
             "keyphrase_density", PROBLEM,
-            _(
+            ngettext(
+                "The keyphrase appears %(count)d time, a density of %(density)s %%, above "
+                "%(maximum)s %%. Use it less often or use synonyms, so the text does not "
+                "read as stuffed.",
                 "The keyphrase appears %(count)d times, a density of %(density)s %%, above "
                 "%(maximum)s %%. Use it less often or use synonyms, so the text does not "
-                "read as stuffed."
+                "read as stuffed.",
+                count,
             ) % values, spans,
         )
     return _check(
         "keyphrase_density", GOOD,
-        _(
+        ngettext(
+            "The keyphrase appears %(count)d time, a density of %(density)s %%, within "
+            "%(minimum)s–%(maximum)s %%.",
             "The keyphrase appears %(count)d times, a density of %(density)s %%, within "
-            "%(minimum)s–%(maximum)s %%."
+            "%(minimum)s–%(maximum)s %%.",
+            count,
         ) % values, spans,
     )
 
@@ -430,9 +441,12 @@ def image_alt(context: Context) -> Check:
     if missing:
         return _check(
             "image_alt", PROBLEM,
-            _(
+            ngettext(
+                "%(count)d of %(total)d images has no alt text. Describe each image in its "
+                "alt text.",
                 "%(count)d of %(total)d images have no alt text. Describe each image in its "
-                "alt text."
+                "alt text.",
+                len(missing),
             )
             % {"count": len(missing), "total": len(images)},
             [(image.start, image.end) for image in missing],
@@ -476,7 +490,11 @@ def internal_links(context: Context) -> Check:
     if links:
         return _check(
             "internal_links", GOOD,
-            _("The text links to %(count)d pages of this site.") % {"count": len(links)},
+            ngettext(
+                "The text links to %(count)d page of this site.",
+                "The text links to %(count)d pages of this site.",
+                len(links),
+            ) % {"count": len(links)},
             [(link.start, link.end) for link in links],
         )
     return _check(
@@ -493,7 +511,11 @@ def outbound_links(context: Context) -> Check:
     if links:
         return _check(
             "outbound_links", GOOD,
-            _("The text links to %(count)d outside pages.") % {"count": len(links)},
+            ngettext(
+                "The text links to %(count)d outside page.",
+                "The text links to %(count)d outside pages.",
+                len(links),
+            ) % {"count": len(links)},
             [(link.start, link.end) for link in links],
         )
     return _check(

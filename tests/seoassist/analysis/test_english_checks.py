@@ -170,7 +170,7 @@ class ImageAndLinkTests:
 
     def test_protocol_relative_link_is_not_internal(self):
         analysis = en(body="See [this](//cdn.example.com/x) and [that](/guides/).")
-        assert "1 pages" in check_of(analysis, "internal_links").message
+        assert "links to 1 page of this site." in check_of(analysis, "internal_links").message
 
 
     def test_malformed_link_is_neither_internal_nor_outbound(self):

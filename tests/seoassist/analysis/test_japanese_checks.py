@@ -267,7 +267,7 @@ class LinkTests:
         assert internal.status == "good"
         assert [body[start:end] for start, end in internal.spans] == ["[関連記事](/guides/moving/)"]
         assert outbound.status == "good"
-        assert "1 outside" in outbound.message
+        assert "links to 1 outside page." in outbound.message
 
     def test_no_links_should_add_some(self):
         analysis = ja(body=FILLER)
@@ -389,7 +389,7 @@ class StyleMixingTests:
         body = "料金は安いです。予約しました。確認してください。すぐに届く。"
         check = check_of(ja(body=body), "style_mixing")
         assert check.status == "problem"
-        assert "1 sentences" in check.message
+        assert "1 sentence differs" in check.message
         assert [body[start:end] for start, end in check.spans] == ["すぐに届く。"]
 
     def test_one_plain_sentence_among_five_polite_is_minor(self):
