@@ -21,6 +21,18 @@ READABILITY = "readability"
 
 _ENGLISH_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
+# Every check id either language can return; a check appears only where it applies.
+CHECK_IDS = frozenset(
+    """
+    keyphrase_length keyphrase_in_title title_width keyphrase_in_meta_description
+    meta_description_length keyphrase_in_introduction keyphrase_density
+    keyphrase_in_subheadings keyphrase_distribution text_length slug single_h1 image_alt
+    internal_links outbound_links related_keyphrases sentence_length paragraph_length
+    subheading_distribution consecutive_sentences flesch_reading_ease passive_voice
+    transition_words script_balance comma_frequency style_mixing noun_runs
+    """.split()
+)
+
 
 @dataclass(frozen=True)
 class DraftText:

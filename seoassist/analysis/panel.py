@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from seoassist.analysis.engine import READABILITY, SEO, Check
 from seoassist.analysis.selectors import check_dismissal_list
 from seoassist.analysis.serp import serp_preview
@@ -40,6 +42,21 @@ def panel_context(
             dismissed.append({**entry, "dismissal": dismissals[check.id]})
         else:
             groups[check.group].append(entry)
+    # A dismissed check that does not apply to the current text stays listed, so it
+    # can still be restored.
+    current = {check.id for check in analysis.checks}
+    for check_id, dismissal in dismissals.items():
+        if check_id not in current:
+            dismissed.append({
+                "check": {
+                    "id": check_id,
+                    "status": "inactive",
+                    "message": _("The check “%(check)s” does not apply to the text as it is now.")
+                    % {"check": check_id},
+                },
+                "spans": [],
+                "dismissal": dismissal,
+            })
     domain = draft.site.domain or "example.com"
     return {
         "draft": draft,

@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seoassist.analysis.engine import DraftText, analyze_text
+from seoassist.analysis.engine import CHECK_IDS, DraftText, analyze_text
 from seoassist.analysis.serp import serp_preview
 
 # Markdown syntax, Japanese and Latin text, full-width forms, URLs and odd code points.
@@ -35,6 +35,7 @@ class AnalyzeTextFuzzTests:
         assert 0 <= analysis.seo_score <= 100
         assert 0 <= analysis.readability_score <= 100
         for check in analysis.checks:
+            assert check.id in CHECK_IDS
             assert check.status in ("good", "improve", "problem")
             for start, end in check.spans:
                 assert 0 <= start <= end <= len(body)

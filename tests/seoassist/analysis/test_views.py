@@ -70,7 +70,7 @@ class CheckDismissServiceTests:
             check_dismiss(draft=draft, check_id="text_length", reason="  ", user=editor_user)
 
     def test_unknown_check_is_rejected(self, draft, editor_user):
-        with pytest.raises(ApplicationError, match="“nope” is not a check"):
+        with pytest.raises(ApplicationError, match="“nope” is not an analysis check"):
             check_dismiss(draft=draft, check_id="nope", reason="x", user=editor_user)
 
     def test_second_dismissal_replaces_reason(self, draft, editor_user):
@@ -168,6 +168,15 @@ class DismissalViewTests:
         )
         assert "Give a reason for dismissing this check." in response.content.decode()
         assert CheckDismissal.objects.count() == 0
+
+    def test_dismissal_of_absent_check_stays_listed(self, client, editor_user, draft):
+        # The saved draft is too short for a density check, but it can be dismissed.
+        check_dismiss(draft=draft, check_id="keyphrase_density", reason="news", user=editor_user)
+        client.force_login(editor_user)
+        response = client.post(reverse("analysis:draft_panel", args=[draft.pk]))
+        html = response.content.decode()
+        assert "does not apply to the text as it is now" in html
+        assert "news" in html
 
     def test_restore(self, client, editor_user, draft):
         client.force_login(editor_user)
