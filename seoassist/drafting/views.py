@@ -193,7 +193,9 @@ def _merge_form(request: HttpRequest, current: Draft) -> DraftForm:
     """Refill the form with the editor's text, set to save against the stored version."""
     data = request.POST.copy()
     data["version"] = str(current.version)
-    form = DraftForm(data, instance=current)
+    # Validating a model form writes its values into the instance, so the form
+    # gets its own copy and `current` keeps the stored text for the comparison.
+    form = DraftForm(data, instance=Draft.objects.get(pk=current.pk))
     form.is_valid()
     return form
 
