@@ -264,7 +264,10 @@ def _analysis_panel_available(draft: Draft) -> bool:
 
 @require_POST
 def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
-    """Save the page's text in the background; the JSON reply tells the page what happened."""
+    """Save the page's text in the background; the JSON reply tells the page what happened.
+
+    A page that is being closed posts `release` too, and its lock is freed after the save.
+    """
     site = require_site(request)
     draft = draft_get(site=site, user=request.user, pk=pk)
     form = DraftForm(request.POST, instance=draft)
@@ -302,6 +305,8 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ApplicationError as error:
         return JsonResponse({"state": "rejected", "message": error.message}, status=403)
+    if request.POST.get("release"):
+        draft_lock_release(draft=draft, user=request.user, token=data["lock_token"])
     saved_at = timezone.localtime(result.draft.updated_at)
     return JsonResponse(
         {

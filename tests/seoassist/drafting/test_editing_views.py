@@ -111,6 +111,15 @@ class AutosaveViewTests:
         assert response.status_code == 409
         assert response.json()["state"] == "lock_lost"
 
+    def test_save_on_leaving_frees_lock(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        reply = client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]),
+            _form_data(english_draft, body="Last words.", lock_token=token, release="1"),
+        ).json()
+        assert reply["state"] == "saved"
+        assert not DraftLock.objects.filter(draft=english_draft).exists()
+
     def test_heartbeat_keeps_lock(self, client, editor_user, english_draft):
         token = self._open(client, editor_user, english_draft)
         reply = client.post(

@@ -102,13 +102,18 @@
     if (!active || submitting) {
       return;
     }
+    // One request both saves and frees the lock, because two beacons may arrive
+    // in either order and a save after the release would find the lock gone.
     if (edits !== savedEdits) {
-      navigator.sendBeacon(form.dataset.autosaveUrl, new FormData(form));
+      const last = new FormData(form);
+      last.append("release", "1");
+      navigator.sendBeacon(form.dataset.autosaveUrl, last);
+    } else {
+      const release = new FormData();
+      release.append("csrfmiddlewaretoken", csrfToken());
+      release.append("lock_token", tokenInput.value);
+      navigator.sendBeacon(form.dataset.releaseUrl, release);
     }
-    const release = new FormData();
-    release.append("csrfmiddlewaretoken", csrfToken());
-    release.append("lock_token", tokenInput.value);
-    navigator.sendBeacon(form.dataset.releaseUrl, release);
   });
 
   const autosaveTimer = window.setInterval(autosave, autosaveMs);
