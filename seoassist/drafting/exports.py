@@ -85,8 +85,8 @@ def wxr_document(draft: Draft, *, author: str) -> str:
     """Return a WordPress eXtended RSS 1.2 file with the draft as one post in status draft.
 
     WordPress's importer reads the wp:wxr_version and wp:base_site_url of the
-    channel, maps dc:creator to the authors listed in wp:author, and keeps the
-    post's wp:status; keywords become post tags.
+    channel and maps dc:creator to the authors listed in wp:author. It keeps the
+    post's wp:status, and the keywords become post tags.
     """
     now = timezone.now()
     local = timezone.localtime(now)

@@ -428,6 +428,10 @@ def draft_save(
             _("Another editor took over this draft, so it was not saved automatically.")
         )
     if version != draft.version:
+        logger.info(
+            "Draft %s: a save from version %s met the stored version %s",
+            draft.pk, version, draft.version,
+        )
         raise DraftConflictError(
             _(
                 "Someone saved this draft (version %(current)d) after you opened version "

@@ -53,8 +53,8 @@ from seoassist.drafting.services import (
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 
 
-# How often the editor page saves unsaved text and renews its edit lock; tests
-# override them with the settings of the same names in upper case.
+# How often the editor page saves unsaved text and renews its edit lock. Tests
+# override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
 AUTOSAVE_SECONDS = 60
 HEARTBEAT_SECONDS = 30
 
@@ -186,7 +186,9 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("Saved as revision %(number)d.") % {"number": result.revision.number}
                 )
             return redirect("drafting:draft_edit", pk=draft.pk)
-    return render(request, "drafting/draft_edit.html", _editor_context(request, site, draft, form, conflict))
+    return render(
+        request, "drafting/draft_edit.html", _editor_context(request, site, draft, form, conflict)
+    )
 
 
 def _merge_form(request: HttpRequest, current: Draft) -> DraftForm:
@@ -264,7 +266,7 @@ def _analysis_panel_available(draft: Draft) -> bool:
 
 @require_POST
 def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
-    """Save the page's text in the background; the JSON reply tells the page what happened.
+    """Save the page's text in the background and report the outcome as JSON.
 
     A page that is being closed posts `release` too, and its lock is freed after the save.
     """

@@ -1,6 +1,6 @@
 // Autosave, edit-lock heartbeat and save-on-leave for the draft editor page.
 // The page sets its URLs, intervals and translated labels as data attributes
-// on #draft-form; the server answers each request with a translated message.
+// on #draft-form, and each server reply carries a translated message.
 (function () {
   "use strict";
 
