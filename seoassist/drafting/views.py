@@ -204,6 +204,9 @@ def _merge_form(request: HttpRequest, current: Draft) -> DraftForm:
 
 def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> dict:
     can_edit = draft_can_edit(draft=draft, user=request.user)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
     lock_state = None
     if can_edit and request.method == "GET":
         lock_state = draft_lock_acquire(draft=draft, user=request.user)

@@ -38,6 +38,25 @@ class EditorPageTests:
         html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
         assert 'id="analysis-panel"' not in html
 
+    @pytest.mark.urls("tests.seoassist.drafting.urls_with_analysis")
+    def test_analysis_panel_is_embedded_when_its_url_exists(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        panel_url = f"/analysis/drafts/{english_draft.pk}/panel/"
+        assert (
+            f'<div id="analysis-panel" hx-post="{panel_url}" '
+            'hx-trigger="load, input changed delay:800ms from:#draft-form" '
+            'hx-include="#draft-form"></div>'
+        ) in html
+
+    def test_reviewer_sees_read_only_fields_without_lock(self, client, reviewer_user, english_draft):
+        client.force_login(reviewer_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'name="title"' in html
+        assert "disabled" in html[html.index('name="title"') - 200:html.index('name="title"') + 200]
+        assert 'data-autosave="off"' in html
+        assert not DraftLock.objects.filter(draft=english_draft).exists()
+
     def test_second_editor_sees_holder_and_take_over(
         self, client, editor_user, second_editor, english_draft
     ):
