@@ -165,10 +165,14 @@ class ConflictMergeViewTests:
         other.post(url, _form_data(english_draft, body="Their <b>line</b>."))
 
         client.force_login(editor_user)
-        response = client.post(url, _form_data(english_draft, body="My line."))
+        client.get(url)
+        token = _lock_token(english_draft)
+        response = client.post(url, _form_data(english_draft, body="My line.", lock_token=token))
         assert response.status_code == 200
         html = response.content.decode()
         assert 'id="merge"' in html
+        assert 'data-heartbeat="on"' in html
+        assert 'data-autosave="off"' in html
         assert "Their &lt;b&gt;line&lt;/b&gt;." in html
         assert "My line." in html
         assert 'name="version" value="2"' in html

@@ -5,9 +5,11 @@
   "use strict";
 
   const form = document.getElementById("draft-form");
-  if (!form || form.dataset.autosave !== "on") {
+  // The merge page keeps the lock alive but must not save the unmerged text on its own.
+  if (!form || form.dataset.heartbeat !== "on") {
     return;
   }
+  const autosaveOn = form.dataset.autosave === "on";
   const status = document.getElementById("save-status");
   const versionInput = form.querySelector("input[name=version]");
   const tokenInput = form.querySelector("input[name=lock_token]");
@@ -32,6 +34,7 @@
     window.clearInterval(heartbeatTimer);
     showStatus(message, "stopped");
     form.dataset.autosave = "off";
+    form.dataset.heartbeat = "off";
   }
 
   function csrfToken() {
@@ -48,7 +51,7 @@
   }
 
   async function autosave() {
-    if (!active || saving || edits === savedEdits) {
+    if (!active || !autosaveOn || saving || edits === savedEdits) {
       return;
     }
     saving = true;
@@ -104,7 +107,7 @@
     }
     // One request both saves and frees the lock, because two beacons may arrive
     // in either order and a save after the release would find the lock gone.
-    if (edits !== savedEdits) {
+    if (autosaveOn && edits !== savedEdits) {
       const last = new FormData(form);
       last.append("release", "1");
       navigator.sendBeacon(form.dataset.autosaveUrl, last);
@@ -116,6 +119,6 @@
     }
   });
 
-  const autosaveTimer = window.setInterval(autosave, autosaveMs);
+  const autosaveTimer = autosaveOn ? window.setInterval(autosave, autosaveMs) : null;
   const heartbeatTimer = window.setInterval(heartbeat, heartbeatMs);
 })();
