@@ -4,6 +4,12 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Segment:
+    text: str
+    changed: bool
+
+
+@dataclass(frozen=True)
 class DiffRow:
     # "equal", "replace", "delete" or "insert"; the template turns it into a CSS class.
     kind: str
@@ -11,6 +17,34 @@ class DiffRow:
     old_line: str
     new_number: int | None
     new_line: str
+
+    @property
+    def segments(self) -> tuple[list[Segment], list[Segment]]:
+        """Split a replaced line pair into unchanged and changed runs of characters.
+
+        A Japanese paragraph is one long line, so marking only the changed
+        characters shows an edit that a whole-line diff would hide.
+        """
+        if self.kind != "replace":
+            return [Segment(self.old_line, False)], [Segment(self.new_line, False)]
+        old_segments: list[Segment] = []
+        new_segments: list[Segment] = []
+        matcher = difflib.SequenceMatcher(None, self.old_line, self.new_line, autojunk=False)
+        for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+            changed = tag != "equal"
+            if old_end > old_start:
+                old_segments.append(Segment(self.old_line[old_start:old_end], changed))
+            if new_end > new_start:
+                new_segments.append(Segment(self.new_line[new_start:new_end], changed))
+        return old_segments, new_segments
+
+    @property
+    def old_segments(self) -> list[Segment]:
+        return self.segments[0]
+
+    @property
+    def new_segments(self) -> list[Segment]:
+        return self.segments[1]
 
 
 def text_diff_rows(old: str, new: str) -> list[DiffRow]:

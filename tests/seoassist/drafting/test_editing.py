@@ -150,6 +150,15 @@ class TextDiffTests:
         assert rows[3].old_number is None
         assert rows[3].new_number == 4
 
+    def test_replaced_japanese_line_marks_changed_characters(self):
+        rows = text_diff_rows("花粉症は春に多い。", "花粉症は秋にも多い。")
+        assert [(part.text, part.changed) for part in rows[0].old_segments] == [
+            ("花粉症は", False), ("春", True), ("に", False), ("多い。", False),
+        ]
+        assert [(part.text, part.changed) for part in rows[0].new_segments] == [
+            ("花粉症は", False), ("秋", True), ("に", False), ("も", True), ("多い。", False),
+        ]
+
     def test_removed_lines_have_no_new_number(self):
         rows = text_diff_rows("x\ny\nz", "x")
         assert [(r.kind, r.new_number) for r in rows] == [("equal", 1), ("delete", None), ("delete", None)]
