@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from seoassist.drafting.models import Draft, DraftRevision, KeywordRequest, RequestForecast
+from seoassist.drafting.models import (
+    Draft,
+    DraftComment,
+    DraftLock,
+    DraftRevision,
+    KeywordRequest,
+    RequestForecast,
+)
 
 
 class RequestForecastInline(admin.TabularInline):
@@ -27,12 +34,21 @@ class DraftRevisionInline(admin.TabularInline):
     readonly_fields = fields
 
 
+class DraftCommentInline(admin.TabularInline):
+    model = DraftComment
+    extra = 0
+    fields = ["author", "body", "status_before", "status_after", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(Draft)
 class DraftAdmin(admin.ModelAdmin):
-    list_display = ["title", "site", "language", "status", "owner", "updated_at"]
+    list_display = ["title", "site", "language", "status", "owner", "version", "updated_at"]
     list_filter = ["status", "language", "site"]
     search_fields = ["title", "body", "keywords"]
-    inlines = [DraftRevisionInline]
+    # The version only moves through the editor's saves, which compare it.
+    readonly_fields = ["version"]
+    inlines = [DraftRevisionInline, DraftCommentInline]
     list_select_related = ["site", "owner"]
 
 
@@ -41,6 +57,19 @@ class DraftRevisionAdmin(admin.ModelAdmin):
     list_display = ["draft", "number", "author", "created_at"]
     search_fields = ["draft__title", "title"]
     list_select_related = ["draft", "author"]
+
+
+@admin.register(DraftComment)
+class DraftCommentAdmin(admin.ModelAdmin):
+    list_display = ["draft", "author", "status_before", "status_after", "created_at"]
+    search_fields = ["draft__title", "body"]
+    list_select_related = ["draft", "author"]
+
+
+@admin.register(DraftLock)
+class DraftLockAdmin(admin.ModelAdmin):
+    list_display = ["draft", "holder", "acquired_at", "heartbeat_at"]
+    list_select_related = ["draft", "holder"]
 
 
 @admin.register(RequestForecast)

@@ -26,6 +26,15 @@ class KeywordRequestForm(forms.Form):
 
 
 class DraftForm(forms.ModelForm):
+    # The draft version the page loaded; a save from an older version is a conflict.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    lock_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
     class Meta:
         model = Draft
         fields = ["title", "slug", "meta_description", "body"]
@@ -33,3 +42,25 @@ class DraftForm(forms.ModelForm):
             "meta_description": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 24, "class": "markdown-input"}),
         }
+
+
+class DraftTransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[
+        ("submit", _("Submit for review")),
+        ("approve", _("Approve")),
+        ("send_back", _("Send back")),
+        ("reopen", _("Reopen for editing")),
+    ])
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftCommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftExportForm(forms.Form):
+    export_format = forms.ChoiceField(choices=[
+        ("markdown", _("Markdown")),
+        ("html", _("HTML")),
+        ("wxr", _("WordPress (WXR)")),
+    ])

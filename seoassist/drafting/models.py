@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -141,6 +142,9 @@ class Draft(TimeStampedModel):
         _("status"), max_length=20, choices=DraftStatus.choices, default=DraftStatus.DRAFT
     )
     generation = models.JSONField(_("generation details"), default=dict, blank=True)
+    # Optimistic concurrency: every save names the version it started from and
+    # raises the number by one, so a save from an older version is detected.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -177,3 +181,55 @@ class DraftRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number}"
+
+
+# An editor page sends a heartbeat every 30 s; a lock without one for this long is free.
+LOCK_TIMEOUT = timedelta(minutes=2)
+
+
+class DraftLock(models.Model):
+    """The editor who has a draft open for editing, kept alive by the page's heartbeat."""
+
+    draft = models.OneToOneField(
+        Draft, on_delete=models.CASCADE, primary_key=True, related_name="lock"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_locks"
+    )
+    # One token per opened editor page, so a page can tell that another page took over.
+    token = models.UUIDField(default=uuid.uuid4)
+    acquired_at = models.DateTimeField(_("locked since"))
+    heartbeat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("edit lock")
+        verbose_name_plural = _("edit locks")
+
+    def __str__(self) -> str:
+        return f"{self.draft} ({self.holder})"
+
+
+class DraftComment(models.Model):
+    """A reviewer's remark on a draft, also stored when a reviewer sends a draft back."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="draft_comments",
+    )
+    body = models.TextField(_("comment"))
+    status_before = models.CharField(
+        _("status before"), max_length=20, choices=DraftStatus.choices, blank=True
+    )
+    status_after = models.CharField(
+        _("status after"), max_length=20, choices=DraftStatus.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft", "-created_at", "-id"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self) -> str:
+        return f"{self.draft}: {self.body[:40]}"

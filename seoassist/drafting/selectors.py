@@ -1,10 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from seoassist.core.models import Role, Site
 from seoassist.core.selectors import user_role_on_site
-from seoassist.drafting.models import Draft, KeywordRequest
+from seoassist.drafting.models import LOCK_TIMEOUT, Draft, DraftComment, DraftLock, KeywordRequest
 
 
 def keyword_request_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[KeywordRequest]:
@@ -19,12 +20,24 @@ def keyword_request_get(*, site: Site, user: AbstractBaseUser, pk: int) -> Keywo
 
 
 def draft_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[Draft]:
-    """Editors see their own drafts; reviewers and admins see the whole site's."""
-    drafts = Draft.objects.filter(site=site).select_related("owner")
-    if user_role_on_site(user, site) == Role.EDITOR:
-        drafts = drafts.filter(owner=user)
-    return drafts
+    """Return the site's drafts: every member of a site works on all of its drafts."""
+    if user_role_on_site(user, site) is None:
+        return Draft.objects.none()
+    return Draft.objects.filter(site=site).select_related("owner")
 
 
 def draft_get(*, site: Site, user: AbstractBaseUser, pk: int) -> Draft:
     return get_object_or_404(draft_list(site=site, user=user), pk=pk)
+
+
+def draft_comment_list(*, draft: Draft) -> QuerySet[DraftComment]:
+    return draft.comments.select_related("author")
+
+
+def draft_lock_holder(*, draft: Draft) -> DraftLock | None:
+    """Return the draft's lock while its heartbeat is recent, else None."""
+    return (
+        DraftLock.objects.filter(draft=draft, heartbeat_at__gt=timezone.now() - LOCK_TIMEOUT)
+        .select_related("holder")
+        .first()
+    )

@@ -1,6 +1,8 @@
 import logging
 import re
 import unicodedata
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,10 +12,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from seoassist.core.exceptions import ApplicationError
-from seoassist.core.models import Language, Site
+from seoassist.core.models import Language, Role, Site
+from seoassist.core.selectors import user_role_on_site
+from seoassist.drafting.exports import EXPORT_FORMATS, ExportFile, draft_render_export
 from seoassist.drafting.models import (
+    LOCK_TIMEOUT,
     Draft,
+    DraftComment,
+    DraftLock,
     DraftRevision,
+    DraftStatus,
     KeywordRequest,
     RequestForecast,
     RequestStatus,
@@ -318,31 +326,289 @@ def keyword_requests_fail_waiting(*, site_id: int, reason: str) -> int:
     )
 
 
+class DraftConflictError(ApplicationError):
+    """A save started from an older version than the stored one; `current` is the stored draft."""
+
+    def __init__(self, message: str, *, current: Draft) -> None:
+        super().__init__(message, extra={"version": current.version})
+        self.current = current
+
+
+class DraftLockLostError(ApplicationError):
+    """The page's edit lock was taken over or has expired."""
+
+
+# Workflow: each action moves a draft from one status to another, and only the
+# listed roles may take it. Editing the text is allowed in the statuses of
+# EDITABLE_STATUSES for the roles named there.
+WORKFLOW_ACTIONS = {
+    "submit": (DraftStatus.DRAFT, DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)),
+    "approve": (DraftStatus.IN_REVIEW, DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)),
+    "send_back": (DraftStatus.IN_REVIEW, DraftStatus.DRAFT, (Role.REVIEWER, Role.ADMIN)),
+    "reopen": (DraftStatus.APPROVED, DraftStatus.DRAFT, (Role.ADMIN,)),
+}
+EDITABLE_STATUSES = {
+    DraftStatus.DRAFT: (Role.EDITOR, Role.ADMIN),
+    DraftStatus.IN_REVIEW: (Role.ADMIN,),
+}
+EXPORTABLE_STATUSES = (DraftStatus.APPROVED, DraftStatus.EXPORTED)
+COMMENT_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
+def draft_can_edit(*, draft: Draft, user: AbstractBaseUser) -> bool:
+    return user_role_on_site(user, draft.site) in EDITABLE_STATUSES.get(draft.status, ())
+
+
+def draft_actions_allowed(*, draft: Draft, user: AbstractBaseUser) -> list[str]:
+    """Return the workflow actions the user may take on the draft in its current status."""
+    role = user_role_on_site(user, draft.site)
+    return [
+        action
+        for action, (source, _target, roles) in WORKFLOW_ACTIONS.items()
+        if draft.status == source and role in roles
+    ]
+
+
+def _require_edit(draft: Draft, user: AbstractBaseUser) -> None:
+    if not draft_can_edit(draft=draft, user=user):
+        raise ApplicationError(
+            _(
+                "This draft is “%(status)s”, and your role may not change its text now. "
+                "Ask a reviewer to send it back, or an administrator to reopen it."
+            )
+            % {"status": draft.get_status_display()}
+        )
+
+
+def _revision_add(draft: Draft, user: AbstractBaseUser | None, note: str) -> DraftRevision:
+    last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return DraftRevision.objects.create(
+        draft=draft,
+        number=last + 1,
+        title=draft.title,
+        slug=draft.slug,
+        meta_description=draft.meta_description,
+        body=draft.body,
+        author=user,
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class DraftSaveResult:
+    draft: Draft
+    # None when the text equals the stored one, so no revision was added.
+    revision: DraftRevision | None
+
+
 @transaction.atomic
 def draft_save(
     *,
     draft: Draft,
     user: AbstractBaseUser,
+    version: int,
     title: str,
     slug: str,
     meta_description: str,
     body: str,
-) -> DraftRevision:
-    """Save the editor's changes and store them as a new revision."""
+    note: str = "",
+    lock_token: str | None = None,
+) -> DraftSaveResult:
+    """Store the editor's text as a new revision, unless another save came first.
+
+    `version` is the draft version the editor's page loaded. When it is older
+    than the stored one, nothing is written and DraftConflictError carries the
+    stored draft for a merge. With `lock_token` (autosave), the save also
+    requires that the page still holds the edit lock.
+    """
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    _require_edit(draft, user)
+    if lock_token is not None and not _lock_held(draft, user, lock_token):
+        raise DraftLockLostError(
+            _("Another editor took over this draft, so it was not saved automatically.")
+        )
+    if version != draft.version:
+        logger.info(
+            "Draft %s: a save from version %s met the stored version %s",
+            draft.pk, version, draft.version,
+        )
+        raise DraftConflictError(
+            _(
+                "Someone saved this draft (version %(current)d) after you opened version "
+                "%(yours)d. Compare both versions, merge them and save again."
+            )
+            % {"current": draft.version, "yours": version},
+            current=draft,
+        )
+    changed = (title, slug, meta_description, body) != (
+        draft.title, draft.slug, draft.meta_description, draft.body,
+    )
+    if not changed:
+        return DraftSaveResult(draft=draft, revision=None)
     draft.title = title
     draft.slug = slug
     draft.meta_description = meta_description
     draft.body = body
+    draft.version += 1
     draft.full_clean()
     draft.save()
-    last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    return DraftRevision.objects.create(
-        draft=draft,
-        number=last + 1,
-        title=title,
-        slug=slug,
-        meta_description=meta_description,
-        body=body,
-        author=user,
-    )
+    return DraftSaveResult(draft=draft, revision=_revision_add(draft, user, note))
+
+
+@transaction.atomic
+def draft_revision_restore(
+    *, draft: Draft, user: AbstractBaseUser, revision_number: int
+) -> DraftRevision:
+    """Copy an older revision's text into the draft as a new revision; history stays intact."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    _require_edit(draft, user)
+    revision = draft.revisions.filter(number=revision_number).first()
+    if revision is None:
+        raise ApplicationError(
+            _("Revision %(number)d of this draft does not exist. Pick one from the list.")
+            % {"number": revision_number}
+        )
+    draft.title = revision.title
+    draft.slug = revision.slug
+    draft.meta_description = revision.meta_description
+    draft.body = revision.body
+    draft.version += 1
+    draft.full_clean()
+    draft.save()
+    note = _("Restored from revision %(number)d") % {"number": revision.number}
+    return _revision_add(draft, user, note)
+
+
+def _lock_is_fresh(lock: DraftLock) -> bool:
+    return lock.heartbeat_at > timezone.now() - LOCK_TIMEOUT
+
+
+def _token_parse(token: str) -> uuid.UUID | None:
+    """Return the page's lock token as a UUID, or None when the page sent something else."""
+    try:
+        return uuid.UUID(str(token))
+    except ValueError:
+        return None
+
+
+def _lock_held(draft: Draft, user: AbstractBaseUser, token: str) -> bool:
+    token = _token_parse(token)
+    return token is not None and DraftLock.objects.filter(
+        draft=draft, holder=user, token=token, heartbeat_at__gt=timezone.now() - LOCK_TIMEOUT
+    ).exists()
+
+
+@dataclass(frozen=True)
+class LockState:
+    held: bool
+    # The lock of whoever holds the draft now; None when nobody does.
+    lock: DraftLock | None
+
+
+@transaction.atomic
+def draft_lock_acquire(
+    *, draft: Draft, user: AbstractBaseUser, take_over: bool = False
+) -> LockState:
+    """Lock the draft for the user's new editor page, unless another editor's page holds it.
+
+    With `take_over`, the lock moves to the user even from another editor; that
+    editor's page learns it at its next heartbeat.
+    """
+    now = timezone.now()
+    lock = DraftLock.objects.select_for_update().filter(draft=draft).first()
+    if lock and lock.holder_id != user.pk and _lock_is_fresh(lock) and not take_over:
+        return LockState(held=False, lock=lock)
+    if lock is None:
+        lock = DraftLock(draft=draft)
+    lock.holder = user
+    lock.token = uuid.uuid4()
+    lock.acquired_at = now
+    lock.heartbeat_at = now
+    lock.save()
+    if take_over:
+        logger.info("User %s took over the edit lock of draft %s", user.pk, draft.pk)
+    return LockState(held=True, lock=lock)
+
+
+@transaction.atomic
+def draft_lock_heartbeat(*, draft: Draft, user: AbstractBaseUser, token: str) -> LockState:
+    """Keep the page's lock alive; report whether the page still holds it."""
+    lock = DraftLock.objects.select_for_update().filter(draft=draft).first()
+    if lock is None:
+        return LockState(held=False, lock=None)
+    if lock.holder_id == user.pk and lock.token == _token_parse(token):
+        lock.heartbeat_at = timezone.now()
+        lock.save(update_fields=["heartbeat_at"])
+        return LockState(held=True, lock=lock)
+    return LockState(held=False, lock=lock if _lock_is_fresh(lock) else None)
+
+
+def draft_lock_release(*, draft: Draft, user: AbstractBaseUser, token: str) -> None:
+    parsed = _token_parse(token)
+    if parsed is not None:
+        DraftLock.objects.filter(draft=draft, holder=user, token=parsed).delete()
+
+
+@transaction.atomic
+def draft_transition(
+    *, draft: Draft, user: AbstractBaseUser, action: str, comment: str = ""
+) -> Draft:
+    """Move the draft through the workflow; sending back needs a comment for the editor."""
+    if action not in WORKFLOW_ACTIONS:
+        raise ValueError(f"action must be one of {sorted(WORKFLOW_ACTIONS)}, not {action!r}")
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    source, target, roles = WORKFLOW_ACTIONS[action]
+    if draft.status != source:
+        raise ApplicationError(
+            _("This draft is “%(status)s”; that action needs a draft that is “%(needed)s”.")
+            % {"status": draft.get_status_display(), "needed": DraftStatus(source).label}
+        )
+    if user_role_on_site(user, draft.site) not in roles:
+        raise ApplicationError(
+            _("Your role on this site may not do that. It is for: %(roles)s.")
+            % {"roles": ", ".join(str(Role(role).label) for role in roles)}
+        )
+    comment = comment.strip()
+    if action == "send_back" and not comment:
+        raise ApplicationError(
+            _("Write a comment that tells the editor what to change before sending it back.")
+        )
+    draft.status = target
+    draft.save(update_fields=["status", "updated_at"])
+    if comment:
+        DraftComment.objects.create(
+            draft=draft, author=user, body=comment, status_before=source, status_after=target
+        )
+    return draft
+
+
+def draft_comment_create(*, draft: Draft, user: AbstractBaseUser, body: str) -> DraftComment:
+    if user_role_on_site(user, draft.site) not in COMMENT_ROLES:
+        raise ApplicationError(_("Only reviewers and administrators comment on drafts."))
+    body = body.strip()
+    if not body:
+        raise ApplicationError(_("The comment is empty. Write what the editor should change."))
+    comment = DraftComment(draft=draft, author=user, body=body)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) -> ExportFile:
+    """Render an approved draft as a file to publish, and mark the draft exported."""
+    if export_format not in EXPORT_FORMATS:
+        raise ValueError(f"export_format must be one of {EXPORT_FORMATS}, not {export_format!r}")
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if user_role_on_site(user, draft.site) is None:
+        raise ApplicationError(_("Your account is not a member of this draft's site."))
+    if draft.status not in EXPORTABLE_STATUSES:
+        raise ApplicationError(
+            _("This draft is “%(status)s”. Only approved drafts are exported; submit it for review first.")
+            % {"status": draft.get_status_display()}
+        )
+    exported = draft_render_export(draft, export_format, author=user.get_username())
+    if draft.status != DraftStatus.EXPORTED:
+        draft.status = DraftStatus.EXPORTED
+        draft.save(update_fields=["status", "updated_at"])
+    return exported

@@ -1,23 +1,62 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.html import render_markdown
 from seoassist.core.http import ANY_ROLE, require_site, require_site_role
-from seoassist.drafting.forms import DraftForm, KeywordRequestForm
+from django.core.exceptions import PermissionDenied
+from seoassist.drafting.diffs import fields_diff
+from seoassist.drafting.forms import (
+    DraftCommentForm,
+    DraftExportForm,
+    DraftForm,
+    DraftTransitionForm,
+    KeywordRequestForm,
+)
+from seoassist.drafting.models import Draft
 from seoassist.drafting.selectors import (
+    draft_comment_list,
     draft_get,
     draft_list,
+    draft_lock_holder,
     keyword_request_get,
     keyword_request_list,
 )
-from seoassist.drafting.services import draft_save, keyword_request_create, keywords_parse
+from seoassist.drafting.services import (
+    COMMENT_ROLES,
+    DraftConflictError,
+    DraftLockLostError,
+    LockState,
+    draft_actions_allowed,
+    draft_can_edit,
+    draft_comment_create,
+    draft_export,
+    draft_lock_acquire,
+    draft_lock_heartbeat,
+    draft_lock_release,
+    draft_revision_restore,
+    draft_save,
+    draft_transition,
+    keyword_request_create,
+    keywords_parse,
+)
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
+
+
+# How often the editor page saves unsaved text and renews its edit lock. Tests
+# override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
+AUTOSAVE_SECONDS = 60
+HEARTBEAT_SECONDS = 30
 
 
 def request_create(request: HttpRequest) -> HttpResponse:
@@ -120,31 +159,204 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     site = require_site(request)
     draft = draft_get(site=site, user=request.user, pk=pk)
     form = DraftForm(request.POST or None, instance=draft)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        revision = draft_save(
+        data = form.cleaned_data
+        try:
+            result = draft_save(
+                draft=draft,
+                user=request.user,
+                version=data["version"],
+                title=data["title"],
+                slug=data["slug"],
+                meta_description=data["meta_description"],
+                body=data["body"],
+            )
+        except DraftConflictError as error:
+            conflict = error
+            form = _merge_form(request, error.current)
+            draft = error.current
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            if result.revision is None:
+                messages.info(request, _("Nothing changed since the last save."))
+            else:
+                messages.success(
+                    request, _("Saved as revision %(number)d.") % {"number": result.revision.number}
+                )
+            return redirect("drafting:draft_edit", pk=draft.pk)
+    return render(
+        request, "drafting/draft_edit.html", _editor_context(request, site, draft, form, conflict)
+    )
+
+
+def _merge_form(request: HttpRequest, current: Draft) -> DraftForm:
+    """Refill the form with the editor's text, set to save against the stored version."""
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    # Validating a model form writes its values into the instance, so the form
+    # gets its own copy and `current` keeps the stored text for the comparison.
+    form = DraftForm(data, instance=Draft.objects.get(pk=current.pk))
+    form.is_valid()
+    return form
+
+
+def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> dict:
+    can_edit = draft_can_edit(draft=draft, user=request.user)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    lock_state = None
+    if can_edit and request.method == "GET":
+        lock_state = draft_lock_acquire(draft=draft, user=request.user)
+        if lock_state.held:
+            form.initial["lock_token"] = str(lock_state.lock.token)
+    elif can_edit:
+        # A re-shown form (errors or a conflict) keeps the lock token it was posted with.
+        lock = draft_lock_holder(draft=draft)
+        lock_state = LockState(
+            held=lock is not None and str(lock.token) == form.data.get("lock_token"), lock=lock
+        )
+    merge = None
+    if conflict is not None:
+        yours = {name: str(form.data.get(name, "")) for name in ("title", "slug", "meta_description", "body")}
+        theirs = {name: getattr(draft, name) for name in yours}
+        labels = {name: draft._meta.get_field(name).verbose_name for name in yours}
+        merge = {
+            "message": conflict.message,
+            "theirs": theirs,
+            "fields": [(labels[name], rows) for name, rows in fields_diff(theirs, yours)],
+        }
+    return {
+        "site": site,
+        "draft": draft,
+        "form": form,
+        "can_edit": can_edit,
+        "lock_state": lock_state,
+        "merge": merge,
+        "preview": render_markdown(form["body"].value() or ""),
+        "revisions": draft.revisions.select_related("author")[:20],
+        "revision_count": draft.revisions.count(),
+        "comments": draft_comment_list(draft=draft),
+        "actions": draft_actions_allowed(draft=draft, user=request.user),
+        "transition_form": DraftTransitionForm(),
+        "comment_form": DraftCommentForm(),
+        "export_form": DraftExportForm(),
+        "can_comment": _has_role(request, site, COMMENT_ROLES),
+        "analysis_panel": _analysis_panel_available(draft),
+        "autosave_seconds": getattr(settings, "SEOASSIST_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS),
+        "heartbeat_seconds": getattr(settings, "SEOASSIST_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
+    }
+
+
+def _has_role(request: HttpRequest, site, roles) -> bool:
+    try:
+        require_site_role(request, site, roles)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _analysis_panel_available(draft: Draft) -> bool:
+    """Tell whether the analysis app is installed, so the editor can embed its panel."""
+    try:
+        reverse("analysis:draft_panel", args=[draft.pk])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@require_POST
+def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+    """Save the page's text in the background and report the outcome as JSON.
+
+    A page that is being closed posts `release` too, and its lock is freed after the save.
+    """
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    form = DraftForm(request.POST, instance=draft)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return JsonResponse(
+            {"state": "invalid", "message": _("Not saved automatically: %(errors)s") % {"errors": errors}},
+            status=400,
+        )
+    data = form.cleaned_data
+    try:
+        result = draft_save(
             draft=draft,
             user=request.user,
-            title=form.cleaned_data["title"],
-            slug=form.cleaned_data["slug"],
-            meta_description=form.cleaned_data["meta_description"],
-            body=form.cleaned_data["body"],
+            version=data["version"],
+            title=data["title"],
+            slug=data["slug"],
+            meta_description=data["meta_description"],
+            body=data["body"],
+            note=_("Autosave"),
+            lock_token=data["lock_token"],
         )
-        messages.success(
-            request, _("Saved as revision %(number)d.") % {"number": revision.number}
+    except DraftLockLostError as error:
+        return JsonResponse({"state": "lock_lost", "message": error.message}, status=409)
+    except DraftConflictError as error:
+        return JsonResponse(
+            {
+                "state": "conflict",
+                "version": error.current.version,
+                "message": _(
+                    "Someone else saved a newer version, so autosave stopped. Save with the button to compare and merge."
+                ),
+            },
+            status=409,
         )
-        return redirect("drafting:draft_edit", pk=draft.pk)
-    return render(
-        request,
-        "drafting/draft_edit.html",
+    except ApplicationError as error:
+        return JsonResponse({"state": "rejected", "message": error.message}, status=403)
+    if request.POST.get("release"):
+        draft_lock_release(draft=draft, user=request.user, token=data["lock_token"])
+    saved_at = timezone.localtime(result.draft.updated_at)
+    return JsonResponse(
         {
-            "site": site,
-            "draft": draft,
-            "form": form,
-            "preview": render_markdown(form["body"].value() or ""),
-            "revisions": draft.revisions.select_related("author")[:20],
-            "revision_count": draft.revisions.count(),
-        },
+            "state": "saved" if result.revision else "unchanged",
+            "version": result.draft.version,
+            "revision": result.revision.number if result.revision else None,
+            "message": _("Saved at %(time)s") % {"time": date_format(saved_at, "H:i")},
+        }
     )
+
+
+@require_POST
+def draft_heartbeat(request: HttpRequest, pk: int) -> JsonResponse:
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    state = draft_lock_heartbeat(draft=draft, user=request.user, token=request.POST.get("lock_token", ""))
+    if state.held:
+        return JsonResponse({"held": True})
+    holder = state.lock.holder.get_username() if state.lock else ""
+    if holder:
+        message = _(
+            "%(user)s took over editing. Autosave stopped; copy your latest changes before you reload."
+        ) % {"user": holder}
+    else:
+        message = _("Your edit lock expired. Autosave stopped; reload the page to edit again.")
+    return JsonResponse({"held": False, "holder": holder, "message": message})
+
+
+@require_POST
+def draft_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    if draft_can_edit(draft=draft, user=request.user):
+        draft_lock_acquire(draft=draft, user=request.user, take_over=True)
+        messages.success(request, _("You took over editing of this draft."))
+    return redirect("drafting:draft_edit", pk=draft.pk)
+
+
+@require_POST
+def draft_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """Free the lock when the editor leaves the page (sent with navigator.sendBeacon)."""
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    draft_lock_release(draft=draft, user=request.user, token=request.POST.get("lock_token", ""))
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -161,5 +373,111 @@ def draft_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "drafting/draft_revisions.html",
-        {"site": site, "draft": draft, "revisions": draft.revisions.select_related("author")},
+        {
+            "site": site,
+            "draft": draft,
+            "revisions": draft.revisions.select_related("author"),
+            "can_edit": draft_can_edit(draft=draft, user=request.user),
+        },
     )
+
+
+def draft_revision_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Show one revision beside the current text."""
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    revision = get_object_or_404(draft.revisions.select_related("author"), number=number)
+    names = ("title", "slug", "meta_description", "body")
+    old = {name: getattr(revision, name) for name in names}
+    new = {name: getattr(draft, name) for name in names}
+    labels = {name: draft._meta.get_field(name).verbose_name for name in names}
+    return render(
+        request,
+        "drafting/draft_revision_diff.html",
+        {
+            "site": site,
+            "draft": draft,
+            "revision": revision,
+            "fields": [(labels[name], rows) for name, rows in fields_diff(old, new)],
+            "can_edit": draft_can_edit(draft=draft, user=request.user),
+        },
+    )
+
+
+@require_POST
+def draft_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    try:
+        revision = draft_revision_restore(draft=draft, user=request.user, revision_number=number)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("drafting:draft_revisions", pk=draft.pk)
+    messages.success(
+        request,
+        _("Restored revision %(old)d as the new revision %(new)d.")
+        % {"old": number, "new": revision.number},
+    )
+    return redirect("drafting:draft_edit", pk=draft.pk)
+
+
+@require_POST
+def draft_workflow(request: HttpRequest, pk: int) -> HttpResponse:
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    form = DraftTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the workflow actions shown on the page."))
+        return redirect("drafting:draft_edit", pk=draft.pk)
+    try:
+        draft = draft_transition(
+            draft=draft,
+            user=request.user,
+            action=form.cleaned_data["action"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The draft is now “%(status)s”.") % {"status": draft.get_status_display()}
+        )
+    return redirect("drafting:draft_edit", pk=draft.pk)
+
+
+@require_POST
+def draft_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    form = DraftCommentForm(request.POST)
+    if form.is_valid():
+        try:
+            draft_comment_create(draft=draft, user=request.user, body=form.cleaned_data["body"])
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your comment was added."))
+    else:
+        messages.error(request, _("The comment is empty. Write what the editor should change."))
+    return redirect("drafting:draft_edit", pk=draft.pk)
+
+
+@require_POST
+def draft_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the draft as a file; the first export marks an approved draft exported."""
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    form = DraftExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose Markdown, HTML or WordPress (WXR) as the export format."))
+        return redirect("drafting:draft_edit", pk=draft.pk)
+    try:
+        exported = draft_export(
+            draft=draft, user=request.user, export_format=form.cleaned_data["export_format"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("drafting:draft_edit", pk=draft.pk)
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exported.file_name)
+    return response

@@ -80,7 +80,8 @@ class DraftEditViewTests:
         client.force_login(editor_user)
         response = client.post(
             reverse("drafting:draft_edit", args=[draft.pk]),
-            {"title": "新しい題", "slug": "kafun", "meta_description": "説明", "body": "本文。"},
+            {"title": "新しい題", "slug": "kafun", "meta_description": "説明", "body": "本文。",
+             "version": draft.version},
         )
         assert response.status_code == 302
         draft.refresh_from_db()
@@ -100,14 +101,24 @@ class DraftEditViewTests:
         assert "onerror" not in html
         assert "<strong>bold</strong>" in html
 
-    def test_other_editor_cannot_open_draft(self, client, site, draft):
-        from seoassist.core.services import membership_set, user_create
+    def test_editor_of_another_site_cannot_open_draft(self, client, draft):
+        from seoassist.core.services import membership_set, site_create, user_create
 
+        other_site = site_create(name="Other Site", slug="other", language="en")
         other = user_create(username="other", password="x-pass-12345")
-        membership_set(user=other, site=site, role="editor")
+        membership_set(user=other, site=other_site, role="editor")
         client.force_login(other)
         response = client.get(reverse("drafting:draft_edit", args=[draft.pk]))
         assert response.status_code == 404
+
+    def test_second_editor_of_the_site_opens_draft(self, client, site, draft):
+        from seoassist.core.services import membership_set, user_create
+
+        colleague = user_create(username="colleague", password="x-pass-12345")
+        membership_set(user=colleague, site=site, role="editor")
+        client.force_login(colleague)
+        response = client.get(reverse("drafting:draft_edit", args=[draft.pk]))
+        assert response.status_code == 200
 
     def test_draft_list_shows_own_drafts(self, client, editor_user, draft):
         client.force_login(editor_user)

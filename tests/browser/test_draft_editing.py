@@ -1,0 +1,212 @@
+"""The draft editor in the browser: autosave, restore, two editors at once, workflow and export.
+
+Each test runs with the Japanese and the English interface; the expected
+strings come from the catalog of that language.
+"""
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.urls import reverse
+from django.utils import translation
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from seoassist.core.models import Role, Site
+from seoassist.core.services import membership_set, user_create
+from seoassist.drafting.models import Draft, DraftLock, DraftRevision, DraftStatus
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS
+from tests.conftest import wait_for
+
+pytestmark = [pytest.mark.browser]
+
+LOCALES = {"ja": "ja-JP", "en": "en-US"}
+ORIGINAL_BODY = "## 花粉症の基本\n\n花粉症は春に多い病気です。\n"
+
+
+def tr(language: str, message: str, **values: object) -> str:
+    with translation.override(language):
+        text = translation.gettext(message)
+    return text % values if values else text
+
+
+@pytest.fixture(params=["ja", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def open_context(browser: Browser, live_server: LiveServer, language: str) -> Iterator:
+    """Open browser contexts in the test's interface language; each may only reach the live server."""
+    opened: list[BrowserContext] = []
+    blocked: list[str] = []
+
+    def open_one() -> BrowserContext:
+        context = browser.new_context(
+            base_url=live_server.url, locale=LOCALES[language], timezone_id="Asia/Tokyo"
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        context.route(
+            re.compile(rf"^(?!{re.escape(live_server.url)}/)"),
+            lambda route: (blocked.append(route.request.url), route.abort()),
+        )
+        opened.append(context)
+        return context
+
+    yield open_one
+    for context in opened:
+        context.close()
+    assert not blocked, f"The pages requested other hosts: {blocked}"
+
+
+@pytest.fixture
+def draft(site: Site, editor_user: AbstractBaseUser) -> Draft:
+    created = Draft.objects.create(
+        site=site, owner=editor_user, language="ja", keywords=["花粉症"], title="花粉症の対策",
+        slug="kafun-taisaku", meta_description="花粉症の対策をまとめました。", body=ORIGINAL_BODY,
+    )
+    DraftRevision.objects.create(
+        draft=created, number=1, title=created.title, slug=created.slug,
+        meta_description=created.meta_description, body=created.body,
+    )
+    return created
+
+
+def _member(site: Site, username: str, role: str) -> AbstractBaseUser:
+    user = user_create(username=username, password=f"{username}-pass-123")
+    membership_set(user=user, site=site, role=role)
+    return user
+
+
+def _open_as(context: BrowserContext, language: str, url: str, username: str, password: str) -> Page:
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label(tr(language, "User name"), exact=True).fill(username)
+    page.get_by_label(tr(language, "Password"), exact=True).fill(password)
+    page.get_by_role("button", name=tr(language, "Log in"), exact=True).click()
+    expect(page).to_have_url(re.compile(re.escape(url) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    return page
+
+
+def _saved_prefix(language: str) -> re.Pattern[str]:
+    prefix = tr(language, "Saved at %(time)s").split("%(time)s")[0]
+    return re.compile(re.escape(prefix) + r".*\d{2}:\d{2}")
+
+
+class DraftEditingTests:
+    def test_autosave_then_restore_first_revision(
+        self, open_context, language, settings, draft, editor_user
+    ) -> None:
+        settings.SEOASSIST_AUTOSAVE_SECONDS = 1
+        edit_url = reverse("drafting:draft_edit", args=[draft.pk])
+        page = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
+
+        # Typing leaves unsaved text, which the page saves on its own within a second.
+        body = page.locator("#id_body")
+        body.click()
+        body.press("Control+End")
+        page.keyboard.type("目のかゆみも出ます。")
+        expect(page.locator("#save-status")).to_have_text(_saved_prefix(language))
+        draft.refresh_from_db()
+        assert draft.body.endswith("目のかゆみも出ます。")
+        autosaved = draft.revisions.first()
+        assert autosaved.number >= 2
+        assert autosaved.note == tr(language, "Autosave")
+
+        # Compare revision 1 with the current text, side by side, and restore it. The
+        # reloaded editor waits ten minutes between autosaves, so only leaving it saves.
+        settings.SEOASSIST_AUTOSAVE_SECONDS = 600
+        page.goto(reverse("drafting:draft_revision_diff", args=[draft.pk, 1]))
+        diff = page.locator("table.diff")
+        expect(diff.locator("tr.diff-replace .diff-new, tr.diff-insert .diff-new").first).to_contain_text(
+            "目のかゆみも出ます。"
+        )
+        page.get_by_role(
+            "button", name=tr(language, "Restore revision %(number)s", number=1), exact=True
+        ).click()
+        expect(page).to_have_url(re.compile(re.escape(edit_url) + "$"))
+        expect(page.locator(".messages .message.success")).to_contain_text(
+            tr(language, "Restored revision %(old)d as the new revision %(new)d.", old=1, new=autosaved.number + 1)
+        )
+        expect(body).to_have_value(ORIGINAL_BODY)
+        draft.refresh_from_db()
+        assert draft.body == ORIGINAL_BODY
+        assert draft.revisions.count() == autosaved.number + 1
+
+        # Leaving the page sends the unsaved text with navigator.sendBeacon.
+        body.press("Control+End")
+        page.keyboard.type("離れる前の追記。")
+        page.goto(reverse("drafting:draft_list"))
+        wait_for(
+            lambda: Draft.objects.get(pk=draft.pk).body.endswith("離れる前の追記。"), timeout=10
+        )
+        assert not DraftLock.objects.filter(draft=draft).exists()
+
+    def test_take_over_and_conflicting_save_are_merged(
+        self, open_context, language, settings, site, draft, editor_user
+    ) -> None:
+        settings.SEOASSIST_HEARTBEAT_SECONDS = 1
+        _member(site, "colleague", Role.EDITOR)
+        edit_url = reverse("drafting:draft_edit", args=[draft.pk])
+        first = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
+        second = _open_as(open_context(), language, edit_url, "colleague", "colleague-pass-123")
+
+        # The second editor sees who holds the draft and takes it over.
+        expect(second.locator("#lock-notice")).to_contain_text("editor")
+        second.get_by_role("button", name=tr(language, "Take over editing"), exact=True).click()
+        expect(second.locator("#lock-notice")).to_have_count(0)
+
+        # The first page learns at its next heartbeat that it lost the lock.
+        lost = tr(language, "%(user)s took over editing. Autosave stopped; copy your latest changes before you reload.", user="colleague")
+        expect(first.locator("#save-status")).to_have_text(lost)
+        expect(first.locator("#draft-form")).to_have_attribute("data-autosave", "off")
+
+        # Both save a change; the later save from the older version shows both versions.
+        second.locator("#id_body").fill(ORIGINAL_BODY + "\n同僚の追記です。\n")
+        second.get_by_role("button", name=tr(language, "Save"), exact=True).click()
+        expect(second.locator(".messages .message.success")).to_be_visible()
+        first.locator("#id_body").fill(ORIGINAL_BODY + "\n私の追記です。\n")
+        first.get_by_role("button", name=tr(language, "Save"), exact=True).click()
+        merge = first.locator("#merge")
+        expect(merge.locator(".diff-old", has_text="同僚の追記です。")).to_be_visible()
+        expect(merge.locator(".diff-new", has_text="私の追記です。")).to_be_visible()
+
+        merged = ORIGINAL_BODY + "\n同僚の追記です。\n私の追記です。\n"
+        first.locator("#id_body").fill(merged)
+        first.get_by_role("button", name=tr(language, "Save"), exact=True).click()
+        expect(first.locator(".messages .message.success")).to_be_visible()
+        draft.refresh_from_db()
+        # Browsers submit textarea lines with CRLF, and the form strips the final newline.
+        assert draft.body.replace("\r\n", "\n") == merged.strip()
+        assert draft.version == 3
+
+    def test_submit_approve_and_export(
+        self, open_context, language, site, draft, editor_user
+    ) -> None:
+        _member(site, "reviewer", Role.REVIEWER)
+        edit_url = reverse("drafting:draft_edit", args=[draft.pk])
+        editor = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
+        editor.get_by_role("button", name=tr(language, "Submit for review"), exact=True).click()
+        expect(editor.locator("#draft-status")).to_have_text(tr(language, "In review"))
+
+        reviewer = _open_as(open_context(), language, edit_url, "reviewer", "reviewer-pass-123")
+        reviewer.get_by_label(tr(language, "New comment"), exact=True).fill("導入が分かりやすいです。")
+        reviewer.get_by_role("button", name=tr(language, "Add comment"), exact=True).click()
+        reviewer.get_by_role("button", name=tr(language, "Approve"), exact=True).click()
+        expect(reviewer.locator("#draft-status")).to_have_text(tr(language, "Approved"))
+
+        editor.reload()
+        expect(editor.locator(".comment-body")).to_have_text("導入が分かりやすいです。")
+        with editor.expect_download() as markdown:
+            editor.get_by_role("button", name=tr(language, "Download Markdown"), exact=True).click()
+        assert markdown.value.suggested_filename == "kafun-taisaku.md"
+        text = open(markdown.value.path(), encoding="utf-8").read()
+        assert text.startswith('---\ntitle: "花粉症の対策"\nslug: "kafun-taisaku"\n')
+        with editor.expect_download() as wxr:
+            editor.get_by_role("button", name=tr(language, "Download WordPress (WXR)"), exact=True).click()
+        assert wxr.value.suggested_filename == "kafun-taisaku-wordpress.xml"
+        assert "<wp:status><![CDATA[draft]]></wp:status>" in open(wxr.value.path(), encoding="utf-8").read()
+        draft.refresh_from_db()
+        assert draft.status == DraftStatus.EXPORTED

@@ -1,0 +1,298 @@
+"""Services of the draft editor: versions, revisions, edit locks, workflow, comments, export."""
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from seoassist.core.exceptions import ApplicationError
+from seoassist.drafting.diffs import text_diff_rows
+from seoassist.drafting.models import DraftComment, DraftLock, DraftStatus
+from seoassist.drafting.services import (
+    DraftConflictError,
+    DraftLockLostError,
+    draft_comment_create,
+    draft_export,
+    draft_lock_acquire,
+    draft_lock_heartbeat,
+    draft_lock_release,
+    draft_revision_restore,
+    draft_save,
+    draft_transition,
+)
+
+pytestmark = pytest.mark.django_db
+
+WXR_NAMESPACES = {
+    "wp": "http://wordpress.org/export/1.2/",
+    "content": "http://purl.org/rss/1.0/modules/content/",
+    "excerpt": "http://wordpress.org/export/1.2/excerpt/",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+
+
+def _save(draft, user, **changes):
+    fields = {
+        "title": draft.title, "slug": draft.slug,
+        "meta_description": draft.meta_description, "body": draft.body,
+        "version": draft.version,
+    }
+    fields.update(changes)
+    return draft_save(draft=draft, user=user, **fields)
+
+
+class DraftSaveTests:
+    def test_save_raises_version_and_adds_revision(self, english_draft, editor_user):
+        result = _save(english_draft, editor_user, body="New body.")
+        assert result.draft.version == 2
+        assert result.revision.number == 2
+        assert result.revision.body == "New body."
+        assert result.revision.author == editor_user
+
+    def test_unchanged_text_adds_no_revision(self, english_draft, editor_user):
+        result = _save(english_draft, editor_user)
+        assert result.revision is None
+        assert result.draft.version == 1
+        assert english_draft.revisions.count() == 1
+
+    def test_stale_version_raises_conflict_and_keeps_stored_text(
+        self, english_draft, editor_user, second_editor
+    ):
+        _save(english_draft, second_editor, body="Their body.")
+        with pytest.raises(DraftConflictError) as caught:
+            _save(english_draft, editor_user, body="My body.", version=1)
+        assert caught.value.current.body == "Their body."
+        assert caught.value.current.version == 2
+        english_draft.refresh_from_db()
+        assert english_draft.body == "Their body."
+        assert english_draft.revisions.count() == 2
+
+    def test_reviewer_cannot_change_text(self, english_draft, reviewer_user):
+        with pytest.raises(ApplicationError):
+            _save(english_draft, reviewer_user, body="Reviewer's text.")
+
+    def test_editor_cannot_change_text_in_review(self, english_draft, editor_user, admin_user):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        english_draft.refresh_from_db()
+        with pytest.raises(ApplicationError):
+            _save(english_draft, editor_user, body="Late change.")
+        assert _save(english_draft, admin_user, body="Admin fix.").revision.number == 2
+
+    def test_autosave_after_take_over_raises_lock_lost(
+        self, english_draft, editor_user, second_editor
+    ):
+        first = draft_lock_acquire(draft=english_draft, user=editor_user)
+        draft_lock_acquire(draft=english_draft, user=second_editor, take_over=True)
+        with pytest.raises(DraftLockLostError):
+            _save(english_draft, editor_user, body="Autosaved.", lock_token=str(first.lock.token))
+        english_draft.refresh_from_db()
+        assert english_draft.body.startswith("## Before the season")
+
+
+class DraftLockTests:
+    def test_second_editor_sees_holder(self, english_draft, editor_user, second_editor):
+        assert draft_lock_acquire(draft=english_draft, user=editor_user).held
+        state = draft_lock_acquire(draft=english_draft, user=second_editor)
+        assert not state.held
+        assert state.lock.holder == editor_user
+
+    def test_take_over_makes_first_heartbeat_report_loss(
+        self, english_draft, editor_user, second_editor
+    ):
+        first = draft_lock_acquire(draft=english_draft, user=editor_user)
+        token = str(first.lock.token)
+        assert draft_lock_heartbeat(draft=english_draft, user=editor_user, token=token).held
+        taken = draft_lock_acquire(draft=english_draft, user=second_editor, take_over=True)
+        assert taken.held
+        state = draft_lock_heartbeat(draft=english_draft, user=editor_user, token=token)
+        assert not state.held
+        assert state.lock.holder == second_editor
+
+    def test_lock_without_heartbeat_expires(self, english_draft, editor_user, second_editor):
+        draft_lock_acquire(draft=english_draft, user=editor_user)
+        DraftLock.objects.filter(draft=english_draft).update(
+            heartbeat_at=timezone.now() - timedelta(minutes=3)
+        )
+        assert draft_lock_acquire(draft=english_draft, user=second_editor).held
+
+    def test_release_frees_lock_only_for_its_token(self, english_draft, editor_user):
+        state = draft_lock_acquire(draft=english_draft, user=editor_user)
+        draft_lock_release(draft=english_draft, user=editor_user, token="not-the-token")
+        assert DraftLock.objects.filter(draft=english_draft).exists()
+        draft_lock_release(draft=english_draft, user=editor_user, token=str(state.lock.token))
+        assert not DraftLock.objects.filter(draft=english_draft).exists()
+
+
+class DraftRestoreTests:
+    def test_restore_adds_revision_and_keeps_history(self, english_draft, editor_user):
+        original = english_draft.body
+        _save(english_draft, editor_user, body="Rewritten.")
+        english_draft.refresh_from_db()
+        revision = draft_revision_restore(draft=english_draft, user=editor_user, revision_number=1)
+        english_draft.refresh_from_db()
+        assert revision.number == 3
+        assert english_draft.body == original
+        assert english_draft.version == 3
+        assert list(english_draft.revisions.values_list("number", flat=True)) == [3, 2, 1]
+        assert "1" in revision.note
+
+    def test_missing_revision_is_rejected(self, english_draft, editor_user):
+        with pytest.raises(ApplicationError, match="99"):
+            draft_revision_restore(draft=english_draft, user=editor_user, revision_number=99)
+
+
+class TextDiffTests:
+    def test_changed_line_sits_beside_its_replacement(self):
+        rows = text_diff_rows("a\nb\nc", "a\nB\nc\nd")
+        assert [(r.kind, r.old_line, r.new_line) for r in rows] == [
+            ("equal", "a", "a"), ("replace", "b", "B"), ("equal", "c", "c"), ("insert", "", "d"),
+        ]
+        assert rows[3].old_number is None
+        assert rows[3].new_number == 4
+
+    def test_replaced_japanese_line_marks_changed_characters(self):
+        rows = text_diff_rows("花粉症は春に多い。", "花粉症は秋にも多い。")
+        assert [(part.text, part.changed) for part in rows[0].old_segments] == [
+            ("花粉症は", False), ("春", True), ("に", False), ("多い。", False),
+        ]
+        assert [(part.text, part.changed) for part in rows[0].new_segments] == [
+            ("花粉症は", False), ("秋", True), ("に", False), ("も", True), ("多い。", False),
+        ]
+
+    def test_removed_lines_have_no_new_number(self):
+        rows = text_diff_rows("x\ny\nz", "x")
+        assert [(r.kind, r.new_number) for r in rows] == [("equal", 1), ("delete", None), ("delete", None)]
+
+
+# (action, status before, roles allowed); every other role is rejected.
+TRANSITIONS = [
+    ("submit", DraftStatus.DRAFT, {"editor", "admin"}),
+    ("approve", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
+    ("send_back", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
+    ("reopen", DraftStatus.APPROVED, {"admin"}),
+]
+TARGETS = {
+    "submit": DraftStatus.IN_REVIEW, "approve": DraftStatus.APPROVED,
+    "send_back": DraftStatus.DRAFT, "reopen": DraftStatus.DRAFT,
+}
+
+
+class DraftWorkflowTests:
+    @pytest.mark.parametrize("role", ["editor", "reviewer", "admin"])
+    @pytest.mark.parametrize(("action", "source", "allowed"), TRANSITIONS)
+    def test_role_on_transition(
+        self, english_draft, editor_user, reviewer_user, admin_user, role, action, source, allowed
+    ):
+        user = {"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role]
+        english_draft.status = source
+        english_draft.save()
+        if role in allowed:
+            moved = draft_transition(draft=english_draft, user=user, action=action, comment="Fix the intro.")
+            assert moved.status == TARGETS[action]
+        else:
+            with pytest.raises(ApplicationError):
+                draft_transition(draft=english_draft, user=user, action=action, comment="x")
+            english_draft.refresh_from_db()
+            assert english_draft.status == source
+
+    def test_action_from_wrong_status_is_rejected(
+        self, english_draft, reviewer_user, english_messages
+    ):
+        with pytest.raises(ApplicationError, match="needs a draft that is “In review”"):
+            draft_transition(draft=english_draft, user=reviewer_user, action="approve")
+
+    def test_send_back_needs_comment_and_stores_it(self, english_draft, editor_user, reviewer_user):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        with pytest.raises(ApplicationError):
+            draft_transition(draft=english_draft, user=reviewer_user, action="send_back", comment=" ")
+        draft_transition(
+            draft=english_draft, user=reviewer_user, action="send_back", comment="Add a source."
+        )
+        comment = DraftComment.objects.get(draft=english_draft)
+        assert comment.body == "Add a source."
+        assert (comment.status_before, comment.status_after) == ("in_review", "draft")
+
+
+class DraftCommentTests:
+    def test_reviewer_comments(self, english_draft, reviewer_user):
+        comment = draft_comment_create(draft=english_draft, user=reviewer_user, body=" Shorter title. ")
+        assert comment.body == "Shorter title."
+        assert comment.author == reviewer_user
+
+    def test_editor_and_empty_comments_are_rejected(self, english_draft, editor_user, reviewer_user):
+        with pytest.raises(ApplicationError):
+            draft_comment_create(draft=english_draft, user=editor_user, body="Self-review")
+        with pytest.raises(ApplicationError):
+            draft_comment_create(draft=english_draft, user=reviewer_user, body="   ")
+        assert not english_draft.comments.exists()
+
+
+class DraftExportTests:
+    @pytest.fixture
+    def approved(self, english_draft):
+        english_draft.status = DraftStatus.APPROVED
+        english_draft.body += "\n<script>alert(1)</script>\n\nCode: `]]>` ends CDATA.\n"
+        english_draft.save()
+        return english_draft
+
+    def test_unapproved_draft_is_not_exported(self, english_draft, editor_user):
+        with pytest.raises(ApplicationError):
+            draft_export(draft=english_draft, user=editor_user, export_format="markdown")
+
+    def test_markdown_has_front_matter_and_marks_exported(self, approved, editor_user):
+        exported = draft_export(draft=approved, user=editor_user, export_format="markdown")
+        text = exported.content.decode()
+        assert exported.file_name == "pollen-allergy-tips.md"
+        assert exported.content_type.startswith("text/markdown")
+        assert text.startswith(
+            '---\ntitle: "Pollen allergy tips"\nslug: "pollen-allergy-tips"\n'
+            'description: "Ten tips for the pollen season."\n'
+            'keywords: ["pollen allergy", "tips"]\n---\n\n## Before the season'
+        )
+        approved.refresh_from_db()
+        assert approved.status == DraftStatus.EXPORTED
+
+    def test_html_is_sanitised_standalone_page(self, approved, editor_user):
+        exported = draft_export(draft=approved, user=editor_user, export_format="html")
+        html = exported.content.decode()
+        assert exported.file_name == "pollen-allergy-tips.html"
+        assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+        assert "<title>Pollen allergy tips</title>" in html
+        assert '<meta name="description" content="Ten tips for the pollen season.">' in html
+        assert "<h2>Before the season</h2>" in html
+        assert "<script" not in html
+
+    def test_wxr_is_wordpress_item_in_status_draft(self, approved, editor_user):
+        exported = draft_export(draft=approved, user=editor_user, export_format="wxr")
+        assert exported.file_name == "pollen-allergy-tips-wordpress.xml"
+        root = ET.fromstring(exported.content)
+        channel = root.find("channel")
+        assert root.tag == "rss" and root.get("version") == "2.0"
+        assert channel.findtext("wp:wxr_version", namespaces=WXR_NAMESPACES) == "1.2"
+        items = channel.findall("item")
+        assert len(items) == 1
+        item = items[0]
+        assert item.findtext("title") == "Pollen allergy tips"
+        assert item.findtext("wp:status", namespaces=WXR_NAMESPACES) == "draft"
+        assert item.findtext("wp:post_type", namespaces=WXR_NAMESPACES) == "post"
+        assert item.findtext("wp:post_name", namespaces=WXR_NAMESPACES) == "pollen-allergy-tips"
+        assert item.findtext("dc:creator", namespaces=WXR_NAMESPACES) == "editor"
+        assert item.findtext("excerpt:encoded", namespaces=WXR_NAMESPACES) == approved.meta_description
+        content = item.findtext("content:encoded", namespaces=WXR_NAMESPACES)
+        assert "<h2>Before the season</h2>" in content
+        assert "<code>]]&gt;</code>" in content
+        assert "<script" not in content
+        tags = [c.text for c in item.findall("category") if c.get("domain") == "post_tag"]
+        assert tags == ["pollen allergy", "tips"]
+        assert b"<![CDATA[" in exported.content
+
+    def test_japanese_draft_keeps_unicode_slug_in_file_name(self, site, editor_user):
+        from seoassist.drafting.models import Draft
+
+        draft = Draft.objects.create(
+            site=site, owner=editor_user, language="ja", keywords=["花粉症"], title="花粉症の対策",
+            slug="花粉症-対策", body="本文です。", status=DraftStatus.APPROVED,
+        )
+        exported = draft_export(draft=draft, user=editor_user, export_format="markdown")
+        assert exported.file_name == "花粉症-対策.md"
+        assert 'title: "花粉症の対策"' in exported.content.decode()

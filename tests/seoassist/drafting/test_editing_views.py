@@ -1,0 +1,290 @@
+"""Views of the draft editor: autosave, lock heartbeat, merge on conflict, revisions, workflow, export."""
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from seoassist.drafting.models import DraftLock, DraftStatus
+from seoassist.drafting.services import draft_lock_acquire
+
+pytestmark = pytest.mark.django_db
+
+
+def _form_data(draft, **changes):
+    data = {
+        "title": draft.title, "slug": draft.slug, "meta_description": draft.meta_description,
+        "body": draft.body, "version": draft.version,
+    }
+    data.update(changes)
+    return data
+
+
+def _lock_token(draft):
+    return str(DraftLock.objects.get(draft=draft).token)
+
+
+class EditorPageTests:
+    def test_page_takes_lock_and_carries_version(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'id="draft-form"' in html
+        assert 'id="id_body"' in html
+        assert 'name="version" value="1"' in html
+        assert f'name="lock_token" value="{_lock_token(english_draft)}"' in html
+        assert 'data-autosave="on"' in html
+        assert "draft-editor.js" in html
+
+    def test_analysis_panel_is_left_out_without_analysis_app(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'id="analysis-panel"' not in html
+
+    @pytest.mark.urls("tests.seoassist.drafting.urls_with_analysis")
+    def test_analysis_panel_is_embedded_when_its_url_exists(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        panel_url = f"/analysis/drafts/{english_draft.pk}/panel/"
+        assert (
+            f'<div id="analysis-panel" hx-post="{panel_url}" '
+            'hx-trigger="load, input changed delay:800ms from:#draft-form" '
+            'hx-include="#draft-form"></div>'
+        ) in html
+
+    def test_reviewer_sees_read_only_fields_without_lock(self, client, reviewer_user, english_draft):
+        client.force_login(reviewer_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'name="title"' in html
+        assert "disabled" in html[html.index('name="title"') - 200:html.index('name="title"') + 200]
+        assert 'data-autosave="off"' in html
+        assert not DraftLock.objects.filter(draft=english_draft).exists()
+
+    def test_second_editor_sees_holder_and_take_over(
+        self, client, editor_user, second_editor, english_draft
+    ):
+        draft_lock_acquire(draft=english_draft, user=editor_user)
+        client.force_login(second_editor)
+        url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "editor is editing this draft" in html
+        assert reverse("drafting:draft_take_over", args=[english_draft.pk]) in html
+        assert 'data-autosave="off"' in html
+        response = client.post(reverse("drafting:draft_take_over", args=[english_draft.pk]))
+        assert response.status_code == 302
+        assert DraftLock.objects.get(draft=english_draft).holder == second_editor
+
+    def test_page_has_no_inline_script_or_style(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        editor_part = html[html.index('<main'):]
+        assert " style=" not in editor_part
+        assert "<script>" not in editor_part
+        assert " onclick=" not in editor_part
+
+
+class AutosaveViewTests:
+    def _open(self, client, user, draft):
+        client.force_login(user)
+        client.get(reverse("drafting:draft_edit", args=[draft.pk]))
+        return _lock_token(draft)
+
+    def test_autosave_stores_revision_and_reports_time(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        url = reverse("drafting:draft_autosave", args=[english_draft.pk])
+        reply = client.post(url, _form_data(english_draft, body="Autosaved.", lock_token=token)).json()
+        assert reply["state"] == "saved"
+        assert reply["version"] == 2
+        assert reply["revision"] == 2
+        english_draft.refresh_from_db()
+        assert english_draft.body == "Autosaved."
+        assert english_draft.revisions.first().note
+
+        again = client.post(
+            url, _form_data(english_draft, lock_token=token)
+        ).json()
+        assert again["state"] == "unchanged"
+        assert english_draft.revisions.count() == 2
+
+    def test_autosave_with_stale_version_is_refused(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        url = reverse("drafting:draft_autosave", args=[english_draft.pk])
+        client.post(url, _form_data(english_draft, body="First.", lock_token=token))
+        response = client.post(url, _form_data(english_draft, body="Stale.", lock_token=token, version=1))
+        assert response.status_code == 409
+        assert response.json()["state"] == "conflict"
+        english_draft.refresh_from_db()
+        assert english_draft.body == "First."
+
+    def test_autosave_after_take_over_reports_lost_lock(
+        self, client, editor_user, second_editor, english_draft
+    ):
+        token = self._open(client, editor_user, english_draft)
+        draft_lock_acquire(draft=english_draft, user=second_editor, take_over=True)
+        heartbeat = client.post(
+            reverse("drafting:draft_heartbeat", args=[english_draft.pk]), {"lock_token": token}
+        ).json()
+        assert heartbeat["held"] is False
+        assert heartbeat["holder"] == "colleague"
+        response = client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]),
+            _form_data(english_draft, body="Too late.", lock_token=token),
+        )
+        assert response.status_code == 409
+        assert response.json()["state"] == "lock_lost"
+
+    def test_save_on_leaving_frees_lock(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        reply = client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]),
+            _form_data(english_draft, body="Last words.", lock_token=token, release="1"),
+        ).json()
+        assert reply["state"] == "saved"
+        assert not DraftLock.objects.filter(draft=english_draft).exists()
+
+    def test_heartbeat_keeps_lock(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        reply = client.post(
+            reverse("drafting:draft_heartbeat", args=[english_draft.pk]), {"lock_token": token}
+        ).json()
+        assert reply == {"held": True}
+
+    def test_autosave_needs_csrf_token(self, editor_user, english_draft):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]), _form_data(english_draft)
+        )
+        assert response.status_code == 403
+
+
+class ConflictMergeViewTests:
+    def test_conflicting_save_shows_both_versions_then_merge_saves(
+        self, client, editor_user, second_editor, english_draft
+    ):
+        url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        other = Client()
+        other.force_login(second_editor)
+        other.post(url, _form_data(english_draft, body="Their <b>line</b>."))
+
+        client.force_login(editor_user)
+        client.get(url)
+        token = _lock_token(english_draft)
+        response = client.post(url, _form_data(english_draft, body="My line.", lock_token=token))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="merge"' in html
+        assert 'data-heartbeat="on"' in html
+        assert 'data-autosave="off"' in html
+        assert "Their &lt;b&gt;line&lt;/b&gt;." in html
+        assert "My line." in html
+        assert 'name="version" value="2"' in html
+        english_draft.refresh_from_db()
+        assert english_draft.body == "Their <b>line</b>."
+
+        merged = client.post(url, _form_data(english_draft, body="Their line and mine."))
+        assert merged.status_code == 302
+        english_draft.refresh_from_db()
+        assert english_draft.body == "Their line and mine."
+        assert english_draft.version == 3
+
+
+class RevisionViewTests:
+    def test_diff_is_side_by_side_and_escaped(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="<script>alert(1)</script>\n\nSee a doctor early."),
+        )
+        html = client.get(
+            reverse("drafting:draft_revision_diff", args=[english_draft.pk, 1])
+        ).content.decode()
+        assert 'class="diff"' in html
+        assert "<ins>" in html
+        # The changed characters are wrapped in <ins> and <del>; the text inside is escaped.
+        unmarked = re.sub(r"</?(ins|del)>", "", html)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unmarked
+        assert "<script>alert" not in html
+        assert reverse("drafting:draft_restore", args=[english_draft.pk, 1]) in html
+
+    def test_restore_makes_new_revision(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        original = english_draft.body
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="Changed."),
+        )
+        response = client.post(reverse("drafting:draft_restore", args=[english_draft.pk, 1]))
+        assert response.status_code == 302
+        english_draft.refresh_from_db()
+        assert english_draft.body == original
+        assert english_draft.revisions.count() == 3
+
+    def test_reviewer_cannot_restore(self, client, reviewer_user, english_draft):
+        client.force_login(reviewer_user)
+        client.post(reverse("drafting:draft_restore", args=[english_draft.pk, 1]))
+        assert english_draft.revisions.count() == 1
+
+
+class WorkflowViewTests:
+    def test_submit_approve_and_send_back_with_comment(
+        self, client, editor_user, reviewer_user, english_draft
+    ):
+        url = reverse("drafting:draft_workflow", args=[english_draft.pk])
+        client.force_login(editor_user)
+        client.post(url, {"action": "submit"})
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.IN_REVIEW
+
+        client.force_login(reviewer_user)
+        client.post(url, {"action": "send_back", "comment": "Cite a source."})
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert "Cite a source." in html
+
+    def test_editor_cannot_approve(self, client, editor_user, english_draft):
+        english_draft.status = DraftStatus.IN_REVIEW
+        english_draft.save()
+        client.force_login(editor_user)
+        client.post(reverse("drafting:draft_workflow", args=[english_draft.pk]), {"action": "approve"})
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.IN_REVIEW
+
+    def test_reviewer_comment_is_listed(self, client, reviewer_user, english_draft):
+        client.force_login(reviewer_user)
+        client.post(reverse("drafting:draft_comment", args=[english_draft.pk]), {"body": "Nice intro."})
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert "Nice intro." in html
+
+
+class ExportViewTests:
+    @pytest.mark.parametrize(
+        ("export_format", "content_type", "file_name"),
+        [
+            ("markdown", "text/markdown; charset=utf-8", "pollen-allergy-tips.md"),
+            ("html", "text/html; charset=utf-8", "pollen-allergy-tips.html"),
+            ("wxr", "application/xml; charset=utf-8", "pollen-allergy-tips-wordpress.xml"),
+        ],
+    )
+    def test_download(self, client, editor_user, english_draft, export_format, content_type, file_name):
+        english_draft.status = DraftStatus.APPROVED
+        english_draft.save()
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_export", args=[english_draft.pk]), {"export_format": export_format}
+        )
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
+        assert response["Content-Disposition"] == f'attachment; filename="{file_name}"'
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.EXPORTED
+
+    def test_unapproved_draft_redirects_with_message(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_export", args=[english_draft.pk]), {"export_format": "html"}
+        )
+        assert response.status_code == 302
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
