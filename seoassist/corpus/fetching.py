@@ -1,9 +1,9 @@
 """Fetching of public web pages for imports, guarded against requests into private networks.
 
 Every request goes through `url_check`, which accepts only http and https and
-resolves the host name; the connection is then opened to the checked address
+resolves the host name. The connection is then opened to the checked address
 itself, so a second DNS answer cannot point it elsewhere. Redirects are
-followed by hand, each target checked again before any connection.
+followed one at a time, and each target is checked before any connection.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from seoassist.core.exceptions import ApplicationError
 
@@ -31,10 +32,20 @@ XML_CONTENT_TYPES = ("application/xml", "text/xml", "application/rss+xml", "appl
 GZIP_CONTENT_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _READ_CHUNK = 64 * 1024
+# Address kinds that address_refusal returns, as shown to editors.
+_ADDRESS_KIND_LABELS = {
+    "loopback": _lazy("loopback"),
+    "unspecified": _lazy("unspecified"),
+    "link-local": _lazy("link-local"),
+    "multicast": _lazy("multicast"),
+    "reserved": _lazy("reserved"),
+    "private": _lazy("private"),
+    "not globally reachable": _lazy("not globally reachable"),
+}
 
 
 class FetchError(ApplicationError):
-    """A page could not be fetched or was refused; the message names the URL and the reason."""
+    """A page that could not be fetched or was rejected by the guard; the message names the URL."""
 
     def __init__(self, message: str, *, url: str) -> None:
         super().__init__(message, extra={"url": url})
@@ -63,7 +74,7 @@ class FetchedPage:
 
 
 def address_refusal(address: str) -> str | None:
-    """Return why `address` may not be contacted, or None when it is a public address.
+    """Return the kind of a non-public address ("private", "loopback"…), or None for a public one.
 
     IPv4-mapped and IPv4-compatible IPv6 addresses are judged by their IPv4 part.
     """
@@ -143,7 +154,8 @@ def url_check(url: str) -> CheckedTarget:
             raise FetchError(
                 _("%(url)s: the host %(host)s points to a %(reason)s address (%(address)s); "
                   "only public web sites can be imported.")
-                % {"url": url, "host": host, "reason": reason, "address": address},
+                % {"url": url, "host": host, "reason": _ADDRESS_KIND_LABELS[reason],
+                   "address": address},
                 url=url,
             )
     path = parts.path or "/"
@@ -206,8 +218,8 @@ def fetch_url(
     Raises
     ------
     FetchError
-        When the guard refuses an address, the server answers with an error
-        or another content type, or a limit is exceeded.
+        When the guard rejects an address, the server returns an error
+        status or another content type, or a limit is exceeded.
     """
     max_bytes = max_bytes or settings.SEOASSIST_FETCH_MAX_BYTES
     timeout = timeout or settings.SEOASSIST_FETCH_TIMEOUT
