@@ -45,7 +45,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's own limit for on
 
 
 def page_article(url: str, *, source: str | None = None) -> ArticleItem:
-    """Fetch one web page and extract its article; failures come out as ArticleProblem."""
+    """Fetch one web page and extract its article; a failure is returned as an ArticleProblem."""
     source = source or url
     try:
         page = fetch_url(url, accept=HTML_CONTENT_TYPES)
@@ -223,9 +223,15 @@ class RobotsRules:
         try:
             page = fetch_url(f"{root}/robots.txt", accept=("text/plain",), max_bytes=512 * 1024)
         except FetchError as error:
-            # A missing or unreadable robots.txt places no restriction (RFC 9309, 2.3.1.3).
-            logger.info("No robots.txt rules for %s: %s", root, error.message)
-            parser.parse([])
+            # As RFC 9309 asks, a robots.txt answered with a 4xx status places no
+            # restriction, while an unreachable one (5xx, network error) forbids everything.
+            if error.status is not None and 400 <= error.status < 500:
+                logger.info("No robots.txt rules for %s: %s", root, error.message)
+                parser.parse([])
+            else:
+                logger.warning("robots.txt of %s is unreachable, so nothing is fetched: %s",
+                               root, error.message)
+                parser.parse(["User-agent: *", "Disallow: /"])
             return parser
         parser.parse(page.data.decode("utf-8", errors="replace").splitlines())
         return parser

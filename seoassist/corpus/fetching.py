@@ -47,9 +47,10 @@ _ADDRESS_KIND_LABELS = {
 class FetchError(ApplicationError):
     """A page that could not be fetched or was rejected by the guard; the message names the URL."""
 
-    def __init__(self, message: str, *, url: str) -> None:
-        super().__init__(message, extra={"url": url})
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message, extra={"url": url, "status": status})
         self.url = url
+        self.status = status  # the HTTP status when the server returned an error status
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ def _read_response(
             _("%(url)s: the server answered with HTTP status %(status)d.")
             % {"url": url, "status": response.status},
             url=url,
+            status=response.status,
         )
     content_type, charset = _content_type(response.msg)
     if not _accepted(content_type, accept):

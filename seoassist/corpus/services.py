@@ -296,8 +296,8 @@ def import_job_create_from_url(
 ) -> ImportJob:
     """Queue the import of one web page or of the pages a sitemap lists.
 
-    The address is checked by the fetch guard now, so an editor sees at once
-    that a private or malformed address is refused.
+    The fetch guard checks the address before the job is saved, so a private
+    or malformed address is rejected while the editor is still on the form.
     """
     from seoassist.corpus.fetching import url_check
 

@@ -262,6 +262,14 @@ class SitemapCrawlTests:
         assert len([item for item in limited if isinstance(item, ParsedArticle)]) <= 2
         assert limited.stopped_by == "pages"
 
+    def test_unreachable_robots_forbids_crawl(self, local_site, test_data_dir: Path) -> None:
+        self._serve(local_site, test_data_dir)
+        local_site.add("/robots.txt", "down", content_type="text/plain", status=503)
+        items = list(SitemapCrawl(local_site.url("/nested.xml")))
+        assert len(items) == 2
+        assert all(isinstance(item, ArticleSkip) for item in items)
+        assert "/p/001" not in local_site.requests
+
     def test_host_delay_spaces_requests(self, local_site, test_data_dir: Path) -> None:
         self._serve(local_site, test_data_dir)
         started = time.monotonic()
