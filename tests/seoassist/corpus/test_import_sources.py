@@ -337,6 +337,34 @@ class ImportJobTests:
         assert ImportItem.objects.filter(job=job).count() == 5
         assert Article.objects.filter(site=site).count() == 5
 
+    def test_running_import_stops_after_cancel(self, site) -> None:
+        from seoassist.corpus.services import _JobMonitor
+
+        row = {"title": "Only", "body": "Only one article body here."}
+        job = import_job_create(
+            site=site, kind="articles",
+            uploaded_file=SimpleUploadedFile("a.jsonl", json.dumps(row).encode()),
+            user=None, ui_language="en",
+        )
+        job.status = ImportStatus.RUNNING
+        job.save()
+
+        def items():
+            for number in range(4):
+                if number == 2:
+                    # The editor selects "Cancel import" while the third item is read.
+                    import_job_cancel(job=job)
+                    time.sleep(1.1)
+                yield ParsedArticle(title=f"Item {number}", body=f"Text of item {number}.",
+                                    source=f"item-{number}")
+
+        monitor = _JobMonitor(job.pk)
+        summary = articles_import_items(
+            site=site, items=items(), job=job, should_stop=monitor.should_stop
+        )
+        assert summary.created == 2
+        assert list(job.items.values_list("source", flat=True)) == ["item-0", "item-1"]
+
     def test_job_cancelled_while_waiting_for_its_worker_reads_nothing(self, site) -> None:
         rows = [{"title": f"Article {n}", "body": f"Body of article number {n} " * 3} for n in range(3)]
         job = import_job_create(
