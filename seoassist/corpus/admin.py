@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from seoassist.corpus.models import Article, ImportJob
+from seoassist.corpus.models import Article, ImportItem, ImportJob
 
 
 @admin.register(Article)
@@ -9,17 +9,40 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["site", "language", "category"]
     search_fields = ["title", "url", "body"]
     date_hierarchy = "published_at"
-    readonly_fields = ["content_hash", "created_at", "updated_at"]
+    readonly_fields = ["content_hash", "simhash", "created_at", "updated_at"]
     list_select_related = ["site"]
+
+
+class ImportItemInline(admin.TabularInline):
+    model = ImportItem
+    fields = ["position", "source", "outcome", "title", "reason", "article"]
+    readonly_fields = fields
+    raw_id_fields = ["article"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
+    inlines = [ImportItemInline]
     list_display = [
-        "original_name", "site", "kind", "status", "created_count", "skipped_count",
+        "original_name", "site", "kind", "source_kind", "status", "created_count", "skipped_count",
         "failed_count", "created_by", "created_at",
     ]
-    list_filter = ["status", "kind", "site"]
-    search_fields = ["original_name", "error"]
+    list_filter = ["status", "kind", "source_kind", "site"]
+    search_fields = ["original_name", "source_url", "error"]
     readonly_fields = ["created_at", "updated_at", "started_at", "finished_at", "problems"]
     list_select_related = ["site", "created_by"]
+
+
+@admin.register(ImportItem)
+class ImportItemAdmin(admin.ModelAdmin):
+    list_display = ["source", "job", "outcome", "title", "position"]
+    list_filter = ["outcome", "job__site"]
+    search_fields = ["source", "title", "reason"]
+    raw_id_fields = ["job", "article"]
+    list_select_related = ["job"]

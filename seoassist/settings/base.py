@@ -152,6 +152,23 @@ SEOASSIST_MAX_UPLOAD_BYTES = env_int("SEOASSIST_MAX_UPLOAD_BYTES", 50 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Fetching pages for URL and sitemap imports. Loopback addresses are refused
+# unless allowed here (tests and local development only); private, link-local,
+# multicast and reserved addresses are always refused.
+SEOASSIST_FETCH_ALLOW_LOOPBACK = env_bool("SEOASSIST_FETCH_ALLOW_LOOPBACK", False)
+SEOASSIST_FETCH_TIMEOUT = env_int("SEOASSIST_FETCH_TIMEOUT", 20)
+SEOASSIST_FETCH_MAX_BYTES = env_int("SEOASSIST_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+SEOASSIST_FETCH_MAX_REDIRECTS = env_int("SEOASSIST_FETCH_MAX_REDIRECTS", 5)
+SEOASSIST_FETCH_USER_AGENT = env_str(
+    "SEOASSIST_FETCH_USER_AGENT", "seoassist-importer/0.1"
+)
+# Sitemap crawls: parallel requests, seconds between requests to one host,
+# and the page and time limits of one crawl.
+SEOASSIST_CRAWL_CONCURRENCY = env_int("SEOASSIST_CRAWL_CONCURRENCY", 4)
+SEOASSIST_CRAWL_HOST_DELAY_MS = env_int("SEOASSIST_CRAWL_HOST_DELAY_MS", 1000)
+SEOASSIST_CRAWL_MAX_PAGES = env_int("SEOASSIST_CRAWL_MAX_PAGES", 2000)
+SEOASSIST_CRAWL_TIME_LIMIT = env_int("SEOASSIST_CRAWL_TIME_LIMIT", 1800)
+
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)

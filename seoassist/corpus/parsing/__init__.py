@@ -10,8 +10,11 @@ from seoassist.corpus.parsing.files import (
     ACCEPTED_EXTENSIONS,
     MAX_ZIP_MEMBERS,
     MAX_ZIP_UNCOMPRESSED_BYTES,
+    ArticleItem,
     ArticleProblem,
+    ArticleSkip,
     ParsedArticle,
+    ReadOptions,
     read_articles,
 )
 
@@ -19,7 +22,10 @@ __all__ = [
     "ACCEPTED_EXTENSIONS",
     "MAX_ZIP_MEMBERS",
     "MAX_ZIP_UNCOMPRESSED_BYTES",
+    "ArticleItem",
     "ArticleProblem",
+    "ArticleSkip",
+    "ReadOptions",
     "ExtractedPage",
     "ParsedArticle",
     "decode_bytes",

@@ -41,19 +41,24 @@ _CHARSET_SUPERSETS = {
 _JAPANESE_FALLBACKS = ("cp932", "euc_jp")
 
 
+def _codec_of(name: str) -> str | None:
+    """Return the Python codec for a declared charset name, or None when it is unknown."""
+    name = name.strip().strip("\"'").lower()
+    name = _CHARSET_SUPERSETS.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        logger.info("Ignoring the unknown charset %r", name)
+        return None
+
+
 def _declared_html_charset(data: bytes) -> str | None:
     """Return the codec named by an XML declaration or `<meta charset>` in the head of `data`."""
     head = data[:_HTML_SNIFF_BYTES]
     match = _XML_DECLARATION_RE.search(head) or _META_CHARSET_RE.search(head)
     if not match:
         return None
-    name = match.group(1).decode("ascii").strip().lower()
-    name = _CHARSET_SUPERSETS.get(name, name)
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        logger.info("Ignoring the unknown charset %r declared in an HTML file", name)
-        return None
+    return _codec_of(match.group(1).decode("ascii"))
 
 
 def _looks_like_utf16(data: bytes) -> str | None:
@@ -122,12 +127,16 @@ def _try_decode(data: bytes, codec: str) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, *, file_name: str, html: bool = False) -> str:
-    """Decode an uploaded file's bytes without guessing into mojibake.
+def decode_bytes(
+    data: bytes, *, file_name: str, html: bool = False, declared_charset: str = ""
+) -> str:
+    """Decode an uploaded or fetched file's bytes without guessing into mojibake.
 
-    The order is: a byte order mark (UTF-8, UTF-16 LE or BE), for HTML the
-    declared charset, BOM-less UTF-16, strict UTF-8, then Shift_JIS (as CP932)
-    and EUC-JP, of which the one that reads as plausible Japanese wins.
+    The order is: a byte order mark (UTF-8, UTF-16 LE or BE), the charset of
+    the HTTP Content-Type header (`declared_charset`), for HTML the charset
+    declared in the document, BOM-less UTF-16, strict UTF-8, then Shift_JIS
+    (as CP932) and EUC-JP, of which the one that reads as plausible Japanese
+    wins. A declared charset that does not decode the bytes is passed over.
 
     Raises
     ------
@@ -142,6 +151,13 @@ def decode_bytes(data: bytes, *, file_name: str, html: bool = False) -> str:
         text = _try_decode(data, "utf-16")
         if text is not None:
             return text
+
+    if declared_charset:
+        codec = _codec_of(declared_charset)
+        text = _try_decode(data, codec) if codec else None
+        if text is not None:
+            return text
+        logger.info("%s: the header charset %s does not decode the file", file_name, declared_charset)
 
     if html:
         declared = _declared_html_charset(data)

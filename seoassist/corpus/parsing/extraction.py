@@ -222,10 +222,13 @@ def _remove_noise(body: Tag) -> None:
             continue
         role = tag.get("role")
         signal = _boilerplate_signal(tag)
-        if (
+        if _is_hidden(tag):
+            # Hidden text is not part of the article unless the page hides
+            # nearly all of it until a script shows it.
+            keep_share = 0.9
+        elif (
             tag.name in _STRUCTURAL_TAGS
             or (isinstance(role, str) and role.lower() in _BOILERPLATE_ROLES)
-            or _is_hidden(tag)
             or signal == "strong"
         ):
             # A container holding most of the page's prose is a layout wrapper

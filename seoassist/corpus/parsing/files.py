@@ -11,7 +11,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,7 +30,12 @@ logger = logging.getLogger(__name__)
 HTML_EXTENSIONS = (".html", ".htm")
 TABLE_EXTENSIONS = (".csv",)
 JSON_LINES_EXTENSIONS = (".jsonl", ".ndjson", ".json")
-ACCEPTED_EXTENSIONS = (*HTML_EXTENSIONS, *TABLE_EXTENSIONS, *JSON_LINES_EXTENSIONS, ".zip")
+XML_EXTENSIONS = (".xml",)
+MARKDOWN_EXTENSIONS = (".md", ".markdown")
+ACCEPTED_EXTENSIONS = (
+    *HTML_EXTENSIONS, *TABLE_EXTENSIONS, *JSON_LINES_EXTENSIONS, *XML_EXTENSIONS,
+    *MARKDOWN_EXTENSIONS, ".zip",
+)
 
 MAX_ZIP_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20_000
@@ -68,6 +73,11 @@ class ParsedArticle:
     published_at: datetime | None = None  # timezone-aware when the source had an offset
     language: str = ""  # "ja" or "en"
     source: str = ""  # "archive.zip:posts/a.html", "articles.csv:line 12"
+    excerpt: str = ""
+    slug: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    meta_description: str = ""
 
 
 @dataclass
@@ -78,7 +88,24 @@ class ArticleProblem:
     message: str
 
 
-ArticleItem = ParsedArticle | ArticleProblem
+@dataclass
+class ArticleSkip:
+    """One item left out on purpose (a draft, an attachment); the message says how to include it."""
+
+    source: str
+    message: str
+    title: str = ""
+
+
+ArticleItem = ParsedArticle | ArticleProblem | ArticleSkip
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What to include beyond published articles (WordPress exports, Markdown drafts)."""
+
+    include_drafts: bool = False
+    include_attachments: bool = False
 
 
 # ---------------------------------------------------------------------------
@@ -388,7 +415,40 @@ def _empty_file_error(file_name: str) -> ImportFileError:
     )
 
 
-def _read_file_items(data: bytes, extension: str, file_name: str) -> Iterator[ArticleItem]:
+def _read_xml(data: bytes, file_name: str, options: ReadOptions) -> Iterator[ArticleItem]:
+    from seoassist.corpus.parsing.wxr import is_wxr, read_wxr
+    from seoassist.corpus.parsing.xml import local_name, parse_xml
+
+    root = parse_xml(data, file_name=file_name)
+    if not is_wxr(root):
+        kind = local_name(root)
+        hint = (
+            _("It is a sitemap: import it by its address as a sitemap instead.")
+            if kind in ("urlset", "sitemapindex") else
+            _("In WordPress, use Tools → Export and upload the file it writes.")
+        )
+        raise ImportFileError(
+            _("%(file)s: the XML file is not a WordPress export (WXR). %(hint)s")
+            % {"file": file_name, "hint": hint},
+            file_name=file_name,
+        )
+    return read_wxr(
+        data, file_name, include_drafts=options.include_drafts,
+        include_attachments=options.include_attachments, root=root,
+    )
+
+
+def _read_markdown_file(data: bytes, file_name: str, options: ReadOptions) -> ArticleItem:
+    from seoassist.corpus.parsing.markdown import read_markdown
+
+    return read_markdown(
+        decode_bytes(data, file_name=file_name), file_name, include_drafts=options.include_drafts
+    )
+
+
+def _read_file_items(
+    data: bytes, extension: str, file_name: str, options: ReadOptions = ReadOptions()
+) -> Iterator[ArticleItem]:
     """Read one file's bytes; raise ImportFileError for problems with the whole file."""
     if not data.strip():
         raise _empty_file_error(file_name)
@@ -396,13 +456,19 @@ def _read_file_items(data: bytes, extension: str, file_name: str) -> Iterator[Ar
         return iter([_read_html(data, file_name)])
     if extension in TABLE_EXTENSIONS:
         return _read_csv(data, file_name)
+    if extension in XML_EXTENSIONS:
+        return _read_xml(data, file_name, options)
+    if extension in MARKDOWN_EXTENSIONS:
+        return iter([_read_markdown_file(data, file_name, options)])
     return iter(_read_json_lines(data, file_name))
 
 
-def _contained_items(data: bytes, extension: str, file_name: str) -> Iterator[ArticleItem]:
+def _contained_items(
+    data: bytes, extension: str, file_name: str, options: ReadOptions = ReadOptions()
+) -> Iterator[ArticleItem]:
     """Read one file inside a folder or archive, turning whole-file errors into problems."""
     try:
-        yield from _read_file_items(data, extension, file_name)
+        yield from _read_file_items(data, extension, file_name, options)
     except ImportFileError as error:
         yield ArticleProblem(file_name, error.message)
 
@@ -427,7 +493,9 @@ def _folder_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
 
 
-def _read_folder(folder: Path, files: list[Path], display: str) -> Iterator[ArticleItem]:
+def _read_folder(
+    folder: Path, files: list[Path], display: str, options: ReadOptions
+) -> Iterator[ArticleItem]:
     for file_path in files:
         relative = file_path.relative_to(folder).as_posix()
         name = f"{display}/{relative}"
@@ -440,7 +508,7 @@ def _read_folder(folder: Path, files: list[Path], display: str) -> Iterator[Arti
                 % {"file": name, "error": error.strerror or error}
             )
             continue
-        yield from _contained_items(data, file_path.suffix.lower(), name)
+        yield from _contained_items(data, file_path.suffix.lower(), name, options)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -530,7 +598,7 @@ def _check_zip(archive: zipfile.ZipFile, display: str) -> list[tuple[zipfile.Zip
     return members
 
 
-def _read_zip(path: Path, display: str) -> Iterator[ArticleItem]:
+def _read_zip(path: Path, display: str, options: ReadOptions) -> Iterator[ArticleItem]:
     with _open_zip(path, display) as archive:
         members = _check_zip(archive, display)
         read_total = 0
@@ -561,7 +629,7 @@ def _read_zip(path: Path, display: str) -> Iterator[ArticleItem]:
                     % {"file": display, "limit": MAX_ZIP_UNCOMPRESSED_BYTES // (1024 * 1024)},
                     file_name=display,
                 )
-            yield from _contained_items(data, extension, source)
+            yield from _contained_items(data, extension, source, options)
 
 
 # ---------------------------------------------------------------------------
@@ -579,8 +647,10 @@ def _unsupported_error(display: str) -> ImportFileError:
     )
 
 
-def read_articles(path: Path, *, display_name: str | None = None) -> Iterator[ArticleItem]:
-    """Read articles from a folder, a zip of HTML files, an HTML page, a CSV or a JSON Lines file.
+def read_articles(
+    path: Path, *, display_name: str | None = None, options: ReadOptions | None = None
+) -> Iterator[ArticleItem]:
+    """Read articles from a folder, a zip, an HTML page, a WordPress export, Markdown, CSV or JSON Lines.
 
     Problems with the whole upload (missing or empty file, unknown type, zip
     limits or unsafe member paths, a CSV header without title and body, mostly
@@ -595,6 +665,8 @@ def read_articles(path: Path, *, display_name: str | None = None) -> Iterator[Ar
     display_name
         The name messages use instead of `path.name` (uploads are stored under
         generated names). Its extension is used when `path` has none.
+    options
+        Whether drafts and attachments are read too.
 
     Raises
     ------
@@ -603,6 +675,7 @@ def read_articles(path: Path, *, display_name: str | None = None) -> Iterator[Ar
     """
     path = Path(path)
     display = display_name or path.name
+    options = options or ReadOptions()
     if path.is_dir():
         files = _folder_files(path)
         if not files:
@@ -614,7 +687,7 @@ def read_articles(path: Path, *, display_name: str | None = None) -> Iterator[Ar
                 % {"file": display, "accepted": ", ".join(ACCEPTED_EXTENSIONS[:-1])},
                 file_name=display,
             )
-        return _read_folder(path, files, display)
+        return _read_folder(path, files, display, options)
     if not path.is_file():
         raise ImportFileError(
             _("%(file)s: the file was not found. Upload it again.") % {"file": display},
@@ -641,7 +714,7 @@ def read_articles(path: Path, *, display_name: str | None = None) -> Iterator[Ar
                 % {"file": display, "accepted": ", ".join(ACCEPTED_EXTENSIONS[:-1])},
                 file_name=display,
             )
-        return _read_zip(path, display)
+        return _read_zip(path, display, options)
 
-    return _read_file_items(path.read_bytes(), extension, display)
+    return _read_file_items(path.read_bytes(), extension, display, options)
 

@@ -214,6 +214,16 @@ class ExtractPageTests:
             ("paragraph", "Second one."),
         ]
 
+    def test_hidden_block_is_dropped(self) -> None:
+        hidden = "<p>Hidden words that are never shown to the reader of this page at all.</p>" * 3
+        shown = "<p>Shown words that the reader sees when the page has finished loading.</p>" * 2
+        page = extract_page(
+            f'<html><body><article><div style="visibility: hidden">{hidden}</div>'
+            f"<div>{shown}</div></article></body></html>"
+        )
+        assert "Shown words" in page.text()
+        assert "Hidden words" not in page.text()
+
     def test_line_breaks_split_paragraphs(self) -> None:
         html = (
             "<html><body><div class='post-body'>最初の段落です。とても大切なことを書きました。<br><br>"

@@ -1,0 +1,95 @@
+"""Duplicate detection for articles: normalised URLs and SimHash fingerprints of the text."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+SHINGLE_SIZE = 5  # characters; works for Japanese and English alike
+MIN_FINGERPRINT_CHARS = 80  # shorter texts share too many shingles by chance
+NEAR_DUPLICATE_BITS = 4  # of 64; unrelated texts differ in about 32, rarely under 17
+# With at most 4 differing bits, at least one of 5 bands of 13 bits is equal.
+_BANDS = 5
+_BAND_BITS = 13
+_TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|yclid|mc_cid|mc_eid)$", re.IGNORECASE)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def url_key(url: str) -> str:
+    """Return `url` in a form where addresses of the same page compare equal.
+
+    The scheme and host are lowercased, default ports, fragments, tracking
+    parameters and a trailing slash are dropped.
+    """
+    url = url.strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    netloc = host
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = urlencode(
+        [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+         if not _TRACKING_PARAMS.match(key)]
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", "", text)
+
+
+def simhash(text: str) -> int | None:
+    """Return the signed 64-bit SimHash of the text's character shingles, or None when too short."""
+    normalised = _normalised(text)
+    if len(normalised) < MIN_FINGERPRINT_CHARS:
+        return None
+    shingles = Counter(
+        normalised[index:index + SHINGLE_SIZE]
+        for index in range(len(normalised) - SHINGLE_SIZE + 1)
+    )
+    weights = [0] * 64
+    for shingle, count in shingles.items():
+        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += count if value >> bit & 1 else -count
+    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def hamming(first: int, second: int) -> int:
+    return ((first ^ second) & ((1 << 64) - 1)).bit_count()
+
+
+class NearDuplicateIndex:
+    """Finds stored fingerprints within NEAR_DUPLICATE_BITS of a new one."""
+
+    def __init__(self) -> None:
+        self._bands: list[dict[int, list[tuple[int, int]]]] = [{} for _ in range(_BANDS)]
+
+    @staticmethod
+    def _band_keys(fingerprint: int) -> list[int]:
+        unsigned = fingerprint & ((1 << 64) - 1)
+        mask = (1 << _BAND_BITS) - 1
+        return [(unsigned >> (_BAND_BITS * band)) & mask for band in range(_BANDS)]
+
+    def add(self, fingerprint: int, article_id: int) -> None:
+        for band, key in enumerate(self._band_keys(fingerprint)):
+            self._bands[band].setdefault(key, []).append((fingerprint, article_id))
+
+    def find(self, fingerprint: int) -> int | None:
+        """Return the id of a stored article whose fingerprint is near, or None."""
+        for band, key in enumerate(self._band_keys(fingerprint)):
+            for other, article_id in self._bands[band].get(key, ()):
+                if hamming(fingerprint, other) <= NEAR_DUPLICATE_BITS:
+                    return article_id
+        return None
