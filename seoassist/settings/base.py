@@ -154,6 +154,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
+# Optimizer steps of the "tiny" training profile.
+SEOASSIST_TINY_TRAINING_STEPS = env_int("SEOASSIST_TINY_TRAINING_STEPS", 40)
+# Hard time limit of one drafting task in seconds; the soft limit that marks the
+# request failed with a message comes a minute earlier.
+SEOASSIST_DRAFTING_TIME_LIMIT = env_int("SEOASSIST_DRAFTING_TIME_LIMIT", 11 * 60)
+
+# Job recovery. A worker renews the lease of the job it runs every third of
+# SEOASSIST_JOB_LEASE_SECONDS; the sweeper (core.requeue_stuck_jobs, every five
+# minutes) dispatches again a running job whose lease expired, a job queued for
+# longer than SEOASSIST_REQUEUE_QUEUED_SECONDS (the broker was down when it was
+# submitted) and an unleased running job silent for SEOASSIST_REQUEUE_SILENT_SECONDS.
+SEOASSIST_JOB_LEASE_SECONDS = env_int("SEOASSIST_JOB_LEASE_SECONDS", 60)
+SEOASSIST_REQUEUE_QUEUED_SECONDS = env_int("SEOASSIST_REQUEUE_QUEUED_SECONDS", 300)
+SEOASSIST_REQUEUE_SILENT_SECONDS = env_int("SEOASSIST_REQUEUE_SILENT_SECONDS", 1800)
+
+# Transient errors that tasks retry: this many times, waiting 2, 4, 8 … seconds
+# (with jitter) up to SEOASSIST_TASK_RETRY_BACKOFF_MAX.
+SEOASSIST_TASK_MAX_RETRIES = env_int("SEOASSIST_TASK_MAX_RETRIES", 3)
+SEOASSIST_TASK_RETRY_BACKOFF_MAX = env_int("SEOASSIST_TASK_RETRY_BACKOFF_MAX", 120)
 
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.
@@ -174,8 +193,30 @@ if not CELERY_BROKER_URL:
         _broker_dir / "processed",
     ]
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SEOASSIST_TRAINING_TIME_LIMIT + 600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacknowledged message goes back to the queue after this many seconds;
+        # the job lease keeps the second delivery from running beside a live first one.
+        "visibility_timeout": env_int(
+            "SEOASSIST_BROKER_VISIBILITY_TIMEOUT", SEOASSIST_TRAINING_TIME_LIMIT + 600
+        ),
+        # Short socket timeouts so that a request which queues a task while Redis
+        # is down returns at once; the row stays queued for the sweeper.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 25,
+    }
     SEOASSIST_BROKER_DIRS = []
+# Sending a task while the broker is down gives up after about a second.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+# Workers keep retrying a lost broker connection for as long as it is down.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -191,7 +232,14 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": SEOASSIST_TRAINING_TIME_LIMIT,
         "soft_time_limit": SEOASSIST_TRAINING_TIME_LIMIT - 60,
     },
+    "drafting.keyword_request_run": {
+        "time_limit": SEOASSIST_DRAFTING_TIME_LIMIT,
+        "soft_time_limit": SEOASSIST_DRAFTING_TIME_LIMIT - 60,
+    },
 }
+# Processes per worker; None lets `celery worker --concurrency` or the CPU count decide.
+# Training workers should run one process each (see docs/operations.md).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
