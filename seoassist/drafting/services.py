@@ -76,8 +76,11 @@ def keyword_request_create(
     `ui_language` is the editor's interface language; the worker writes the
     request's progress and error messages in it.
     """
+    from seoassist.core.ratelimit import rate_limit_hit
     from seoassist.core.text import detect_language
 
+    if user is not None:
+        rate_limit_hit(user_id=user.pk, action="keyword_request")
     if not keywords:
         raise ApplicationError(_("Enter at least one keyword."))
     language = language or detect_language(" ".join(keywords))

@@ -44,8 +44,12 @@ def training_run_start(
     ui_language: str | None = None,
 ) -> TrainingRun:
     """Queue a training run, or return the run of this kind already queued or running."""
+    from seoassist.core.ratelimit import rate_limit_hit
+
     if kind not in ModelKind.values:
         raise ValueError(f"kind={kind!r} is not one of {ModelKind.values}")
+    if requested_by is not None:
+        rate_limit_hit(user_id=requested_by.pk, action="training_start")
     with transaction.atomic():
         existing = (
             TrainingRun.objects.select_for_update()

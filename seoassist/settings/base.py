@@ -7,6 +7,7 @@ needs nothing but Python.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.settings.env import env_bool, env_int, env_list, env_str
@@ -56,7 +57,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "seoassist.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seoassist.core.observability.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -246,14 +249,30 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Logs: one JSON object per line with the request id (web) or task id (workers);
+# DJANGO_LOG_FORMAT=plain gives one readable line per record instead.
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "seoassist.core.observability.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+        "json": {"()": "seoassist.core.observability.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d "
+            "request=%(request_id)s task=%(task_id)s %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "seoassist": {"level": LOG_LEVEL},
@@ -275,3 +294,45 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 FORMAT_MODULE_PATH = ["seoassist.formats"]
+
+# Content-Security-Policy: scripts, styles and forms from this origin only, no
+# plugins, no framing. Templates carry no inline script, handler or style.
+SEOASSIST_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+# Cache: local memory per process unless DJANGO_CACHE_URL names a shared Redis
+# (for example redis://127.0.0.1:6379/1), which rate limits need across processes.
+DJANGO_CACHE_URL = env_str("DJANGO_CACHE_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DJANGO_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if DJANGO_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Per-user rate limits: (uses, window in seconds) per action.
+SEOASSIST_RATE_LIMITS = {
+    "keyword_request": (
+        env_int("SEOASSIST_RATE_LIMIT_REQUESTS", 30),
+        env_int("SEOASSIST_RATE_LIMIT_REQUESTS_WINDOW", 600),
+    ),
+    "training_start": (
+        env_int("SEOASSIST_RATE_LIMIT_TRAINING", 5),
+        env_int("SEOASSIST_RATE_LIMIT_TRAINING_WINDOW", 3600),
+    ),
+}

@@ -176,3 +176,30 @@ class DraftingWorkerKillTests:
         time.sleep(3)
         assert done.status == RequestStatus.SUCCEEDED, done.error
         assert Draft.objects.filter(request=submitted).count() == 1
+        assert done.attempts == 1
+
+    def test_worker_log_lines_carry_task_id(self, site, editor_user, workers, settings):
+        import json
+
+        from seoassist.drafting.models import KeywordRequest
+        from seoassist.drafting.services import keyword_request_create
+
+        settings.SEOASSIST_TINY_TRAINING_STEPS = 40
+        empty_broker()
+        submitted = keyword_request_create(
+            site=site, user=editor_user, keywords=["熱中症"], target_length=400
+        )
+        worker = workers({"DJANGO_LOG_FORMAT": "json"})
+        # No articles: the request waits for a model it cannot train, and its task logs that.
+        wait_for(
+            lambda: KeywordRequest.objects.get(pk=submitted.pk).status != "queued",
+            timeout=120, worker=worker,
+        )
+        worker.stop()
+        records = []
+        for line in worker.log_path.read_text(errors="replace").splitlines():
+            if line.startswith("{"):
+                records.append(json.loads(line))
+        task_records = [r for r in records if r["logger"].startswith("seoassist.")]
+        assert task_records, records[-5:]
+        assert all(len(r["task_id"]) == 36 for r in task_records), task_records
