@@ -143,7 +143,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "seoassist.core.storage.StaticFilesStorage"
         )
     },
 }
