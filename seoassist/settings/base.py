@@ -10,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.settings.env import env_bool, env_int, env_list, env_str
+from seoassist.settings.env import env_bool, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SEOASSIST_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -137,8 +137,16 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "seoassist" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Default storage: uploaded import files and model artifacts. Any Django storage
+# class works, for example storages.backends.s3.S3Storage from django-storages for
+# S3-compatible object storage, with its options as a JSON object.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str(
+            "SEOASSIST_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json_object("SEOASSIST_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
