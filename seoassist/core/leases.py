@@ -3,7 +3,7 @@
 A broker delivers a task again when a worker dies with the message unacknowledged,
 and the sweeper dispatches jobs whose worker went silent. Both can hand a job to a
 second worker while the first still runs it. The lease row makes the second worker
-step aside; a heartbeat thread keeps the lease alive while the job runs, so a lease
+step aside. A heartbeat thread keeps the lease alive while the job runs, so a lease
 outlives its worker by at most `SEOASSIST_JOB_LEASE_SECONDS`.
 """
 import logging

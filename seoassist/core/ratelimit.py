@@ -2,7 +2,7 @@
 
 Each action allows `limit` uses per user in a fixed window of `window` seconds
 (settings.SEOASSIST_RATE_LIMITS). With a per-process cache such as the default
-local-memory one, each web process counts on its own; configure a shared cache
+local-memory one, each web process counts on its own. Configure a shared cache
 (DJANGO_CACHE_URL) to count across processes and hosts.
 """
 import logging
@@ -37,8 +37,8 @@ def _action_label(action: str) -> str:
 def rate_limit_hit(*, user_id: int, action: str) -> None:
     """Count one use of `action` by the user; raise RateLimitExceeded past the limit.
 
-    A cache that fails lets the action through, so an outage of a shared cache
-    never blocks editors; the failure is logged.
+    When the cache raises an error, the action goes through and a warning is
+    logged, so an outage of a shared cache does not block editors.
     """
     limit, window = settings.SEOASSIST_RATE_LIMITS[action]
     now = time.time()

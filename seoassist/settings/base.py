@@ -172,16 +172,17 @@ SEOASSIST_TINY_TRAINING_STEPS = env_int("SEOASSIST_TINY_TRAINING_STEPS", 40)
 SEOASSIST_DRAFTING_TIME_LIMIT = env_int("SEOASSIST_DRAFTING_TIME_LIMIT", 11 * 60)
 
 # Job recovery. A worker renews the lease of the job it runs every third of
-# SEOASSIST_JOB_LEASE_SECONDS; the sweeper (core.requeue_stuck_jobs, every five
-# minutes) dispatches again a running job whose lease expired, a job queued for
-# longer than SEOASSIST_REQUEUE_QUEUED_SECONDS (the broker was down when it was
-# submitted) and an unleased running job silent for SEOASSIST_REQUEUE_SILENT_SECONDS.
+# SEOASSIST_JOB_LEASE_SECONDS. The sweeper (core.requeue_stuck_jobs, every five
+# minutes) dispatches again a running job whose lease expired and a job queued
+# for longer than SEOASSIST_REQUEUE_QUEUED_SECONDS (the broker was down when it
+# was submitted). It also dispatches an unleased running job (an import) that was
+# silent for SEOASSIST_REQUEUE_SILENT_SECONDS.
 SEOASSIST_JOB_LEASE_SECONDS = env_int("SEOASSIST_JOB_LEASE_SECONDS", 60)
 SEOASSIST_REQUEUE_QUEUED_SECONDS = env_int("SEOASSIST_REQUEUE_QUEUED_SECONDS", 300)
 SEOASSIST_REQUEUE_SILENT_SECONDS = env_int("SEOASSIST_REQUEUE_SILENT_SECONDS", 1800)
 
-# Transient errors that tasks retry: this many times, waiting 2, 4, 8 … seconds
-# (with jitter) up to SEOASSIST_TASK_RETRY_BACKOFF_MAX.
+# Transient errors that tasks retry: this many times, each time waiting a random
+# time of up to 2, 4, 8 … seconds, capped at SEOASSIST_TASK_RETRY_BACKOFF_MAX.
 SEOASSIST_TASK_MAX_RETRIES = env_int("SEOASSIST_TASK_MAX_RETRIES", 3)
 SEOASSIST_TASK_RETRY_BACKOFF_MAX = env_int("SEOASSIST_TASK_RETRY_BACKOFF_MAX", 120)
 
@@ -205,8 +206,8 @@ if not CELERY_BROKER_URL:
     ]
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # An unacknowledged message goes back to the queue after this many seconds;
-        # the job lease keeps the second delivery from running beside a live first one.
+        # An unacknowledged message goes back to the queue after this many seconds.
+        # The job lease keeps that second delivery from running beside a live first one.
         "visibility_timeout": env_int(
             "SEOASSIST_BROKER_VISIBILITY_TIMEOUT", SEOASSIST_TRAINING_TIME_LIMIT + 600
         ),
