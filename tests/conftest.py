@@ -108,7 +108,7 @@ def _database_url_for_subprocess() -> str:
     return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
 
 
-def _empty_broker() -> None:
+def empty_broker() -> None:
     from django.conf import settings
 
     if settings.CELERY_BROKER_URL.startswith("redis"):
@@ -124,27 +124,38 @@ def _empty_broker() -> None:
 class WorkerProcess:
     """A real `celery worker` process on the test database and broker."""
 
-    def __init__(self, queues: str = "training,drafting,default") -> None:
+    def __init__(
+        self, queues: str = "training,drafting,default", env: dict[str, str] | None = None
+    ) -> None:
         from django.conf import settings
 
-        env = dict(os.environ)
+        broker_url = (env or {}).get("CELERY_BROKER_URL", settings.CELERY_BROKER_URL)
+        env = {**os.environ, **(env or {})}
         env["DATABASE_URL"] = _database_url_for_subprocess()
         env["DJANGO_SETTINGS_MODULE"] = "seoassist.settings.test"
         command = [
             sys.executable, "-m", "celery", "-A", "seoassist", "worker", "-Q", queues,
             "--concurrency", "1", "-l", "INFO", "-n", f"test-{os.getpid()}-{time.time_ns()}@%h",
         ]
-        if settings.CELERY_BROKER_URL.startswith("filesystem"):
+        if broker_url.startswith("filesystem"):
             command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         self.log_path = settings.TEST_DIR / f"worker-{time.time_ns()}.log"
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
+        # A session of its own, so that kill() reaches the pool's child processes too.
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+            command, cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-6000:]
+
+    def kill(self) -> None:
+        """Kill the worker and its pool processes with SIGKILL, as a crash or the OOM killer would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -160,7 +171,7 @@ class WorkerProcess:
 @pytest.fixture
 def celery_worker_process(transactional_db) -> Iterator[WorkerProcess]:
     """Start a real worker on the test database; stop it after the test."""
-    _empty_broker()
+    empty_broker()
     worker = WorkerProcess()
     yield worker
     worker.stop()

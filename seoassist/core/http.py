@@ -1,6 +1,6 @@
 """Request helpers shared by the views."""
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 from seoassist.core.models import Role, Site
@@ -36,3 +36,17 @@ def require_site_role(request: HttpRequest, site: Site, roles: tuple[str, ...]) 
 
 ANY_ROLE = (Role.EDITOR, Role.REVIEWER, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
+
+
+def wants_fragment_or_json(request: HttpRequest) -> bool:
+    """Tell whether htmx or a JSON client sent the request, so errors go back as status codes."""
+    return request.headers.get("HX-Request") == "true" or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+def rate_limited_response(error) -> JsonResponse:
+    """Return HTTP 429 with the translated message and a Retry-After header."""
+    response = JsonResponse({"error": error.message, "retry_after": error.retry_after}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response

@@ -38,43 +38,62 @@ def jobs_requeue_unfinished() -> int:
     return count
 
 
-def jobs_requeue_stuck(*, queued_seconds: int = 600, silent_seconds: int = 1800) -> int:
+def jobs_requeue_stuck(
+    *, queued_seconds: int | None = None, silent_seconds: int | None = None
+) -> int:
     """Dispatch again the jobs whose broker message seems lost.
 
     A job queued for longer than `queued_seconds` never reached a worker,
     because the broker was down or a stopped worker took its filesystem-broker
-    message along. A running job that has not written progress for
-    `silent_seconds` lost its worker. Every task is safe to run twice, and
-    training resumes from its checkpoint.
+    message along. A running job whose worker holds no live lease and that has
+    not written progress for `silent_seconds` lost its worker. Training runs
+    and keyword requests renew a lease while they run, so they are dispatched
+    again as soon as their lease expires; import jobs have no lease and wait
+    for the silence. Every task is safe to run twice, the lease keeps two
+    workers from running one job at once, and training resumes from its
+    checkpoint.
     """
     from datetime import timedelta
 
+    from django.conf import settings
     from django.utils import timezone
 
+    from seoassist.core.leases import jobs_with_live_lease
     from seoassist.core.models import JobStatus
     from seoassist.corpus.models import ImportJob
     from seoassist.corpus.services import import_job_dispatch
     from seoassist.drafting.models import KeywordRequest, RequestStatus
-    from seoassist.drafting.services import keyword_request_dispatch
+    from seoassist.drafting.services import keyword_request_dispatch, keyword_request_lease_name
     from seoassist.engine.models import TrainingRun
-    from seoassist.engine.services import training_run_dispatch
+    from seoassist.engine.services import training_run_dispatch, training_run_lease_name
 
+    if queued_seconds is None:
+        queued_seconds = settings.SEOASSIST_REQUEUE_QUEUED_SECONDS
+    if silent_seconds is None:
+        silent_seconds = settings.SEOASSIST_REQUEUE_SILENT_SECONDS
+    lease_seconds = settings.SEOASSIST_JOB_LEASE_SECONDS
     now = timezone.now()
     queued_cutoff = now - timedelta(seconds=queued_seconds)
-    silent_cutoff = now - timedelta(seconds=silent_seconds)
     count = 0
-    for model, queued, running, dispatch, argument in (
-        (TrainingRun, JobStatus.QUEUED, JobStatus.RUNNING, training_run_dispatch, "run_id"),
-        (ImportJob, JobStatus.QUEUED, JobStatus.RUNNING, import_job_dispatch, "job_id"),
+    for model, queued, running, dispatch, argument, lease_name in (
+        (TrainingRun, JobStatus.QUEUED, JobStatus.RUNNING, training_run_dispatch, "run_id",
+         training_run_lease_name),
+        (ImportJob, JobStatus.QUEUED, JobStatus.RUNNING, import_job_dispatch, "job_id", None),
         (KeywordRequest, RequestStatus.QUEUED, RequestStatus.RUNNING, keyword_request_dispatch,
-         "request_id"),
+         "request_id", keyword_request_lease_name),
     ):
-        stuck = model.objects.filter(status=queued, updated_at__lt=queued_cutoff).values_list(
-            "pk", flat=True
+        stuck = list(
+            model.objects.filter(status=queued, updated_at__lt=queued_cutoff).values_list(
+                "pk", flat=True
+            )
         )
-        silent = model.objects.filter(status=running, updated_at__lt=silent_cutoff).values_list(
-            "pk", flat=True
-        )
+        # Leased jobs prove their worker alive with the heartbeat, so a shorter silence counts.
+        silence = silent_seconds if lease_name is None else min(silent_seconds, lease_seconds)
+        running_rows = model.objects.filter(
+            status=running, updated_at__lt=now - timedelta(seconds=silence)
+        ).values_list("pk", flat=True)
+        live = jobs_with_live_lease(lease_name(0)[:-1]) if lease_name else set()
+        silent = [pk for pk in running_rows if lease_name is None or lease_name(pk) not in live]
         for pk in [*stuck, *silent]:
             model.objects.filter(pk=pk).update(updated_at=now)
             dispatch(**{argument: pk})

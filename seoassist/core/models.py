@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -121,3 +122,23 @@ class ProgressModel(TimeStampedModel):
         if self.status == JobStatus.RUNNING:
             return str(_("Preparing"))
         return ""
+
+
+class JobLease(models.Model):
+    """The worker that executes a job now; while the lease lives, no other worker runs the job.
+
+    The holder renews `expires_at` from a heartbeat thread. A lease that
+    expired belongs to a worker that died, so another worker may take it over.
+    """
+
+    job = models.CharField(_("job"), max_length=100, unique=True)
+    holder = models.CharField(_("worker"), max_length=200)
+    acquired_at = models.DateTimeField(_("acquired"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("job lease")
+        verbose_name_plural = _("job leases")
+
+    def __str__(self) -> str:
+        return f"{self.job} held by {self.holder}"

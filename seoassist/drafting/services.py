@@ -84,8 +84,11 @@ def keyword_request_create(
     `ui_language` is the editor's interface language; the worker writes the
     request's progress and error messages in it.
     """
+    from seoassist.core.ratelimit import rate_limit_hit
     from seoassist.core.text import detect_language
 
+    if user is not None:
+        rate_limit_hit(user_id=user.pk, action="keyword_request")
     if not keywords:
         raise ApplicationError(_("Enter at least one keyword."))
     language = language or detect_language(" ".join(keywords))
@@ -135,8 +138,21 @@ def keyword_request_execute(*, request_id: int) -> KeywordRequest:
     ui_language = (
         KeywordRequest.objects.filter(pk=request_id).values_list("ui_language", flat=True).first()
     )
-    with translation.override(ui_language or settings.LANGUAGE_CODE):
-        return _keyword_request_execute(request_id)
+    from seoassist.core.leases import JobLeaseHeld, job_lease
+
+    try:
+        with job_lease(keyword_request_lease_name(request_id)):
+            with translation.override(ui_language or settings.LANGUAGE_CODE):
+                return _keyword_request_execute(request_id)
+    except JobLeaseHeld as held:
+        # A second delivery of the same request: the live holder drafts it.
+        logger.info("Keyword request %s is being drafted by %s; this delivery stops", request_id,
+                    held.holder)
+        return KeywordRequest.objects.get(pk=request_id)
+
+
+def keyword_request_lease_name(request_id: int) -> str:
+    return f"keyword_request:{request_id}"
 
 
 def _keyword_request_execute(request_id: int) -> KeywordRequest:

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -13,8 +14,14 @@ from django.views.decorators.http import require_POST
 
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.html import render_markdown
-from seoassist.core.http import ANY_ROLE, require_site, require_site_role
-from django.core.exceptions import PermissionDenied
+from seoassist.core.http import (
+    ANY_ROLE,
+    rate_limited_response,
+    require_site,
+    require_site_role,
+    wants_fragment_or_json,
+)
+from seoassist.core.ratelimit import RateLimitExceeded
 from seoassist.drafting.diffs import fields_diff
 from seoassist.drafting.forms import (
     DraftCommentForm,
@@ -65,6 +72,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     # A failed request links back here with its keywords, so the editor retypes nothing.
     initial = {"keywords": request.GET.get("keywords", ""), "language": request.GET.get("language", "")}
     form = KeywordRequestForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             keyword_request = keyword_request_create(
@@ -75,6 +83,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 language=form.cleaned_data["language"] or None,
                 ui_language=request.LANGUAGE_CODE,
             )
+        except RateLimitExceeded as error:
+            if wants_fragment_or_json(request):
+                return rate_limited_response(error)
+            form.add_error(None, error.message)
+            status = 429
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -83,6 +96,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         request,
         "drafting/request_form.html",
         {"form": form, "site": site, "model_status": language_model_status(site)},
+        status=status,
     )
 
 

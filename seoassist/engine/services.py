@@ -44,8 +44,12 @@ def training_run_start(
     ui_language: str | None = None,
 ) -> TrainingRun:
     """Queue a training run, or return the run of this kind already queued or running."""
+    from seoassist.core.ratelimit import rate_limit_hit
+
     if kind not in ModelKind.values:
         raise ValueError(f"kind={kind!r} is not one of {ModelKind.values}")
+    if requested_by is not None:
+        rate_limit_hit(user_id=requested_by.pk, action="training_start")
     with transaction.atomic():
         existing = (
             TrainingRun.objects.select_for_update()
@@ -102,9 +106,20 @@ def _check_training_data(*, site: Site, kind: str) -> None:
 
 def training_run_execute(*, run_id: int) -> TrainingRun:
     """Train the run's model, resuming from its checkpoint when a worker died mid-run."""
+    from seoassist.core.leases import JobLeaseHeld, job_lease
+
     language = TrainingRun.objects.values_list("ui_language", flat=True).get(pk=run_id)
-    with translation.override(language):
-        return _training_run_execute(run_id)
+    try:
+        with job_lease(training_run_lease_name(run_id)), translation.override(language):
+            return _training_run_execute(run_id)
+    except JobLeaseHeld as held:
+        # A second delivery of the same run: the live holder finishes it.
+        logger.info("Training run %s is being trained by %s; this delivery stops", run_id, held.holder)
+        return TrainingRun.objects.get(pk=run_id)
+
+
+def training_run_lease_name(run_id: int) -> str:
+    return f"training_run:{run_id}"
 
 
 def _training_run_execute(run_id: int) -> TrainingRun:
@@ -329,13 +344,15 @@ def _language_model_configs() -> tuple[Any, Any]:
         return None, None
     from lstm_engine import LanguageModelConfig, TrainConfig
 
+    steps = settings.SEOASSIST_TINY_TRAINING_STEPS
     return (
         LanguageModelConfig(
             vocab_size=400, embedding_size=32, hidden_size=64, num_layers=1, dropout=0.1,
             embedding_dropout=0.0,
         ),
         TrainConfig(
-            batch_size=8, bptt=32, max_steps=40, eval_every=20, checkpoint_every=20,
+            batch_size=8, bptt=32, max_steps=steps, eval_every=max(1, steps // 2),
+            checkpoint_every=min(20, steps),
             warmup_steps=5, early_stopping_patience=None, ngram_orders=(3,),
         ),
     )

@@ -1,13 +1,13 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.log import get_task_logger
 from django.conf import settings
-from django.db import OperationalError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-logger = get_task_logger(__name__)
+from seoassist.core.retry import TRANSIENT_ERRORS, transient_retry_options
 
-TRANSIENT_ERRORS = (OperationalError,)
+logger = get_task_logger(__name__)
 
 
 def _on_training_failure(self, exc, task_id, args, kwargs, einfo) -> None:
@@ -17,24 +17,43 @@ def _on_training_failure(self, exc, task_id, args, kwargs, einfo) -> None:
     run_id = args[0] if args else kwargs.get("run_id")
     language = TrainingRun.objects.filter(pk=run_id).values_list("ui_language", flat=True).first()
     with translation.override(language or settings.LANGUAGE_CODE):
-        reason = getattr(exc, "message", None) or _(
-            "Training stopped with an internal error (%(error)s: %(detail)s). "
-            "Check the worker log."
-        ) % {"error": type(exc).__name__, "detail": str(exc)[:300]}
-        training_run_fail(run_id=run_id, reason=reason)
+        training_run_fail(run_id=run_id, reason=_failure_reason(exc))
+
+
+def _failure_reason(exc: BaseException) -> str:
+    """Describe the final failure for the user, in the active language."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _(
+            "Training took longer than its limit of %(seconds)d seconds and was stopped. "
+            "Start it again to resume from the last checkpoint, or ask an administrator to "
+            "raise SEOASSIST_TRAINING_TIME_LIMIT."
+        ) % {"seconds": settings.SEOASSIST_TRAINING_TIME_LIMIT - 60}
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return _(
+            "Training failed %(attempts)d times because the database or the task queue was "
+            "unreachable (%(error)s). Start it again once the service is back; it resumes "
+            "from the last checkpoint."
+        ) % {"attempts": settings.SEOASSIST_TASK_MAX_RETRIES + 1, "error": type(exc).__name__}
+    return getattr(exc, "message", None) or _(
+        "Training stopped with an internal error (%(error)s: %(detail)s). "
+        "Check the worker log."
+    ) % {"error": type(exc).__name__, "detail": str(exc)[:300]}
 
 
 @shared_task(
     name="engine.training_run",
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    max_retries=3,
     on_failure=_on_training_failure,
+    **transient_retry_options(),
 )
 def training_run_task(run_id: int) -> None:
-    """Train one model; a redelivered task resumes from the run's last checkpoint."""
+    """Train one model.
+
+    Safe to run twice, so the message is acknowledged late: a redelivered task
+    resumes from the run's last checkpoint, and the job lease keeps it from
+    training beside a live first delivery.
+    """
     from seoassist.engine.services import training_run_execute
 
     training_run_execute(run_id=run_id)

@@ -5,7 +5,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from seoassist.core.exceptions import ApplicationError
-from seoassist.core.http import ADMIN_ROLES, ANY_ROLE, require_site, require_site_role
+from seoassist.core.http import (
+    ADMIN_ROLES,
+    ANY_ROLE,
+    rate_limited_response,
+    require_site,
+    require_site_role,
+    wants_fragment_or_json,
+)
+from seoassist.core.ratelimit import RateLimitExceeded
 from seoassist.engine.models import ModelKind
 from seoassist.engine.selectors import model_version_list, training_run_list
 from seoassist.engine.services import training_run_start
@@ -46,6 +54,10 @@ def training_start(request: HttpRequest) -> HttpResponse:
         run = training_run_start(
             site=site, kind=kind, requested_by=request.user, ui_language=request.LANGUAGE_CODE
         )
+    except RateLimitExceeded as error:
+        if wants_fragment_or_json(request):
+            return rate_limited_response(error)
+        messages.error(request, error.message)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:

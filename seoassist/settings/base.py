@@ -7,9 +7,10 @@ needs nothing but Python.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.settings.env import env_bool, env_int, env_list, env_str
+from seoassist.settings.env import env_bool, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SEOASSIST_VAR_DIR", str(BASE_DIR / "var"))).resolve()
@@ -57,7 +58,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "seoassist.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "seoassist.core.observability.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,13 +138,21 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "seoassist" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Default storage: uploaded import files and model artifacts. Any Django storage
+# class works, for example storages.backends.s3.S3Storage from django-storages for
+# S3-compatible object storage, with its options as a JSON object.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str(
+            "SEOASSIST_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": env_json_object("SEOASSIST_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "seoassist.core.storage.StaticFilesStorage"
         )
     },
 }
@@ -172,6 +183,26 @@ SEOASSIST_CRAWL_TIME_LIMIT = env_int("SEOASSIST_CRAWL_TIME_LIMIT", 1800)
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
+# Optimizer steps of the "tiny" training profile.
+SEOASSIST_TINY_TRAINING_STEPS = env_int("SEOASSIST_TINY_TRAINING_STEPS", 40)
+# Hard time limit of one drafting task in seconds; the soft limit that marks the
+# request failed with a message comes a minute earlier.
+SEOASSIST_DRAFTING_TIME_LIMIT = env_int("SEOASSIST_DRAFTING_TIME_LIMIT", 11 * 60)
+
+# Job recovery. A worker renews the lease of the job it runs every third of
+# SEOASSIST_JOB_LEASE_SECONDS. The sweeper (core.requeue_stuck_jobs, every five
+# minutes) dispatches again a running job whose lease expired and a job queued
+# for longer than SEOASSIST_REQUEUE_QUEUED_SECONDS (the broker was down when it
+# was submitted). It also dispatches an unleased running job (an import) that was
+# silent for SEOASSIST_REQUEUE_SILENT_SECONDS.
+SEOASSIST_JOB_LEASE_SECONDS = env_int("SEOASSIST_JOB_LEASE_SECONDS", 60)
+SEOASSIST_REQUEUE_QUEUED_SECONDS = env_int("SEOASSIST_REQUEUE_QUEUED_SECONDS", 300)
+SEOASSIST_REQUEUE_SILENT_SECONDS = env_int("SEOASSIST_REQUEUE_SILENT_SECONDS", 1800)
+
+# Transient errors that tasks retry: this many times, each time waiting a random
+# time of up to 2, 4, 8 … seconds, capped at SEOASSIST_TASK_RETRY_BACKOFF_MAX.
+SEOASSIST_TASK_MAX_RETRIES = env_int("SEOASSIST_TASK_MAX_RETRIES", 3)
+SEOASSIST_TASK_RETRY_BACKOFF_MAX = env_int("SEOASSIST_TASK_RETRY_BACKOFF_MAX", 120)
 
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.
@@ -192,8 +223,30 @@ if not CELERY_BROKER_URL:
         _broker_dir / "processed",
     ]
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": SEOASSIST_TRAINING_TIME_LIMIT + 600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # An unacknowledged message goes back to the queue after this many seconds.
+        # The job lease keeps that second delivery from running beside a live first one.
+        "visibility_timeout": env_int(
+            "SEOASSIST_BROKER_VISIBILITY_TIMEOUT", SEOASSIST_TRAINING_TIME_LIMIT + 600
+        ),
+        # Short socket timeouts so that a request which queues a task while Redis
+        # is down returns at once; the row stays queued for the sweeper.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 25,
+    }
     SEOASSIST_BROKER_DIRS = []
+# Sending a task while the broker is down gives up after about a second.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+# Workers keep retrying a lost broker connection for as long as it is down.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -209,21 +262,44 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": SEOASSIST_TRAINING_TIME_LIMIT,
         "soft_time_limit": SEOASSIST_TRAINING_TIME_LIMIT - 60,
     },
+    "drafting.keyword_request_run": {
+        "time_limit": SEOASSIST_DRAFTING_TIME_LIMIT,
+        "soft_time_limit": SEOASSIST_DRAFTING_TIME_LIMIT - 60,
+    },
 }
+# Processes per worker; None lets `celery worker --concurrency` or the CPU count decide.
+# Training workers should run one process each (see docs/operations.md).
+CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 0) or None
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# Logs: one JSON object per line with the request id (web) or task id (workers);
+# DJANGO_LOG_FORMAT=plain gives one readable line per record instead.
 LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO")
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "seoassist.core.observability.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
+        "json": {"()": "seoassist.core.observability.JsonFormatter"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d "
+            "request=%(request_id)s task=%(task_id)s %(message)s"
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "seoassist": {"level": LOG_LEVEL},
@@ -245,3 +321,45 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 FORMAT_MODULE_PATH = ["seoassist.formats"]
+
+# Content-Security-Policy: scripts, styles and forms from this origin only, no
+# plugins, no framing. Templates carry no inline script, handler or style.
+SEOASSIST_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "font-src": ["'self'"],
+    "object-src": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+
+# Cache: local memory per process unless DJANGO_CACHE_URL names a shared Redis
+# (for example redis://127.0.0.1:6379/1), which rate limits need across processes.
+DJANGO_CACHE_URL = env_str("DJANGO_CACHE_URL")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DJANGO_CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if DJANGO_CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Per-user rate limits: (uses, window in seconds) per action.
+SEOASSIST_RATE_LIMITS = {
+    "keyword_request": (
+        env_int("SEOASSIST_RATE_LIMIT_REQUESTS", 30),
+        env_int("SEOASSIST_RATE_LIMIT_REQUESTS_WINDOW", 600),
+    ),
+    "training_start": (
+        env_int("SEOASSIST_RATE_LIMIT_TRAINING", 5),
+        env_int("SEOASSIST_RATE_LIMIT_TRAINING_WINDOW", 3600),
+    ),
+}

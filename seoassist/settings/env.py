@@ -1,4 +1,5 @@
 """The only module that reads the process environment."""
+import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,3 +44,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(name: str) -> dict:
+    """Parse the variable as a JSON object; unset or empty gives an empty dict."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} is not valid JSON ({error.msg} at character {error.pos})."
+        ) from error
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a JSON object such as {{\"key\": \"value\"}}."
+        )
+    return value
