@@ -1,4 +1,4 @@
-"""Files an approved draft is published from: Markdown, a standalone HTML page, a WordPress WXR item."""
+"""Export files of an approved draft: Markdown, a standalone HTML page and a WordPress WXR item."""
 import json
 import re
 from dataclasses import dataclass
@@ -113,7 +113,14 @@ def wxr_document(draft: Draft, *, author: str) -> str:
   <wp:wxr_version>1.2</wp:wxr_version>
   <wp:base_site_url>{_text(site_url)}</wp:base_site_url>
   <wp:base_blog_url>{_text(site_url)}</wp:base_blog_url>
-  <wp:author><wp:author_id>1</wp:author_id><wp:author_login>{_cdata(author)}</wp:author_login><wp:author_email></wp:author_email><wp:author_display_name>{_cdata(author)}</wp:author_display_name><wp:author_first_name></wp:author_first_name><wp:author_last_name></wp:author_last_name></wp:author>
+  <wp:author>
+    <wp:author_id>1</wp:author_id>
+    <wp:author_login>{_cdata(author)}</wp:author_login>
+    <wp:author_email></wp:author_email>
+    <wp:author_display_name>{_cdata(author)}</wp:author_display_name>
+    <wp:author_first_name></wp:author_first_name>
+    <wp:author_last_name></wp:author_last_name>
+  </wp:author>
   <item>
     <title>{_text(draft.title)}</title>
     <link></link>

@@ -51,11 +51,15 @@ class DraftTransitionForm(forms.Form):
         ("send_back", _("Send back")),
         ("reopen", _("Reopen for editing")),
     ])
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DraftCommentForm(forms.Form):
-    body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class DraftExportForm(forms.Form):

@@ -620,7 +620,10 @@ def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) ->
         raise ApplicationError(_("Your account is not a member of this draft's site."))
     if draft.status not in EXPORTABLE_STATUSES:
         raise ApplicationError(
-            _("This draft is “%(status)s”. Only approved drafts are exported; submit it for review first.")
+            _(
+                "This draft is “%(status)s”. Only approved drafts are exported, "
+                "so submit it for review first."
+            )
             % {"status": draft.get_status_display()}
         )
     exported = draft_render_export(draft, export_format, author=user.get_username())

@@ -234,7 +234,8 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         )
     merge = None
     if conflict is not None:
-        yours = {name: str(form.data.get(name, "")) for name in ("title", "slug", "meta_description", "body")}
+        names = ("title", "slug", "meta_description", "body")
+        yours = {name: str(form.data.get(name, "")) for name in names}
         theirs = {name: getattr(draft, name) for name in yours}
         labels = {name: draft._meta.get_field(name).verbose_name for name in yours}
         merge = {
@@ -293,7 +294,10 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if not form.is_valid():
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
         return JsonResponse(
-            {"state": "invalid", "message": _("Not saved automatically: %(errors)s") % {"errors": errors}},
+            {
+                "state": "invalid",
+                "message": _("Not saved automatically: %(errors)s") % {"errors": errors},
+            },
             status=400,
         )
     data = form.cleaned_data
@@ -317,7 +321,8 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
                 "state": "conflict",
                 "version": error.current.version,
                 "message": _(
-                    "Someone else saved a newer version, so autosave stopped. Save with the button to compare and merge."
+                    "Someone else saved a newer version, so autosave stopped. "
+                    "Save with the button to compare and merge."
                 ),
             },
             status=409,
@@ -341,13 +346,15 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 def draft_heartbeat(request: HttpRequest, pk: int) -> JsonResponse:
     site = require_site(request)
     draft = draft_get(site=site, user=request.user, pk=pk)
-    state = draft_lock_heartbeat(draft=draft, user=request.user, token=request.POST.get("lock_token", ""))
+    token = request.POST.get("lock_token", "")
+    state = draft_lock_heartbeat(draft=draft, user=request.user, token=token)
     if state.held:
         return JsonResponse({"held": True})
     holder = state.lock.holder.get_username() if state.lock else ""
     if holder:
         message = _(
-            "%(user)s took over editing. Autosave stopped; copy your latest changes before you reload."
+            "%(user)s took over editing. Autosave stopped; "
+            "copy your latest changes before you reload."
         ) % {"user": holder}
     else:
         message = _("Your edit lock expired. Autosave stopped; reload the page to edit again.")
