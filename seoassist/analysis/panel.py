@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from seoassist.analysis.engine import READABILITY, SEO, Check
+from seoassist.analysis.engine import READABILITY, SEO, Check, analyze_text
 from seoassist.analysis.selectors import check_dismissal_list
 from seoassist.analysis.serp import serp_preview
-from seoassist.analysis.services import draft_analyze, draft_text
+from seoassist.analysis.services import draft_text
 from seoassist.drafting.models import Draft
 
 MAX_SPAN_LINKS = 8
@@ -27,11 +27,28 @@ def _span_links(check: Check, body: str) -> list[dict[str, Any]]:
     return links
 
 
+def _inapplicable_dismissals(dismissals: dict, current: set[str]) -> list[dict[str, Any]]:
+    """List dismissals of checks absent from the current analysis, so they can be restored."""
+    entries = []
+    for check_id, dismissal in dismissals.items():
+        if check_id in current:
+            continue
+        message = _("The check “%(check)s” does not apply to the text as it is now.") % {
+            "check": check_id
+        }
+        entries.append({
+            "check": {"id": check_id, "status": "inactive", "message": message},
+            "spans": [],
+            "dismissal": dismissal,
+        })
+    return entries
+
+
 def panel_context(
     *, draft: Draft, data: Mapping[str, str] | None, errors: list[str]
 ) -> dict[str, Any]:
     text = draft_text(draft=draft, data=data)
-    analysis = draft_analyze(draft=draft, data=data)
+    analysis = analyze_text(text)
     dismissals = {dismissal.check_id: dismissal for dismissal in check_dismissal_list(draft=draft)}
     scored = analysis.without(frozenset(dismissals))
     groups: dict[str, list[dict[str, Any]]] = {SEO: [], READABILITY: []}
@@ -42,21 +59,9 @@ def panel_context(
             dismissed.append({**entry, "dismissal": dismissals[check.id]})
         else:
             groups[check.group].append(entry)
-    # A dismissed check that does not apply to the current text stays listed, so it
-    # can still be restored.
     current = {check.id for check in analysis.checks}
-    for check_id, dismissal in dismissals.items():
-        if check_id not in current:
-            dismissed.append({
-                "check": {
-                    "id": check_id,
-                    "status": "inactive",
-                    "message": _("The check “%(check)s” does not apply to the text as it is now.")
-                    % {"check": check_id},
-                },
-                "spans": [],
-                "dismissal": dismissal,
-            })
+    dismissed += _inapplicable_dismissals(dismissals, current)
+
     domain = draft.site.domain or "example.com"
     return {
         "draft": draft,

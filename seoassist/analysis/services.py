@@ -20,7 +20,7 @@ MAX_REASON_LENGTH = 500
 
 
 def draft_text(*, draft: Draft, data: Mapping[str, str] | None = None) -> DraftText:
-    """Build the analysis input of a draft; values in `data` (an unsaved form) win."""
+    """Build the analysis input of a draft, taking values in `data` (an unsaved form) first."""
     values = {name: getattr(draft, name) or "" for name in EDITABLE_FIELDS}
     for name in EDITABLE_FIELDS:
         if data is not None and name in data:
@@ -49,7 +49,7 @@ def draft_text(*, draft: Draft, data: Mapping[str, str] | None = None) -> DraftT
 
 
 def draft_analyze(*, draft: Draft, data: Mapping[str, str] | None = None) -> Analysis:
-    """Analyse a draft in its own language; `data` contains unsaved values of its fields."""
+    """Analyse a draft in its own language, with unsaved field values from `data`."""
     return analyze_text(draft_text(draft=draft, data=data))
 
 
@@ -57,7 +57,7 @@ def draft_analyze(*, draft: Draft, data: Mapping[str, str] | None = None) -> Ana
 def check_dismiss(
     *, draft: Draft, check_id: str, reason: str, user: AbstractBaseUser | None
 ) -> CheckDismissal:
-    """Record that `check_id` does not apply to the draft; a new reason replaces an old one."""
+    """Record that `check_id` does not apply to the draft, replacing any earlier reason."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ApplicationError(
@@ -68,7 +68,7 @@ def check_dismiss(
             _("The reason has %(length)d characters; shorten it to at most %(maximum)d.")
             % {"length": len(reason), "maximum": MAX_REASON_LENGTH}
         )
-    # Any known check may be dismissed: the editor's unsaved text can produce
+    # Any known check may be dismissed, because the editor's unsaved text can produce
     # checks that the saved draft does not, such as density once the text is long.
     if check_id not in CHECK_IDS:
         raise ApplicationError(
@@ -86,7 +86,7 @@ def check_dismiss(
 
 @transaction.atomic
 def check_restore(*, draft: Draft, check_id: str) -> None:
-    """Count a dismissed check again; restoring a check that is not dismissed does nothing."""
+    """Count a dismissed check again. Restoring a check that is not dismissed does nothing."""
     deleted, _details = CheckDismissal.objects.filter(draft=draft, check_id=check_id).delete()
     if deleted:
         logger.info("Restored check %s on draft %s", check_id, draft.pk)

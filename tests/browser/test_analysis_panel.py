@@ -44,6 +44,8 @@ def open_panel(page: Page, draft: Draft) -> None:
     page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate(MOUNT_PANEL, reverse("analysis:draft_panel", args=[draft.pk]))
     expect(page.locator("#analysis-panel .analysis-seo-score")).to_be_visible()
+    # The fragment loads analysis.js itself; wait until its click handler is installed.
+    page.wait_for_function("() => window.seoassistAnalysis === true")
 
 
 class AnalysisPanelTests:
