@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
@@ -259,7 +259,6 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "comment_form": DraftCommentForm(),
         "export_form": DraftExportForm(),
         "can_comment": _has_role(request, site, COMMENT_ROLES),
-        "analysis_panel": _analysis_panel_available(draft),
         "autosave_seconds": getattr(settings, "SEOASSIST_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS),
         "heartbeat_seconds": getattr(settings, "SEOASSIST_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
     }
@@ -269,15 +268,6 @@ def _has_role(request: HttpRequest, site, roles) -> bool:
     try:
         require_site_role(request, site, roles)
     except PermissionDenied:
-        return False
-    return True
-
-
-def _analysis_panel_available(draft: Draft) -> bool:
-    """Tell whether the analysis app is installed, so the editor can embed its panel."""
-    try:
-        reverse("analysis:draft_panel", args=[draft.pk])
-    except NoReverseMatch:
         return False
     return True
 

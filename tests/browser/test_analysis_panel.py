@@ -1,7 +1,7 @@
 """The analysis panel in a real browser: live refresh, span selection, dismiss and restore.
 
-The panel is mounted on the draft editor page with the attributes the editor
-uses, so these tests exercise the fragment, htmx and analysis.js together.
+The draft editor page embeds the panel, so these tests exercise the
+fragment, htmx and analysis.js together.
 """
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,15 +19,6 @@ pytestmark = [pytest.mark.browser]
 # so a correct selection proves the code point offsets were converted.
 BODY = "😀今日は晴れです。\n\n見積もりを比較します。"
 
-MOUNT_PANEL = """url => {
-    const panel = document.createElement("div");
-    panel.id = "analysis-panel";
-    panel.setAttribute("hx-post", url);
-    panel.setAttribute("hx-trigger", "load, input changed delay:800ms from:#draft-form");
-    panel.setAttribute("hx-include", "#draft-form");
-    document.querySelector("#draft-form").after(panel);
-    htmx.process(panel);
-}"""
 
 
 @pytest.fixture
@@ -41,10 +32,8 @@ def draft(site: Site, editor_user: AbstractBaseUser) -> Draft:
 def open_panel(page: Page, draft: Draft) -> None:
     page.goto(reverse("drafting:draft_edit", args=[draft.pk]))
     log_in(page, username="editor", password="editor-pass-123")
-    page.wait_for_function("() => window.htmx !== undefined")
-    page.evaluate(MOUNT_PANEL, reverse("analysis:draft_panel", args=[draft.pk]))
     expect(page.locator("#analysis-panel .analysis-seo-score")).to_be_visible()
-    # The fragment loads analysis.js itself; wait until its click handler is installed.
+    # Wait until analysis.js has installed its click handler.
     page.wait_for_function("() => window.seoassistAnalysis === true")
 
 

@@ -35,16 +35,10 @@ class EditorPageTests:
         assert 'data-autosave="on"' in html
         assert "draft-editor.js" in html
 
-    def test_analysis_panel_is_left_out_without_analysis_app(self, client, editor_user, english_draft):
+    def test_analysis_panel_is_embedded(self, client, editor_user, english_draft):
         client.force_login(editor_user)
         html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
-        assert 'id="analysis-panel"' not in html
-
-    @pytest.mark.urls("tests.seoassist.drafting.urls_with_analysis")
-    def test_analysis_panel_is_embedded_when_its_url_exists(self, client, editor_user, english_draft):
-        client.force_login(editor_user)
-        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
-        panel_url = f"/analysis/drafts/{english_draft.pk}/panel/"
+        panel_url = reverse("analysis:draft_panel", args=[english_draft.pk])
         assert (
             f'<div id="analysis-panel" hx-post="{panel_url}" '
             'hx-trigger="load, input changed delay:800ms from:#draft-form" '
