@@ -7,6 +7,8 @@ import unicodedata
 from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import numpy as np
+
 SHINGLE_SIZE = 5  # characters; works for Japanese and English alike
 MIN_FINGERPRINT_CHARS = 80  # shorter texts share too many shingles by chance
 NEAR_DUPLICATE_BITS = 4  # of 64; unrelated texts differ in about 32, rarely under 17
@@ -57,12 +59,14 @@ def simhash(text: str) -> int | None:
         normalised[index:index + SHINGLE_SIZE]
         for index in range(len(normalised) - SHINGLE_SIZE + 1)
     )
-    weights = [0] * 64
-    for shingle, count in shingles.items():
-        value = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += count if value >> bit & 1 else -count
-    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    digests = b"".join(
+        hashlib.blake2b(shingle.encode(), digest_size=8).digest() for shingle in shingles
+    )
+    # One row of 64 bits per shingle, most significant bit first.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(shingles), 64)
+    counts = np.fromiter(shingles.values(), dtype=np.int64, count=len(shingles))
+    weights = counts @ (bits.astype(np.int64) * 2 - 1)
+    unsigned = int("".join("1" if weight > 0 else "0" for weight in weights), 2)
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 
 

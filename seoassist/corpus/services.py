@@ -432,6 +432,7 @@ class _JobMonitor:
         self.job_id = job_id
         self._last_check = 0.0
         self._cancelled = False
+        self._last_progress = 0.0
         self.total = 0
 
     def should_stop(self) -> bool:
@@ -444,6 +445,10 @@ class _JobMonitor:
         return self._cancelled
 
     def progress(self, step: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < 0.5:
+            return
+        self._last_progress = now
         ImportJob.objects.filter(pk=self.job_id).update(
             progress_step=step, progress_total=max(total, self.total, step), progress_message=message[:300]
         )
