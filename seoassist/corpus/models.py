@@ -125,7 +125,7 @@ class ImportItemOutcome(models.TextChoices):
 
 
 class ImportItem(models.Model):
-    """What happened to one article, page or row of an import."""
+    """The outcome of one article, page or row of an import, with its reason."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("position"))

@@ -56,8 +56,11 @@ class WordPressExportTests:
         assert any("attachment" in item.message for item in skipped)
         assert any("draft" in item.message for item in skipped)
         tagged = next(item for item in articles if item.tags)
-        assert tagged.category and tagged.author and tagged.slug
-        assert tagged.published_at is not None and tagged.published_at.tzinfo is not None
+        assert tagged.category
+        assert tagged.author
+        assert tagged.slug
+        assert tagged.published_at is not None
+        assert tagged.published_at.tzinfo is not None
         assert all("[caption" not in item.body and "[gallery" not in item.body for item in articles)
 
     def test_block_export_has_no_block_comments(self, test_data_dir: Path) -> None:
@@ -82,10 +85,11 @@ class WordPressExportTests:
             "[column]Pollen counts rise in March.[/column]\n\n"
             "<h2>Remedies</h2>\n\nDrink water.\nSleep well."
         )
+        # A line break inside a paragraph becomes <br>, which starts a new paragraph.
         assert content_markdown(content) == (
-            "Spring is here.\n\nPollen counts rise in March.\n\n## Remedies\n\nDrink water. Sleep well."
-        ) or "A photo" not in content_markdown(content)
-        assert "[" not in content_markdown(content)
+            "Spring is here.\n\nPollen counts rise in March.\n\n## Remedies\n\n"
+            "Drink water.\n\nSleep well."
+        )
 
     def test_billion_laughs_is_refused(self, tmp_path: Path) -> None:
         bomb = (
@@ -125,7 +129,9 @@ class WordPressExportTests:
         path = test_data_dir / "wordpress-wxr" / "theme-preview.xml"
         first = articles_import_path(site=site, path=path)
         second = articles_import_path(site=site, path=path)
-        assert first.created == 7 and second.created == 0 and second.skipped == 7
+        assert first.created == 7
+        assert second.created == 0
+        assert second.skipped == 7
         assert Article.objects.filter(site=site).exclude(author="").count() == 7
 
 
@@ -145,8 +151,10 @@ class MarkdownTests:
         article = items["a.md"]
         assert article.title == "花粉症の対策"
         assert article.body == "## 早めの対策\n\n症状が出る前に薬を飲み始めると効果的です。"
-        assert article.tags == ["花粉", "健康"] and article.category == "健康"
-        assert article.published_at.year == 2024 and article.language == "ja"
+        assert article.tags == ["花粉", "健康"]
+        assert article.category == "健康"
+        assert article.published_at.year == 2024
+        assert article.language == "ja"
         assert isinstance(items["b.markdown"], ArticleSkip)
         assert items["c.md"].title == "Heading title"
 
@@ -182,7 +190,8 @@ class HostileFileTests:
         )
         (item,) = read_articles(path)
         assert isinstance(item, ParsedArticle)
-        assert "yet it reads." in item.body and "browsers accept." in item.body
+        assert "yet it reads." in item.body
+        assert "browsers accept." in item.body
 
 
 class PageImportTests:
@@ -190,7 +199,8 @@ class PageImportTests:
         local_site.add("/ars", _real_page(test_data_dir, "ars-1"))
         item = page_article(local_site.url("/ars"))
         assert isinstance(item, ParsedArticle)
-        assert len(item.body) > 2000 and item.title
+        assert len(item.body) > 2000
+        assert item.title
 
     def test_shift_jis_page_by_http_header(self, local_site) -> None:
         html = "<html><head><title>花粉症対策</title></head><body><article><p>" + \
@@ -199,7 +209,8 @@ class PageImportTests:
         local_site.add("/sjis", html.encode("shift_jis"), content_type="text/html; charset=Shift_JIS")
         item = page_article(local_site.url("/sjis"))
         assert isinstance(item, ParsedArticle)
-        assert item.title == "花粉症対策" and "スギ花粉" in item.body
+        assert item.title == "花粉症対策"
+        assert "スギ花粉" in item.body
 
     def test_euc_jp_page_by_meta_charset(self, local_site) -> None:
         html = '<html><head><meta charset="EUC-JP"><title>梅雨の過ごし方</title></head><body><div class="entry-content"><p>' + \
@@ -208,7 +219,8 @@ class PageImportTests:
         local_site.add("/euc", html.encode("euc_jp"), content_type="text/html")
         item = page_article(local_site.url("/euc"))
         assert isinstance(item, ParsedArticle)
-        assert item.title == "梅雨の過ごし方" and "換気と除湿" in item.body
+        assert item.title == "梅雨の過ごし方"
+        assert "換気と除湿" in item.body
 
     def test_url_bom_wins_over_header(self, local_site) -> None:
         html = "<html><head><title>Café</title></head><body><p>" + "Crème brûlée is served. " * 10 + "</p></body></html>"
@@ -219,7 +231,8 @@ class PageImportTests:
     def test_refused_page_is_a_problem(self, settings) -> None:
         settings.SEOASSIST_FETCH_ALLOW_LOOPBACK = False
         item = page_article("http://127.0.0.1:9/x")
-        assert isinstance(item, ArticleProblem) and "loopback" in item.message
+        assert isinstance(item, ArticleProblem)
+        assert "loopback" in item.message
 
 
 class SitemapCrawlTests:
@@ -337,7 +350,7 @@ class ImportJobTests:
         assert ImportItem.objects.filter(job=job).count() == 5
         assert Article.objects.filter(site=site).count() == 5
 
-    def test_running_import_stops_after_cancel(self, site) -> None:
+    def test_cancel_while_running_stops(self, site) -> None:
         from seoassist.corpus.services import _JobMonitor
 
         row = {"title": "Only", "body": "Only one article body here."}
@@ -365,7 +378,7 @@ class ImportJobTests:
         assert summary.created == 2
         assert list(job.items.values_list("source", flat=True)) == ["item-0", "item-1"]
 
-    def test_job_cancelled_while_waiting_for_its_worker_reads_nothing(self, site) -> None:
+    def test_cancel_while_queued_reads_nothing(self, site) -> None:
         rows = [{"title": f"Article {n}", "body": f"Body of article number {n} " * 3} for n in range(3)]
         job = import_job_create(
             site=site, kind="articles",
