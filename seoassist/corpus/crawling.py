@@ -255,6 +255,7 @@ class SitemapCrawl:
     should_stop: Callable[[], bool] = lambda: False
     stopped_by: str = ""
     total: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         self.max_pages = self.max_pages or settings.SEOASSIST_CRAWL_MAX_PAGES
@@ -264,6 +265,7 @@ class SitemapCrawl:
             self.host_delay = settings.SEOASSIST_CRAWL_HOST_DELAY_MS / 1000
 
     def __iter__(self) -> Iterator[ArticleItem]:
+        self._stop.clear()
         deadline = time.monotonic() + self.time_limit
         pages, problems = sitemap_page_urls(self.url, limit=self.max_pages, deadline=deadline)
         for number, message in enumerate(problems, start=1):
@@ -283,6 +285,8 @@ class SitemapCrawl:
         if crawl_delay is not None and crawl_delay > throttle.delay:
             throttle.delay = min(crawl_delay, 30.0)
         throttle.wait(url)
+        if self._stop.is_set():
+            return ArticleSkip(url, _("%(url)s: the import was cancelled first.") % {"url": url})
         if time.monotonic() > deadline:
             return ArticleSkip(url, _("%(url)s: the crawl's time limit was reached first.") % {"url": url})
         return page_article(url)
@@ -298,6 +302,7 @@ class SitemapCrawl:
                     while len(pending) < self.concurrency * 2:
                         if self.should_stop():
                             self.stopped_by = self.stopped_by or "cancelled"
+                            self._stop.set()
                             break
                         if time.monotonic() > deadline:
                             self.stopped_by = "time"
@@ -312,6 +317,8 @@ class SitemapCrawl:
                     for future in finished:
                         yield future.result()
             finally:
+                # Requests already waiting for their turn end without fetching.
+                self._stop.set()
                 for future in pending:
                     future.cancel()
 
