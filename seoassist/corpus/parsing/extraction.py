@@ -240,7 +240,8 @@ def _remove_noise(body: Tag) -> None:
             continue
         if total and prose.get(id(tag), 0) > total * keep_share:
             continue
-        if tag.find(_is_article_body) is not None:
+        # A hidden block that marks an article body is a metadata copy of the text.
+        if not _is_hidden(tag) and tag.find(_is_article_body) is not None:
             continue
         tag.decompose()
 
