@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -46,9 +45,13 @@ def url_key(url: str) -> str:
 
 
 def _normalised(text: str) -> str:
+    """Return the letters and digits of `text`, NFKC-normalised and case-folded.
+
+    Punctuation, symbols and spaces are dropped, so that separator lines such
+    as "-----" or "■■■" cannot make unrelated texts look alike.
+    """
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"^#+\s*", "", text, flags=re.MULTILINE)
-    return re.sub(r"\s+", "", text)
+    return "".join(re.findall(r"[^\W_]+", text))
 
 
 def simhash(text: str) -> int | None:
@@ -56,17 +59,17 @@ def simhash(text: str) -> int | None:
     normalised = _normalised(text)
     if len(normalised) < MIN_FINGERPRINT_CHARS:
         return None
-    shingles = Counter(
+    # Each distinct shingle counts once, so a repeated phrase cannot outweigh the rest.
+    shingles = {
         normalised[index:index + SHINGLE_SIZE]
         for index in range(len(normalised) - SHINGLE_SIZE + 1)
-    )
+    }
     digests = b"".join(
         hashlib.blake2b(shingle.encode(), digest_size=8).digest() for shingle in shingles
     )
     # One row of 64 bits per shingle, most significant bit first.
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(shingles), 64)
-    counts = np.fromiter(shingles.values(), dtype=np.int64, count=len(shingles))
-    weights = counts @ (bits.astype(np.int64) * 2 - 1)
+    weights = (bits.astype(np.int64) * 2 - 1).sum(axis=0)
     unsigned = int("".join("1" if weight > 0 else "0" for weight in weights), 2)
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 
