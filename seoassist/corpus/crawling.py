@@ -71,11 +71,13 @@ def page_article(url: str, *, source: str | None = None) -> ArticleItem:
         title=title,
         body=body,
         url=extracted.canonical_url or page.url,
+        category=extracted.section,
         published_at=extracted.published_at,
         language=extracted.language,
         source=source,
         author=extracted.author,
         meta_description=extracted.meta_description,
+        tags=extracted.tags,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -104,6 +104,8 @@ class ExtractedPage:
     canonical_url: str = ""
     published_at: datetime | None = None
     author: str = ""
+    section: str = ""
+    tags: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
         """Render the blocks as Markdown: "## heading" lines and blank-line separated paragraphs."""
@@ -502,4 +504,6 @@ def extract_page(html: bytes | str, *, url: str = "") -> ExtractedPage:
         canonical_url=meta.canonical_url,
         published_at=meta.published_at,
         author=meta.author,
+        section=meta.section,
+        tags=meta.tags,
     )

@@ -216,9 +216,13 @@ def _read_html(data: bytes, source: str) -> ArticleItem:
         title=title,
         body=body,
         url=page.canonical_url,
+        category=page.section,
         published_at=page.published_at,
         language=page.language,
         source=source,
+        tags=page.tags,
+        author=page.author,
+        meta_description=page.meta_description,
     )
 
 

@@ -235,6 +235,33 @@ class PageImportTests:
         assert "loopback" in item.message
 
 
+class HtmlMetadataTests:
+    def test_json_ld_article_fields(self, tmp_path: Path) -> None:
+        ld = json.dumps({
+            "@context": "https://schema.org", "@type": "NewsArticle", "headline": "梅雨の備え",
+            "articleSection": "暮らし", "keywords": "梅雨, カビ対策",
+            "author": {"@type": "Person", "name": "山田花子"},
+            "datePublished": "2024-06-01T08:00:00+09:00",
+        }, ensure_ascii=False)
+        path = tmp_path / "page.html"
+        path.write_text(
+            f'<html lang="ja"><head><script type="application/ld+json">{ld}</script>'
+            '<meta name="description" content="梅雨の前にできること">'
+            '<link rel="canonical" href="https://example.jp/tsuyu"></head><body><article><p>'
+            + "梅雨の時期は湿気が多く、カビが発生しやすくなります。換気を心がけましょう。" * 3
+            + "</p></article></body></html>",
+            encoding="utf-8",
+        )
+        (item,) = read_articles(path)
+        assert item.title == "梅雨の備え"
+        assert item.category == "暮らし"
+        assert item.tags == ["梅雨", "カビ対策"]
+        assert item.author == "山田花子"
+        assert item.meta_description == "梅雨の前にできること"
+        assert item.url == "https://example.jp/tsuyu"
+        assert item.published_at.isoformat() == "2024-06-01T08:00:00+09:00"
+
+
 class SitemapCrawlTests:
     def _serve(self, local_site, test_data_dir: Path) -> None:
         pages = {f"/p/{name}": _real_page(test_data_dir, name) for name in READABILITY_PAGES}
