@@ -450,7 +450,8 @@ class _JobMonitor:
             return
         self._last_progress = now
         ImportJob.objects.filter(pk=self.job_id).update(
-            progress_step=step, progress_total=max(total, self.total, step), progress_message=message[:300]
+            progress_step=step, progress_total=max(total, self.total),
+            progress_message=message[:300],
         )
 
 

@@ -419,6 +419,16 @@ class ImportJobTests:
         with pytest.raises(Exception, match="already ended"):
             import_job_cancel(job=job)
 
+    def test_progress_counts_items_of_unknown_total(self, site) -> None:
+        job = import_job_create_from_url(
+            site=site, url="https://93.184.215.14/a", source_kind=ImportSource.URL, user=None
+        )
+        job.status = ImportStatus.RUNNING
+        job.progress_step = 5
+        assert job.progress_label == "5 items read"
+        job.progress_total = 10
+        assert job.progress_label == "Step 5 of 10"
+
     def test_near_duplicate_is_skipped(self, site) -> None:
         text = "花粉症の季節がやってきました。今年は例年より飛散量が多いと予想されています。" * 4
         first = ParsedArticle(title="花粉症の季節", body=text, source="a")
