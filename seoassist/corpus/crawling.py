@@ -280,17 +280,22 @@ class SitemapCrawl:
         throttle = HostThrottle(self.host_delay)
         yield from self._crawl(todo, robots, throttle, deadline)
 
-    def _fetch(self, url: str, robots: RobotsRules, throttle: HostThrottle, deadline: float) -> ArticleItem:
+    def _fetch(
+        self, url: str, robots: RobotsRules, throttle: HostThrottle, deadline: float
+    ) -> ArticleItem | None:
+        """Fetch one page in a worker thread; return None when the crawl stopped first."""
         if not robots.allowed(url):
-            return ArticleSkip(url, _("%(url)s: robots.txt does not allow fetching this page.") % {"url": url})
+            return ArticleSkip(
+                url, _("%(url)s: robots.txt does not allow fetching this page.") % {"url": url}
+            )
         crawl_delay = robots.delay(url)
         if crawl_delay is not None and crawl_delay > throttle.delay:
             throttle.delay = min(crawl_delay, 30.0)
         throttle.wait(url)
-        if self._stop.is_set():
-            return ArticleSkip(url, _("%(url)s: the import was cancelled first.") % {"url": url})
-        if time.monotonic() > deadline:
-            return ArticleSkip(url, _("%(url)s: the crawl's time limit was reached first.") % {"url": url})
+        # A page left out by a cancel or the time limit yields no item, so that
+        # resuming the import fetches it.
+        if self._stop.is_set() or time.monotonic() > deadline:
+            return None
         return page_article(url)
 
     def _crawl(
@@ -317,7 +322,9 @@ class SitemapCrawl:
                         return
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        yield future.result()
+                        item = future.result()
+                        if item is not None:
+                            yield item
             finally:
                 # Requests already waiting for their turn end without fetching.
                 self._stop.set()

@@ -349,6 +349,20 @@ class ImportJobTests:
         assert "HTTP status 404" in job.error
         assert job.items.get().outcome == "failed"
 
+    def test_resume_retries_failed_page(self, site, local_site, test_data_dir: Path) -> None:
+        job = import_job_create_from_url(
+            site=site, url=local_site.url("/later"), source_kind=ImportSource.URL, user=None,
+            ui_language="en",
+        )
+        job = import_job_execute(job_id=job.pk)
+        assert job.status == ImportStatus.FAILED
+        local_site.add("/later", _real_page(test_data_dir, "ars-1"))
+        import_job_resume(job=job)
+        job = import_job_execute(job_id=job.pk)
+        assert job.status == ImportStatus.SUCCEEDED
+        assert job.items.get().outcome == "imported"
+        assert job.failed_count == 0
+
     def test_private_address_is_refused_when_queued(self, site) -> None:
         with pytest.raises(Exception, match="private address"):
             import_job_create_from_url(
@@ -436,6 +450,16 @@ class ImportJobTests:
         summary = articles_import_items(site=site, items=[first, second])
         assert (summary.created, summary.skipped) == (1, 1)
         assert simhash(text) is not None
+
+    def test_articles_without_fingerprint_are_fingerprinted(self, site) -> None:
+        text = "Spring pollen counts rise early this year, doctors say, so start treatment soon. " * 3
+        Article.objects.create(
+            site=site, title="Old", body=text, language="en", content_hash="old-row"
+        )
+        edited = ParsedArticle(title="New", body=text + "One more line.", source="b")
+        summary = articles_import_items(site=site, items=[edited])
+        assert summary.skipped == 1
+        assert Article.objects.get(title="Old").simhash is not None
 
     def test_same_canonical_url_is_skipped(self, site) -> None:
         first = ParsedArticle(title="One", body="First text about spring.", url="https://example.com/a/", source="a")
