@@ -181,6 +181,17 @@ class HostileFileTests:
         with pytest.raises(ImportFileError, match="points outside the archive"):
             list(read_articles(path))
 
+    def test_ten_megabyte_page_is_a_problem(self, tmp_path: Path) -> None:
+        (tmp_path / "big.html").write_bytes(b"<html><body><p>" + b"word " * (2 * 1024 * 1024) + b"</p>")
+        (tmp_path / "small.html").write_text(
+            "<html><head><title>Small</title></head><body><p>A short article that is fine to "
+            "read, with one whole sentence.</p></body></html>"
+        )
+        big, small = read_articles(tmp_path)
+        assert isinstance(big, ArticleProblem)
+        assert "10 MB, more than the limit of 5 MB" in big.message
+        assert isinstance(small, ParsedArticle)
+
     def test_broken_markup_is_read(self, tmp_path: Path) -> None:
         path = tmp_path / "broken.html"
         path.write_bytes(
