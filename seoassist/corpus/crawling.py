@@ -296,7 +296,14 @@ class SitemapCrawl:
         # resuming the import fetches it.
         if self._stop.is_set() or time.monotonic() > deadline:
             return None
-        return page_article(url)
+        try:
+            return page_article(url)
+        except Exception as error:  # noqa: BLE001 — one page's parser failure must not end the crawl
+            logger.exception("Reading %s failed", url)
+            return ArticleProblem(
+                url, _("%(url)s: the page could not be read (%(error)s).")
+                % {"url": url, "error": type(error).__name__},
+            )
 
     def _crawl(
         self, urls: list[str], robots: RobotsRules, throttle: HostThrottle, deadline: float

@@ -15,7 +15,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ XML_CONTENT_TYPES = ("application/xml", "text/xml", "application/rss+xml", "appl
 GZIP_CONTENT_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _READ_CHUNK = 64 * 1024
+_PATH_SAFE = "/%?=&;:@!$'()*+,~-._"
 # Address kinds that address_refusal returns, as shown to editors.
 _ADDRESS_KIND_LABELS = {
     "loopback": _lazy("loopback"),
@@ -159,9 +160,11 @@ def url_check(url: str) -> CheckedTarget:
                    "address": address},
                 url=url,
             )
-    path = parts.path or "/"
+    # Sitemaps of Japanese sites often list paths in raw UTF-8; the request line
+    # must be ASCII, and characters already percent-encoded stay as they are.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        path = f"{path}?{parts.query}"
+        path = f"{path}?{quote(parts.query, safe=_PATH_SAFE)}"
     return CheckedTarget(
         url=url, scheme=scheme, host=host, port=port, address=addresses[0], path=path
     )

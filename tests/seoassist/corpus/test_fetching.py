@@ -97,6 +97,11 @@ class FetchUrlTests:
         assert page.data.startswith(b"<html>")
         assert (page.content_type, page.charset) == ("text/html", "euc-jp")
 
+    def test_raw_utf8_path_is_percent_encoded(self, local_site):
+        local_site.add("/%E8%8A%B1%E7%B2%89?q=%E6%97%A5", "<p>花粉</p>")
+        page = fetch_url(local_site.url("/花粉?q=日"))
+        assert page.data == "<p>花粉</p>".encode()
+
     def test_redirect_to_metadata_address_is_refused_before_connecting(self, local_site, monkeypatch):
         local_site.add("/go", status=302, headers={"Location": "http://169.254.169.254/latest/"})
         connected: list[tuple] = []
