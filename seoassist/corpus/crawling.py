@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -126,8 +126,11 @@ def sitemap_read(url: str) -> tuple[list[str], list[str]]:
               "<urlset> or <sitemapindex>).") % {"url": url, "root": kind},
             file_name=url,
         )
+    # Only <loc> children of <url> or <sitemap>, not image:loc inside image:image.
+    # Relative locations, which static exports of WordPress sites contain, are
+    # resolved against the sitemap's own URL.
     locations = [
-        (element.text or "").strip()
+        urljoin(page.url, (element.text or "").strip())
         for entry in root
         for element in entry
         if local_name(element) == "loc" and (element.text or "").strip()

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seoassist.core.exceptions import ImportFileError
-from seoassist.corpus.crawling import SitemapCrawl, page_article, sitemap_page_urls
+from seoassist.corpus.crawling import SitemapCrawl, page_article, sitemap_page_urls, sitemap_read
 from seoassist.corpus.dedup import simhash
 from seoassist.corpus.models import Article, ImportItem, ImportSource, ImportStatus
 from seoassist.corpus.parsing import ArticleProblem, ArticleSkip, ParsedArticle, read_articles
@@ -301,6 +301,25 @@ class SitemapCrawlTests:
         assert sorted(pages) == sorted(
             [local_site.url(path) for path in ("/p/001", "/p/002", "/p/ars-1", "/private/secret")]
         )
+
+    def test_real_yoast_index_with_relative_locations(self, local_site, test_data_dir: Path) -> None:
+        folder = test_data_dir / "sitemaps" / "yoast-wordpress-static-export"
+        for path in folder.glob("*.xml"):
+            local_site.add(f"/{path.name}", path.read_bytes(), content_type="application/xml")
+        pages, problems = sitemap_page_urls(
+            local_site.url("/sitemap_index.xml"), limit=100, deadline=time.monotonic() + 30
+        )
+        assert problems == []
+        assert len(pages) == 12
+        assert local_site.url("/links/") in pages
+        assert not any("wp-content/uploads" in page for page in pages)
+
+    def test_real_japanese_urlset_is_read(self, local_site, test_data_dir: Path) -> None:
+        data = (test_data_dir / "sitemaps" / "croud-travel.pages.dev" / "sitemap.xml").read_bytes()
+        local_site.add("/sitemap.xml", data, content_type="application/xml")
+        nested, locations = sitemap_read(local_site.url("/sitemap.xml"))
+        assert nested == []
+        assert len(locations) == 2243
 
     def test_crawl_honours_robots_and_page_limit(self, local_site, test_data_dir: Path) -> None:
         self._serve(local_site, test_data_dir)
