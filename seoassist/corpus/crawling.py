@@ -86,7 +86,7 @@ def page_article(url: str, *, source: str | None = None) -> ArticleItem:
 
 
 def _gunzip(data: bytes, url: str) -> bytes:
-    """Decompress a gzip sitemap, refusing one that unpacks past the size limit."""
+    """Decompress a gzip sitemap, rejecting one that unpacks past the size limit."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         output = decompressor.decompress(data, MAX_SITEMAP_BYTES + 1)

@@ -33,7 +33,7 @@ GZIP_CONTENT_TYPES = ("application/gzip", "application/x-gzip", "application/oct
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _READ_CHUNK = 64 * 1024
 _PATH_SAFE = "/%?=&;:@!$'()*+,~-._"
-# Address kinds that address_refusal returns, as shown to editors.
+# Address kinds that non_public_address_kind returns, as shown to editors.
 _ADDRESS_KIND_LABELS = {
     "loopback": _lazy("loopback"),
     "unspecified": _lazy("unspecified"),
@@ -75,7 +75,7 @@ class FetchedPage:
     data: bytes
 
 
-def address_refusal(address: str) -> str | None:
+def non_public_address_kind(address: str) -> str | None:
     """Return the kind of a non-public address ("private", "loopback"…), or None for a public one.
 
     IPv4-mapped and IPv4-compatible IPv6 addresses are judged by their IPv4 part.
@@ -150,9 +150,9 @@ def url_check(url: str) -> CheckedTarget:
     except ValueError:
         addresses = _resolve(host, port)
     for address in addresses:
-        reason = address_refusal(address)
+        reason = non_public_address_kind(address)
         if reason is not None:
-            logger.warning("Refused to fetch %s: %s resolves to a %s address", url, host, reason)
+            logger.warning("Rejected %s: %s resolves to a %s address", url, host, reason)
             raise FetchError(
                 _("%(url)s: the host %(host)s points to a %(reason)s address (%(address)s); "
                   "only public web sites can be imported.")
