@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds the server waits before it answers
 
 
 class LocalSite:
@@ -23,6 +25,9 @@ class LocalSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -49,6 +54,13 @@ class LocalSite:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                if route.delay:
+                    with site._lock:
+                        site.in_flight += 1
+                        site.max_in_flight = max(site.max_in_flight, site.in_flight)
+                    time.sleep(route.delay)
+                    with site._lock:
+                        site.in_flight -= 1
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))

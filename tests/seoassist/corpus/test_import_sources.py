@@ -340,6 +340,16 @@ class SitemapCrawlTests:
         assert all(isinstance(item, ArticleSkip) for item in items)
         assert "/p/001" not in local_site.requests
 
+    def test_concurrency_limits_parallel_requests(self, local_site) -> None:
+        body = "<html><head><title>Page {n}</title></head><body><p>" + "Text of a page. " * 20 + "</p></body></html>"
+        for number in range(6):
+            local_site.add(f"/slow/{number}", body.format(n=number), delay=0.3)
+        local_site.add("/slow.xml", _urlset([local_site.url(f"/slow/{n}") for n in range(6)]),
+                       content_type="application/xml")
+        items = list(SitemapCrawl(local_site.url("/slow.xml"), concurrency=2, host_delay=0))
+        assert len(items) == 6
+        assert local_site.max_in_flight == 2
+
     def test_host_delay_spaces_requests(self, local_site, test_data_dir: Path) -> None:
         self._serve(local_site, test_data_dir)
         started = time.monotonic()
