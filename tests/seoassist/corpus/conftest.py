@@ -25,6 +25,7 @@ class LocalSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request, in order
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -47,7 +48,9 @@ class LocalSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 — http.server's naming
-                site.requests.append(self.path)
+                with site._lock:
+                    site.requests.append(self.path)
+                    site.request_times.append(time.monotonic())
                 route = site.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
