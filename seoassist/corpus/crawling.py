@@ -228,7 +228,7 @@ class RobotsRules:
         try:
             page = fetch_url(f"{root}/robots.txt", accept=("text/plain",), max_bytes=512 * 1024)
         except FetchError as error:
-            # As RFC 9309 asks, a robots.txt answered with a 4xx status places no
+            # Following RFC 9309, a robots.txt that returns a 4xx status places no
             # restriction, while an unreachable one (5xx, network error) forbids everything.
             if error.status is not None and 400 <= error.status < 500:
                 logger.info("No robots.txt rules for %s: %s", root, error.message)

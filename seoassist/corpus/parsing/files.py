@@ -93,7 +93,7 @@ class ArticleProblem:
 
 @dataclass
 class ArticleSkip:
-    """One item left out on purpose (a draft, an attachment); the message says how to include it."""
+    """One item left out on purpose (a draft, an attachment), with a message on how to include it."""
 
     source: str
     message: str
@@ -105,7 +105,7 @@ ArticleItem = ParsedArticle | ArticleProblem | ArticleSkip
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """What to include beyond published articles (WordPress exports, Markdown drafts)."""
+    """Options that add drafts and attachments to the published articles of an export."""
 
     include_drafts: bool = False
     include_attachments: bool = False

@@ -16,7 +16,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds the server waits before it answers
+    delay: float = 0.0  # seconds the server waits before it sends the response
 
 
 class LocalSite:
