@@ -5,7 +5,7 @@ Two page layouts are read: folders with `*/source.html` and `expected.html`
 the Zyte article-extraction benchmark (`html/<id>.html.gz` with
 `ground-truth.json`). Each page is scored by the F1 of the extracted and
 expected texts as bags of tokens (lowercase words, or characters where the
-expected text is Japanese), averaged over pages. The benchmark's own metric
+expected text is Chinese or Japanese), averaged over pages. The benchmark's own metric
 is reported too: precision, recall and F1 of the runs of four consecutive
 tokens, counted over all pages together.
 
@@ -46,12 +46,26 @@ _WORD_RE = re.compile(r"\w+")
 RUN_LENGTH = 4
 
 
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+
+
 @dataclass
 class Page:
     name: str
     html: bytes
     expected: str
+    by_character: bool  # Chinese and Japanese text is scored with characters as tokens
     japanese: bool
+
+
+def _page(name: str, html: bytes, expected: str, language: str = "") -> Page:
+    """Build a page; Japanese is the declared language, or else text with kana in it."""
+    by_character = detect_language(expected) == "ja"
+    if language:
+        japanese = language.lower().startswith("ja")
+    else:
+        japanese = by_character and len(_KANA_RE.findall(expected)) >= 20
+    return Page(name, html, expected, by_character, japanese)
 
 
 def token_list(text: str, by_character: bool) -> list[str]:
@@ -90,7 +104,8 @@ def run_counts(predicted: list[str], expected: list[str]) -> tuple[int, int, int
     )
 
 
-def _readability_pages(folder: Path) -> Iterator[tuple[str, Path]]:
+def _readability_pages(folder: Path) -> Iterator[tuple[str, Path, str]]:
+    """Yield (name, folder, declared language) of each page, from index.csv when present."""
     pages = folder / "test-pages" if (folder / "test-pages").is_dir() else folder
     index = folder / "index.csv"
     if index.exists():
@@ -98,10 +113,10 @@ def _readability_pages(folder: Path) -> Iterator[tuple[str, Path]]:
             for row in csv.DictReader(handle):
                 name = row.get("page") or row.get("id") or ""
                 if (pages / name / "source.html").exists():
-                    yield name, pages / name
+                    yield name, pages / name, row.get("lang") or ""
         return
     for page in sorted(path.parent for path in pages.glob("*/source.html")):
-        yield page.name, page
+        yield page.name, page, ""
 
 
 def load_pages(folder: Path) -> Iterator[Page]:
@@ -112,15 +127,13 @@ def load_pages(folder: Path) -> Iterator[Page]:
         for page_id, entry in sorted(truth.items()):
             html_file = folder / "html" / f"{page_id}.html.gz"
             if html_file.exists():
-                expected = entry["articleBody"]
-                yield Page(page_id, gzip.decompress(html_file.read_bytes()), expected,
-                           detect_language(expected) == "ja")
+                html = gzip.decompress(html_file.read_bytes())
+                yield _page(page_id, html, entry["articleBody"])
         return
-    for name, page in _readability_pages(folder):
+    for name, page, language in _readability_pages(folder):
         expected_html = (page / "expected.html").read_text(encoding="utf-8")
         expected = BeautifulSoup(expected_html, "lxml").get_text(" ")
-        yield Page(name, (page / "source.html").read_bytes(), expected,
-                   detect_language(expected) == "ja")
+        yield _page(name, (page / "source.html").read_bytes(), expected, language)
 
 
 def body_text(html: bytes) -> str:
@@ -165,8 +178,8 @@ def score_pages(pages: list[Page], extract: Callable[[bytes], str]) -> dict:
         except Exception as error:  # noqa: BLE001 — a crash scores the page as empty
             print(f"{page.name}: {type(error).__name__}: {error}", file=sys.stderr)
             predicted = ""
-        predicted_tokens = token_list(predicted, page.japanese)
-        expected_tokens = token_list(page.expected, page.japanese)
+        predicted_tokens = token_list(predicted, page.by_character)
+        expected_tokens = token_list(page.expected, page.by_character)
         precision, recall, f1 = bag_scores(predicted_tokens, expected_tokens)
         for index, count in enumerate(run_counts(predicted_tokens, expected_tokens)):
             totals[index] += count

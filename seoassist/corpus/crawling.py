@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -71,11 +71,13 @@ def page_article(url: str, *, source: str | None = None) -> ArticleItem:
         title=title,
         body=body,
         url=extracted.canonical_url or page.url,
+        category=extracted.section,
         published_at=extracted.published_at,
         language=extracted.language,
         source=source,
         author=extracted.author,
         meta_description=extracted.meta_description,
+        tags=extracted.tags,
     )
 
 
@@ -84,7 +86,7 @@ def page_article(url: str, *, source: str | None = None) -> ArticleItem:
 
 
 def _gunzip(data: bytes, url: str) -> bytes:
-    """Decompress a gzip sitemap, refusing one that unpacks past the size limit."""
+    """Decompress a gzip sitemap, rejecting one that unpacks past the size limit."""
     decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
         output = decompressor.decompress(data, MAX_SITEMAP_BYTES + 1)
@@ -124,8 +126,11 @@ def sitemap_read(url: str) -> tuple[list[str], list[str]]:
               "<urlset> or <sitemapindex>).") % {"url": url, "root": kind},
             file_name=url,
         )
+    # Only <loc> children of <url> or <sitemap>, not image:loc inside image:image.
+    # Relative locations, which static exports of WordPress sites contain, are
+    # resolved against the sitemap's own URL.
     locations = [
-        (element.text or "").strip()
+        urljoin(page.url, (element.text or "").strip())
         for entry in root
         for element in entry
         if local_name(element) == "loc" and (element.text or "").strip()
@@ -223,7 +228,7 @@ class RobotsRules:
         try:
             page = fetch_url(f"{root}/robots.txt", accept=("text/plain",), max_bytes=512 * 1024)
         except FetchError as error:
-            # As RFC 9309 asks, a robots.txt answered with a 4xx status places no
+            # Following RFC 9309, a robots.txt that returns a 4xx status places no
             # restriction, while an unreachable one (5xx, network error) forbids everything.
             if error.status is not None and 400 <= error.status < 500:
                 logger.info("No robots.txt rules for %s: %s", root, error.message)
@@ -255,6 +260,7 @@ class SitemapCrawl:
     should_stop: Callable[[], bool] = lambda: False
     stopped_by: str = ""
     total: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def __post_init__(self) -> None:
         self.max_pages = self.max_pages or settings.SEOASSIST_CRAWL_MAX_PAGES
@@ -264,6 +270,7 @@ class SitemapCrawl:
             self.host_delay = settings.SEOASSIST_CRAWL_HOST_DELAY_MS / 1000
 
     def __iter__(self) -> Iterator[ArticleItem]:
+        self._stop.clear()
         deadline = time.monotonic() + self.time_limit
         pages, problems = sitemap_page_urls(self.url, limit=self.max_pages, deadline=deadline)
         for number, message in enumerate(problems, start=1):
@@ -276,16 +283,30 @@ class SitemapCrawl:
         throttle = HostThrottle(self.host_delay)
         yield from self._crawl(todo, robots, throttle, deadline)
 
-    def _fetch(self, url: str, robots: RobotsRules, throttle: HostThrottle, deadline: float) -> ArticleItem:
+    def _fetch(
+        self, url: str, robots: RobotsRules, throttle: HostThrottle, deadline: float
+    ) -> ArticleItem | None:
+        """Fetch one page in a worker thread; return None when the crawl stopped first."""
         if not robots.allowed(url):
-            return ArticleSkip(url, _("%(url)s: robots.txt does not allow fetching this page.") % {"url": url})
+            return ArticleSkip(
+                url, _("%(url)s: robots.txt does not allow fetching this page.") % {"url": url}
+            )
         crawl_delay = robots.delay(url)
         if crawl_delay is not None and crawl_delay > throttle.delay:
             throttle.delay = min(crawl_delay, 30.0)
         throttle.wait(url)
-        if time.monotonic() > deadline:
-            return ArticleSkip(url, _("%(url)s: the crawl's time limit was reached first.") % {"url": url})
-        return page_article(url)
+        # A page left out by a cancel or the time limit yields no item, so that
+        # resuming the import fetches it.
+        if self._stop.is_set() or time.monotonic() > deadline:
+            return None
+        try:
+            return page_article(url)
+        except Exception as error:  # noqa: BLE001 — one page's parser failure must not end the crawl
+            logger.exception("Reading %s failed", url)
+            return ArticleProblem(
+                url, _("%(url)s: the page could not be read (%(error)s).")
+                % {"url": url, "error": type(error).__name__},
+            )
 
     def _crawl(
         self, urls: list[str], robots: RobotsRules, throttle: HostThrottle, deadline: float
@@ -298,6 +319,7 @@ class SitemapCrawl:
                     while len(pending) < self.concurrency * 2:
                         if self.should_stop():
                             self.stopped_by = self.stopped_by or "cancelled"
+                            self._stop.set()
                             break
                         if time.monotonic() > deadline:
                             self.stopped_by = "time"
@@ -310,8 +332,12 @@ class SitemapCrawl:
                         return
                     finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in finished:
-                        yield future.result()
+                        item = future.result()
+                        if item is not None:
+                            yield item
             finally:
+                # Requests already waiting for their turn end without fetching.
+                self._stop.set()
                 for future in pending:
                     future.cancel()
 

@@ -15,7 +15,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from email.message import Message
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -32,7 +32,8 @@ XML_CONTENT_TYPES = ("application/xml", "text/xml", "application/rss+xml", "appl
 GZIP_CONTENT_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _READ_CHUNK = 64 * 1024
-# Address kinds that address_refusal returns, as shown to editors.
+_PATH_SAFE = "/%?=&;:@!$'()*+,~-._"
+# Address kinds that non_public_address_kind returns, as shown to editors.
 _ADDRESS_KIND_LABELS = {
     "loopback": _lazy("loopback"),
     "unspecified": _lazy("unspecified"),
@@ -74,7 +75,7 @@ class FetchedPage:
     data: bytes
 
 
-def address_refusal(address: str) -> str | None:
+def non_public_address_kind(address: str) -> str | None:
     """Return the kind of a non-public address ("private", "loopback"…), or None for a public one.
 
     IPv4-mapped and IPv4-compatible IPv6 addresses are judged by their IPv4 part.
@@ -149,9 +150,9 @@ def url_check(url: str) -> CheckedTarget:
     except ValueError:
         addresses = _resolve(host, port)
     for address in addresses:
-        reason = address_refusal(address)
+        reason = non_public_address_kind(address)
         if reason is not None:
-            logger.warning("Refused to fetch %s: %s resolves to a %s address", url, host, reason)
+            logger.warning("Rejected %s: %s resolves to a %s address", url, host, reason)
             raise FetchError(
                 _("%(url)s: the host %(host)s points to a %(reason)s address (%(address)s); "
                   "only public web sites can be imported.")
@@ -159,9 +160,11 @@ def url_check(url: str) -> CheckedTarget:
                    "address": address},
                 url=url,
             )
-    path = parts.path or "/"
+    # Sitemaps of Japanese sites often list paths in raw UTF-8; the request line
+    # must be ASCII, and characters already percent-encoded stay as they are.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
     if parts.query:
-        path = f"{path}?{parts.query}"
+        path = f"{path}?{quote(parts.query, safe=_PATH_SAFE)}"
     return CheckedTarget(
         url=url, scheme=scheme, host=host, port=port, address=addresses[0], path=path
     )

@@ -109,6 +109,13 @@ class ImportJob(ProgressModel):
         )
 
     @property
+    def progress_label(self) -> str:
+        """Describe the progress; an import of unknown length counts the items read so far."""
+        if self.status == ImportStatus.RUNNING and not self.progress_total and self.progress_step:
+            return str(_("%(count)d items read") % {"count": self.progress_step})
+        return super().progress_label
+
+    @property
     def can_cancel(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and not self.cancel_requested
 
@@ -125,7 +132,7 @@ class ImportItemOutcome(models.TextChoices):
 
 
 class ImportItem(models.Model):
-    """What happened to one article, page or row of an import."""
+    """The outcome of one article, page or row of an import, with its reason."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("position"))

@@ -65,16 +65,24 @@ class _DuplicateFinder:
         self.urls: dict[str, int] = {}
         self.hashes: dict[str, int] = {}
         self.near = NearDuplicateIndex()
-        missing: list[Article] = []
-        rows = site.articles.only("id", "url", "content_hash", "simhash", "title", "body")
-        for article in rows.iterator(chunk_size=500):
-            if article.simhash is None:
+        self._fingerprint_missing(site)
+        rows = site.articles.only("id", "url", "content_hash", "simhash")
+        for article in rows.iterator(chunk_size=2000):
+            self.add(article)
+
+    @staticmethod
+    def _fingerprint_missing(site: Site) -> None:
+        """Fingerprint articles stored before fingerprints existed, or too short for one."""
+        # Ids first: SQLite cursors see their own connection's updates mid-iteration.
+        ids = list(site.articles.filter(simhash__isnull=True).values_list("id", flat=True))
+        for start in range(0, len(ids), 500):
+            chunk = Article.objects.filter(id__in=ids[start:start + 500]).only("id", "body")
+            fingerprinted = []
+            for article in chunk:
                 article.simhash = simhash(article.body)
                 if article.simhash is not None:
-                    missing.append(article)
-            self.add(article)
-        if missing:
-            Article.objects.bulk_update(missing, ["simhash"], batch_size=500)
+                    fingerprinted.append(article)
+            Article.objects.bulk_update(fingerprinted, ["simhash"])
 
     def add(self, article: Article) -> None:
         if article.url:
@@ -339,7 +347,11 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
 
 @transaction.atomic
 def import_job_resume(*, job: ImportJob) -> ImportJob:
-    """Queue a cancelled or failed import again; items it already recorded are not read twice."""
+    """Queue a cancelled or failed import again.
+
+    Items it imported, skipped or found duplicate are not read twice; items
+    that failed are tried again.
+    """
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if not job.can_resume:
         raise ApplicationError(
@@ -432,6 +444,7 @@ class _JobMonitor:
         self.job_id = job_id
         self._last_check = 0.0
         self._cancelled = False
+        self._last_progress = 0.0
         self.total = 0
 
     def should_stop(self) -> bool:
@@ -444,13 +457,20 @@ class _JobMonitor:
         return self._cancelled
 
     def progress(self, step: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < 0.5:
+            return
+        self._last_progress = now
         ImportJob.objects.filter(pk=self.job_id).update(
-            progress_step=step, progress_total=max(total, self.total, step), progress_message=message[:300]
+            progress_step=step, progress_total=max(total, self.total),
+            progress_message=message[:300],
         )
 
 
 def _run_article_import(job: ImportJob) -> ArticleImportSummary:
     monitor = _JobMonitor(job.pk)
+    # A resumed import tries its failed items again and passes over the rest.
+    job.items.filter(outcome=ImportItemOutcome.FAILED).delete()
     done = set(job.items.values_list("source", flat=True))
     if job.source_kind == ImportSource.URL:
         from seoassist.corpus.crawling import page_article

@@ -1,4 +1,4 @@
-"""Readers for imported articles: HTML pages, zip archives, folders, CSV and JSON Lines files.
+"""Readers for imported articles: HTML, WordPress exports, Markdown, zip, folders, CSV, JSON Lines.
 
 `read_articles` turns an upload into ParsedArticle items (or ArticleProblem
 items for what could not be read); `extract_page` finds the main content of

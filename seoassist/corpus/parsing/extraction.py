@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -104,6 +104,8 @@ class ExtractedPage:
     canonical_url: str = ""
     published_at: datetime | None = None
     author: str = ""
+    section: str = ""
+    tags: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
         """Render the blocks as Markdown: "## heading" lines and blank-line separated paragraphs."""
@@ -240,7 +242,8 @@ def _remove_noise(body: Tag) -> None:
             continue
         if total and prose.get(id(tag), 0) > total * keep_share:
             continue
-        if tag.find(_is_article_body) is not None:
+        # A hidden block that marks an article body is a metadata copy of the text.
+        if not _is_hidden(tag) and tag.find(_is_article_body) is not None:
             continue
         tag.decompose()
 
@@ -501,4 +504,6 @@ def extract_page(html: bytes | str, *, url: str = "") -> ExtractedPage:
         canonical_url=meta.canonical_url,
         published_at=meta.published_at,
         author=meta.author,
+        section=meta.section,
+        tags=meta.tags,
     )

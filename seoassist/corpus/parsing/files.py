@@ -38,6 +38,9 @@ ACCEPTED_EXTENSIONS = (
 )
 
 MAX_ZIP_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# Article pages are rarely over 1 MB; larger HTML files take many seconds to
+# parse and are usually archives or listings saved by mistake.
+MAX_HTML_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20_000
 # A JSON Lines file with more invalid lines than this share is rejected as a whole.
 MAX_BAD_JSON_LINE_SHARE = 0.5
@@ -90,7 +93,7 @@ class ArticleProblem:
 
 @dataclass
 class ArticleSkip:
-    """One item left out on purpose (a draft, an attachment); the message says how to include it."""
+    """One item left out on purpose (a draft, an attachment), with a message on how to include it."""
 
     source: str
     message: str
@@ -102,7 +105,7 @@ ArticleItem = ParsedArticle | ArticleProblem | ArticleSkip
 
 @dataclass(frozen=True)
 class ReadOptions:
-    """What to include beyond published articles (WordPress exports, Markdown drafts)."""
+    """Options that add drafts and attachments to the published articles of an export."""
 
     include_drafts: bool = False
     include_attachments: bool = False
@@ -197,6 +200,14 @@ def _article_from_fields(
 
 
 def _read_html(data: bytes, source: str) -> ArticleItem:
+    if len(data) > MAX_HTML_BYTES:
+        return ArticleProblem(
+            source,
+            _("%(file)s: the page is %(size)d MB, more than the limit of %(limit)d MB for one "
+              "article page. Check that it is an article page.")
+            % {"file": source, "size": len(data) // (1024 * 1024),
+               "limit": MAX_HTML_BYTES // (1024 * 1024)},
+        )
     page = extract_page(decode_bytes(data, file_name=source, html=True))
     body = page.markdown()
     if not body:
@@ -216,9 +227,13 @@ def _read_html(data: bytes, source: str) -> ArticleItem:
         title=title,
         body=body,
         url=page.canonical_url,
+        category=page.section,
         published_at=page.published_at,
         language=page.language,
         source=source,
+        tags=page.tags,
+        author=page.author,
+        meta_description=page.meta_description,
     )
 
 

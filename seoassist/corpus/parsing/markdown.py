@@ -71,7 +71,7 @@ def read_markdown(data: str, file_name: str, *, include_drafts: bool = False) ->
 
     Keys read: title, date (or published), categories (or category), tags,
     author, slug, url (or permalink), description (or excerpt, summary),
-    lang (or language) and draft; drafts are skipped unless `include_drafts`. Without a title key, a leading "# " heading
+    lang (or language) and draft. Drafts are skipped unless `include_drafts`. Without a title key, a leading "# " heading
     is the title.
     """
     parsed = _front_matter(data.lstrip("\ufeff"), file_name)

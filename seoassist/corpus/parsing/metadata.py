@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -40,6 +40,8 @@ class PageMetadata:
     language: str = ""
     article_body: str = ""
     headline: str = ""
+    section: str = ""  # JSON-LD articleSection or article:section
+    tags: list[str] = field(default_factory=list)  # JSON-LD keywords or article:tag
 
 
 def _meta_content(soup: BeautifulSoup, *keys: str) -> str:
@@ -151,6 +153,10 @@ def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
             meta.published_at = parse_datetime(published)
         if not meta.author:
             meta.author = ", ".join(_person_names(item.get("author")))
+        if not meta.section:
+            meta.section = _first_text(item.get("articleSection"))
+        if not meta.tags:
+            meta.tags = _keyword_list(item.get("keywords"))
 
     canonical = soup.find("link", rel=lambda value: value and "canonical" in value)
     href = canonical.get("href") if isinstance(canonical, Tag) else None
@@ -188,12 +194,36 @@ def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
             name_tag = author_tag.find(attrs={"itemprop": "name"})
             meta.author = node_text(name_tag if isinstance(name_tag, Tag) else author_tag)[:200]
 
+    if not meta.section:
+        meta.section = _meta_content(soup, "article:section")
+    if not meta.tags:
+        meta.tags = [
+            clean_text(str(tag.get("content")))
+            for tag in soup.find_all("meta", attrs={"property": "article:tag"})
+            if isinstance(tag, Tag) and str(tag.get("content") or "").strip()
+        ][:50]
+
     html_tag = soup.find("html")
     language = html_tag.get("lang") if isinstance(html_tag, Tag) else None
     if not isinstance(language, str) or not language.strip():
         language = _meta_content(soup, "content-language", "og:locale", "language")
     meta.language = language.strip().lower().replace("_", "-") if isinstance(language, str) else ""
     return meta
+
+
+def _first_text(value: object) -> str:
+    if isinstance(value, list):
+        value = next((item for item in value if isinstance(item, str) and item.strip()), "")
+    return clean_text(value)[:200] if isinstance(value, str) else ""
+
+
+def _keyword_list(value: object) -> list[str]:
+    """Return JSON-LD keywords, given as a list or as one comma-separated string."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [clean_text(item) for item in value if isinstance(item, str) and item.strip()][:50]
 
 
 def _strip_site_name(title: str, site_name: str) -> str:

@@ -25,7 +25,7 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes, *, file_name: str) -> etree._Element:
     """Parse an XML document's bytes and return its root element.
 
-    Documents with a DOCTYPE that declares entities are refused outright,
+    Documents with a DOCTYPE that declares entities are rejected outright,
     since no import format needs them and they are how entity bombs work.
 
     Raises

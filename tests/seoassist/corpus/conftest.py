@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,7 @@ class Route:
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds the server waits before it sends the response
 
 
 class LocalSite:
@@ -23,6 +25,10 @@ class LocalSite:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.request_times: list[float] = []  # time.monotonic() of each request, in order
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -42,13 +48,22 @@ class LocalSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 — http.server's naming
-                site.requests.append(self.path)
+                with site._lock:
+                    site.requests.append(self.path)
+                    site.request_times.append(time.monotonic())
                 route = site.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                if route.delay:
+                    with site._lock:
+                        site.in_flight += 1
+                        site.max_in_flight = max(site.max_in_flight, site.in_flight)
+                    time.sleep(route.delay)
+                    with site._lock:
+                        site.in_flight -= 1
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))

@@ -7,7 +7,7 @@ import pytest
 
 from seoassist.corpus.fetching import (
     FetchError,
-    address_refusal,
+    non_public_address_kind,
     fetch_url,
     redirect_check,
     url_check,
@@ -16,7 +16,7 @@ from seoassist.corpus.fetching import (
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-class AddressRefusalTests:
+class NonPublicAddressKindTests:
     @pytest.mark.parametrize(
         ("address", "reason"),
         [
@@ -42,18 +42,18 @@ class AddressRefusalTests:
     )
     def test_non_public_addresses_are_refused(self, address, reason, settings):
         settings.SEOASSIST_FETCH_ALLOW_LOOPBACK = False
-        assert address_refusal(address) == reason
+        assert non_public_address_kind(address) == reason
 
     @pytest.mark.parametrize("address", ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"])
     def test_public_addresses_pass(self, address):
-        assert address_refusal(address) is None
+        assert non_public_address_kind(address) is None
 
     def test_loopback_setting_allows_only_loopback(self, settings):
         settings.SEOASSIST_FETCH_ALLOW_LOOPBACK = True
-        assert address_refusal("127.0.0.1") is None
-        assert address_refusal("::ffff:127.0.0.1") is None
-        assert address_refusal("169.254.169.254") == "link-local"
-        assert address_refusal("192.168.0.1") == "private"
+        assert non_public_address_kind("127.0.0.1") is None
+        assert non_public_address_kind("::ffff:127.0.0.1") is None
+        assert non_public_address_kind("169.254.169.254") == "link-local"
+        assert non_public_address_kind("192.168.0.1") == "private"
 
 
 class UrlCheckTests:
@@ -96,6 +96,11 @@ class FetchUrlTests:
         page = fetch_url(local_site.url("/a"))
         assert page.data.startswith(b"<html>")
         assert (page.content_type, page.charset) == ("text/html", "euc-jp")
+
+    def test_raw_utf8_path_is_percent_encoded(self, local_site):
+        local_site.add("/%E8%8A%B1%E7%B2%89?q=%E6%97%A5", "<p>花粉</p>")
+        page = fetch_url(local_site.url("/花粉?q=日"))
+        assert page.data == "<p>花粉</p>".encode()
 
     def test_redirect_to_metadata_address_is_refused_before_connecting(self, local_site, monkeypatch):
         local_site.add("/go", status=302, headers={"Location": "http://169.254.169.254/latest/"})

@@ -224,6 +224,15 @@ class ExtractPageTests:
         assert "Shown words" in page.text()
         assert "Hidden words" not in page.text()
 
+    def test_hidden_metadata_copy_is_dropped(self) -> None:
+        text = "<p>The council approved the new budget after a long debate on Tuesday night.</p>" * 3
+        page = extract_page(
+            f'<html><body><article><div class="entry-content">{text}</div></article>'
+            f'<div style="display:none" itemscope><div itemprop="articleBody">{text}</div></div>'
+            "</body></html>"
+        )
+        assert page.text().count("The council approved") == 3
+
     def test_line_breaks_split_paragraphs(self) -> None:
         html = (
             "<html><body><div class='post-body'>最初の段落です。とても大切なことを書きました。<br><br>"

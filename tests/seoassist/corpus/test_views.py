@@ -49,7 +49,9 @@ class ImportListViewTests:
             )
         job = ImportJob.objects.get()
         assert response["Location"] == reverse("corpus:import_detail", args=[job.pk])
-        assert (job.source_kind, job.status, no_dispatch) == ("sitemap", "queued", [job.pk])
+        assert job.source_kind == "sitemap"
+        assert job.status == "queued"
+        assert no_dispatch == [job.pk]
 
     def test_large_upload_is_refused_with_limit(self, client, editor_user, settings, no_dispatch):
         settings.SEOASSIST_MAX_UPLOAD_BYTES = 1024 * 1024
@@ -88,12 +90,14 @@ class ImportReportViewTests:
         job = self._job(client, editor_user)
         import_job_execute(job_id=job.pk)
         page = client.get(reverse("corpus:import_detail", args=[job.pk])).content.decode()
-        assert "Imported" in page and "Failed" in page
+        assert "Imported" in page
+        assert "Failed" in page
         assert "the title is empty" in page
         failed_only = client.get(
             reverse("corpus:import_detail", args=[job.pk]), {"outcome": "failed"}
         ).content.decode()
-        assert "the title is empty" in failed_only and "a.jsonl:line 1" not in failed_only
+        assert "the title is empty" in failed_only
+        assert "a.jsonl:line 1" not in failed_only
 
     def test_cancel_and_resume_buttons(self, client, editor_user, no_dispatch):
         job = self._job(client, editor_user)
