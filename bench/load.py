@@ -4,7 +4,8 @@ The script creates (or reuses) a PostgreSQL database, migrates it, collects the
 static files, creates a site with N editors who each own one draft, starts
 gunicorn on 127.0.0.1 with production settings (DEBUG off, WhiteNoise, JSON
 logs) except that plain http is allowed, and runs N editor threads. Each editor
-logs in, then repeats for the given duration: open the home page, the draft
+logs in (the editors start spread over the ramp-up time), then repeats until the
+ramp-up time plus the given duration has passed: open the home page, the draft
 list and its draft, save the draft, open the request form, submit keywords and
 open the submitted request. Keyword requests go to the Redis broker; no worker
 consumes them, and the script deletes the queued messages at the end.
@@ -59,7 +60,10 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--gunicorn-threads", type=int, default=4,
                         help="threads per gunicorn worker (gthread worker class)")
     parser.add_argument("--think-time", type=float, default=0.0,
-                        help="seconds each editor waits between actions")
+                        help="seconds each editor waits after each action, as a reader would")
+    parser.add_argument("--ramp-up", type=float, default=15.0,
+                        help="seconds over which the editors start, evenly spread; 0 starts all "
+                        "at once, which makes every login hash its password at the same moment")
     return parser.parse_args()
 
 
@@ -168,16 +172,21 @@ def start_gunicorn(env: dict[str, str], port: int, arguments: argparse.Namespace
 
 
 @dataclass
+class Sample:
+    action: str
+    started: float  # time.perf_counter() when the request was sent
+    seconds: float
+    error: str | None
+
+
+@dataclass
 class Results:
-    latencies: dict[str, list[float]] = field(default_factory=dict)
-    errors: dict[str, list[str]] = field(default_factory=dict)
+    samples: list[Sample] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, action: str, seconds: float, error: str | None) -> None:
+    def add(self, action: str, started: float, seconds: float, error: str | None) -> None:
         with self.lock:
-            self.latencies.setdefault(action, []).append(seconds)
-            if error:
-                self.errors.setdefault(action, []).append(error)
+            self.samples.append(Sample(action, started, seconds, error))
 
 
 class Editor:
@@ -189,6 +198,7 @@ class Editor:
         self.index = index
         self.results = results
         self.cookies: dict[str, str] = {}
+        self.think_time = 0.0
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
     def request(self, action: str, method: str, path: str, form: dict | None = None,
@@ -219,7 +229,9 @@ class Editor:
             error = f"{type(failure).__name__}: {failure}"
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        self.results.add(action, time.perf_counter() - started, error)
+        self.results.add(action, started, time.perf_counter() - started, error)
+        if self.think_time:
+            time.sleep(self.think_time)
         return status, response_headers, text
 
     def csrf_token(self, page: str) -> str:
@@ -240,7 +252,9 @@ class Editor:
         match = re.search(r'href="(/drafts/\d+/)"', page)
         return match.group(1) if match else None
 
-    def work(self, until: float, think_time: float) -> None:
+    def work(self, start_at: float, until: float, think_time: float) -> None:
+        time.sleep(max(0.0, start_at - time.monotonic()))
+        self.think_time = think_time
         self.log_in()
         draft_path = None
         round_number = 0
@@ -249,7 +263,8 @@ class Editor:
             self.request("home", "GET", "/")
             draft_path = self.draft_path() or draft_path
             if draft_path is None:
-                self.results.add("open_draft", 0.0, "no draft link on the draft list")
+                self.results.add("open_draft", time.perf_counter(), 0.0,
+                                 "no draft link on the draft list")
                 return
             _, _, page = self.request("open_draft", "GET", draft_path)
             self.request(
@@ -271,8 +286,6 @@ class Editor:
             location = headers.get("location", "")
             if location.startswith("/requests/"):
                 self.request("request_detail", "GET", location)
-            if think_time:
-                time.sleep(think_time)
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -281,30 +294,63 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def report(results: Results, seconds: float, arguments: argparse.Namespace) -> dict:
-    actions = {}
-    for action, values in sorted(results.latencies.items()):
-        actions[action] = {
+def action_table(samples: list[Sample]) -> dict:
+    """Return count, errors and latency percentiles in milliseconds per action."""
+    by_action: dict[str, list[Sample]] = {}
+    for sample in samples:
+        by_action.setdefault(sample.action, []).append(sample)
+    table = {}
+    for action, items in sorted(by_action.items()):
+        values = [item.seconds for item in items]
+        table[action] = {
             "count": len(values),
-            "errors": len(results.errors.get(action, [])),
+            "errors": sum(1 for item in items if item.error),
             "p50_ms": round(percentile(values, 0.50) * 1000, 1),
             "p95_ms": round(percentile(values, 0.95) * 1000, 1),
             "p99_ms": round(percentile(values, 0.99) * 1000, 1),
             "max_ms": round(max(values) * 1000, 1),
         }
-    total = sum(len(values) for values in results.latencies.values())
-    samples = {action: errors[:3] for action, errors in results.errors.items()}
+    return table
+
+
+def report(results: Results, seconds: float, arguments: argparse.Namespace) -> dict:
+    """Summarise every sample, and apart from them the steady state after the last login.
+
+    Logins hash the password (PBKDF2), which costs far more CPU than any page,
+    so while editors are still logging in, their logins slow every other action.
+    """
+    samples = results.samples
+    last_login = max(
+        (s.started + s.seconds for s in samples if s.action == "login"), default=0.0
+    )
+    steady = [s for s in samples if s.started >= last_login]
+    steady_seconds = max((s.started + s.seconds for s in steady), default=last_login) - last_login
+    errors = [s for s in samples if s.error]
+    error_samples: dict[str, list[str]] = {}
+    for sample in errors:
+        error_samples.setdefault(sample.action, [])
+        if len(error_samples[sample.action]) < 3:
+            error_samples[sample.action].append(sample.error or "")
     return {
         "editors": arguments.editors,
         "duration_s": round(seconds, 1),
+        "ramp_up_s": arguments.ramp_up,
+        "think_time_s": arguments.think_time,
         "gunicorn_workers": arguments.gunicorn_workers,
         "gunicorn_threads": arguments.gunicorn_threads,
         "cpu_count": os.cpu_count(),
-        "requests": total,
-        "throughput_rps": round(total / seconds, 1),
-        "errors": sum(len(errors) for errors in results.errors.values()),
-        "error_samples": samples,
-        "actions": actions,
+        "load_average_1min_at_end": round(os.getloadavg()[0], 1),
+        "requests": len(samples),
+        "throughput_rps": round(len(samples) / seconds, 1),
+        "errors": len(errors),
+        "error_samples": error_samples,
+        "actions": action_table(samples),
+        "steady_state": {
+            "seconds": round(steady_seconds, 1),
+            "requests": len(steady),
+            "throughput_rps": round(len(steady) / steady_seconds, 1) if steady_seconds else 0.0,
+            "actions": action_table(steady),
+        },
     }
 
 
@@ -325,11 +371,17 @@ def main() -> None:
     server = start_gunicorn(env, port, arguments, log_path)
     results = Results()
     try:
-        until = time.monotonic() + arguments.duration
+        begin = time.monotonic()
+        until = begin + arguments.ramp_up + arguments.duration
+        step = arguments.ramp_up / max(1, arguments.editors)
         editors = [Editor(port, index, results) for index in range(arguments.editors)]
         threads = [
-            threading.Thread(target=editor.work, args=(until, arguments.think_time), daemon=True)
-            for editor in editors
+            threading.Thread(
+                target=editor.work,
+                args=(begin + index * step, until, arguments.think_time),
+                daemon=True,
+            )
+            for index, editor in enumerate(editors)
         ]
         started = time.monotonic()
         for thread in threads:

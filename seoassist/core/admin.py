@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.core.exceptions import ApplicationError
-from seoassist.core.models import Membership, Site
+from seoassist.core.models import JobLease, Membership, Site
 
 
 class MembershipInline(admin.TabularInline):
@@ -59,3 +59,22 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "site"]
     search_fields = ["user__username", "site__name"]
     autocomplete_fields = ["user", "site"]
+
+
+@admin.register(JobLease)
+class JobLeaseAdmin(admin.ModelAdmin):
+    """Read-only view of the jobs that workers run now; an expired lease is taken over by itself."""
+
+    list_display = ["job", "holder", "acquired_at", "expires_at"]
+    search_fields = ["job", "holder"]
+    readonly_fields = ["job", "holder", "acquired_at", "expires_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a live lease would let a second worker run the job beside its holder.
+        return False

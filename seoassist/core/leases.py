@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -33,8 +34,12 @@ class JobLeaseHeld(Exception):
 
 
 def lease_holder_name() -> str:
-    """Name this process and thread, so that a lease names the worker that holds it."""
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    """Name the host and process, plus a random part that makes each acquisition distinct.
+
+    Two acquisitions in one process are two holders, so a nested or repeated
+    delivery in the same worker cannot release the lease of the one that runs.
+    """
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def job_lease_acquire(*, job: str, holder: str, seconds: int) -> str | None:

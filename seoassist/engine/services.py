@@ -162,6 +162,9 @@ def _training_run_execute(run_id: int) -> TrainingRun:
 
         keyword_forecasts_refresh(site=run.site)
     shutil.rmtree(work_dir, ignore_errors=True)
+    from seoassist.engine.checkpoints import checkpoints_delete
+
+    checkpoints_delete(run_id=run_id)
     logger.info(
         "Training run %s finished as %s version %s (id %s)", run_id, run.kind, version.number, version.pk
     )
@@ -314,18 +317,30 @@ def _train_language_model(
 ) -> ModelVersion:
     from lstm_engine import train_language_model
 
+    from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
+
     _check_training_data(site=run.site, kind=run.kind)
     documents = site_documents(run.site)
     progress(0, 1, "preparing %d documents" % len(documents))
     started = time.monotonic()
     model_config, train_config = _language_model_configs()
-    result = train_language_model(
-        documents,
-        work_dir,
-        model_config=model_config,
-        train_config=train_config,
-        progress=progress,
-    )
+    # A run that another host started resumes from the checkpoint it left in storage.
+    checkpoint_restore(run_id=run.pk, work_dir=work_dir)
+    sync = CheckpointSync(run_id=run.pk, work_dir=work_dir)
+    if settings.SEOASSIST_CHECKPOINT_SYNC_SECONDS:
+        sync.start()
+    try:
+        result = train_language_model(
+            documents,
+            work_dir,
+            model_config=model_config,
+            train_config=train_config,
+            progress=progress,
+        )
+    finally:
+        sync.stopped.set()
+        if sync.is_alive():
+            sync.join()
     metrics = result.as_metrics()
     return _store_version(
         run=run,

@@ -183,6 +183,10 @@ SEOASSIST_CRAWL_TIME_LIMIT = env_int("SEOASSIST_CRAWL_TIME_LIMIT", 1800)
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
+# Seconds between copies of a running language-model training's newest checkpoint
+# to the default storage, from where a worker on another host resumes the run;
+# 0 keeps checkpoints on the training host only.
+SEOASSIST_CHECKPOINT_SYNC_SECONDS = env_int("SEOASSIST_CHECKPOINT_SYNC_SECONDS", 60)
 # Optimizer steps of the "tiny" training profile.
 SEOASSIST_TINY_TRAINING_STEPS = env_int("SEOASSIST_TINY_TRAINING_STEPS", 40)
 # Hard time limit of one drafting task in seconds; the soft limit that marks the

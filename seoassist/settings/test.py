@@ -4,7 +4,10 @@ Worker processes that tests start use these settings too, so both sides share
 the broker folder, the media storage and the work folder.
 """
 from seoassist.settings.base import *  # noqa: F403
+from pathlib import Path
+
 from seoassist.settings.base import CELERY_BROKER_URL, DATABASES, VAR_DIR
+from seoassist.settings.env import env_str
 
 TEST_DIR = VAR_DIR / "test"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,7 +22,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = TEST_DIR / "media"
-SEOASSIST_WORK_DIR = TEST_DIR / "work"
+# A test may give a worker a working folder of its own, as on another host.
+SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(TEST_DIR / "work")))
 SEOASSIST_TRAINING_PROFILE = "tiny"
 
 # The SQLite test database lives in a file, not in memory, so that worker

@@ -76,7 +76,7 @@ def _point_app_at(broker_url: str, transport_options: dict) -> None:
 
 
 @pytest.fixture
-def own_redis(settings, tmp_path) -> Iterator[RedisServer]:
+def own_redis(settings, tmp_path, monkeypatch) -> Iterator[RedisServer]:
     if shutil.which("redis-server") is None:
         message = "redis-server is not installed"
         if IN_CI:
@@ -89,8 +89,11 @@ def own_redis(settings, tmp_path) -> Iterator[RedisServer]:
     previous = (app.conf.broker_url, app.conf.broker_transport_options)
     options = {"socket_connect_timeout": 2, "socket_timeout": 10, "visibility_timeout": 3600}
     settings.CELERY_BROKER_URL = server.url
+    # Celery prefers the CELERY_BROKER_URL environment variable to its configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     _point_app_at(server.url, options)
     yield server
+    monkeypatch.undo()
     _point_app_at(*previous)
     server.stop()
 

@@ -27,6 +27,7 @@ def short_leases(settings) -> dict[str, str]:
     return {
         "SEOASSIST_JOB_LEASE_SECONDS": str(LEASE_SECONDS),
         "SEOASSIST_TINY_TRAINING_STEPS": str(TRAINING_STEPS),
+        "SEOASSIST_CHECKPOINT_SYNC_SECONDS": "1",
     }
 
 
@@ -58,8 +59,14 @@ def _requeue_after_lease_expiry() -> int:
 
 
 class TrainingWorkerKillTests:
-    def test_killed_training_resumes_from_checkpoint(self, site, short_leases, workers, tmp_path):
+    # "other_host" gives the second worker a working folder of its own, so it can
+    # only resume from the checkpoint that the first one copied to storage.
+    @pytest.mark.parametrize("second_host", ["same_host", "other_host"])
+    def test_killed_training_resumes_from_checkpoint(
+        self, site, short_leases, workers, tmp_path, second_host
+    ):
         from django.conf import settings
+        from django.core.files.storage import default_storage
 
         from lstm_engine import train_language_model
         from lstm_engine.checkpoint import load_payload
@@ -77,14 +84,21 @@ class TrainingWorkerKillTests:
         checkpoint = settings.SEOASSIST_WORK_DIR / "runs" / str(run.pk) / "checkpoint.pt"
         first = workers(short_leases)
 
-        wait_for(checkpoint.exists, timeout=240, interval=0.05, worker=first)
+        if second_host == "same_host":
+            wait_for(checkpoint.exists, timeout=240, interval=0.05, worker=first)
+        else:
+            wait_for(lambda: default_storage.exists(f"runs/{run.pk}"), timeout=240,
+                     interval=0.05, worker=first)
         first.kill()
         killed_at = load_payload(checkpoint)["schedule_state"]["step"]
         assert 0 < killed_at < TRAINING_STEPS, first.log()
         assert TrainingRun.objects.get(pk=run.pk).status == JobStatus.RUNNING
 
         assert _requeue_after_lease_expiry() == 1
-        second = workers(short_leases)
+        second_env = dict(short_leases)
+        if second_host == "other_host":
+            second_env["SEOASSIST_WORK_DIR"] = str(tmp_path / "other-host")
+        second = workers(second_env)
 
         def finished():
             current = TrainingRun.objects.get(pk=run.pk)
@@ -95,10 +109,14 @@ class TrainingWorkerKillTests:
         assert done.attempts == 2
         assert "resuming training" in second.log_path.read_text(errors="replace")
         assert not JobLease.objects.exists()
+        assert not default_storage.exists(f"runs/{run.pk}") or not default_storage.listdir(
+            f"runs/{run.pk}"
+        )[1]
 
         model_config, train_config = _language_model_configs()
         uninterrupted = train_language_model(
-            site_documents(site), tmp_path, model_config=model_config, train_config=train_config
+            site_documents(site), tmp_path / "uninterrupted", model_config=model_config,
+            train_config=train_config,
         )
         metrics = done.model_version.metrics
         assert metrics["steps"] == uninterrupted.steps == TRAINING_STEPS
