@@ -235,10 +235,10 @@ def noun_runs(context: Context) -> Check:
     return _check(
         "noun_runs", status,
         ngettext(
-            "%(count)d place strings %(minimum)d or more nouns together. Break it up with "
-            "particles (の, を, に) or rephrase it.",
-            "%(count)d places string %(minimum)d or more nouns together. Break them up with "
-            "particles (の, を, に) or rephrase them.",
+            "In %(count)d place, %(minimum)d or more nouns follow one another. Break the run "
+            "up with particles (の, を, に) or rephrase it.",
+            "In %(count)d places, %(minimum)d or more nouns follow one another. Break the runs "
+            "up with particles (の, を, に) or rephrase them.",
             len(runs),
         ) % values, runs,
     )

@@ -387,7 +387,7 @@ def text_length(context: Context) -> Check:
     status = IMPROVE if length >= limits.text_improve_min else PROBLEM
     return _check(
         "text_length", status,
-        _("The text has %(length)d %(unit)s. Add content until it has at least %(minimum)d.")
+        _("The text has %(length)d %(unit)s. Add content until it has at least %(minimum)d %(unit)s.")
         % values,
     )
 

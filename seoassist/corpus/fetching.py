@@ -19,7 +19,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from seoassist.core.exceptions import ApplicationError
 
@@ -35,13 +35,13 @@ _READ_CHUNK = 64 * 1024
 _PATH_SAFE = "/%?=&;:@!$'()*+,~-._"
 # Address kinds that non_public_address_kind returns, as shown to editors.
 _ADDRESS_KIND_LABELS = {
-    "loopback": _lazy("loopback"),
-    "unspecified": _lazy("unspecified"),
-    "link-local": _lazy("link-local"),
-    "multicast": _lazy("multicast"),
-    "reserved": _lazy("reserved"),
-    "private": _lazy("private"),
-    "not globally reachable": _lazy("not globally reachable"),
+    "loopback": gettext_lazy("loopback"),
+    "unspecified": gettext_lazy("unspecified"),
+    "link-local": gettext_lazy("link-local"),
+    "multicast": gettext_lazy("multicast"),
+    "reserved": gettext_lazy("reserved"),
+    "private": gettext_lazy("private"),
+    "not globally reachable": gettext_lazy("not globally reachable"),
 }
 
 
