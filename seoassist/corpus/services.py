@@ -515,7 +515,8 @@ def _run_sitemap_import(job: ImportJob, monitor: _JobMonitor, done: set[str]) ->
     )
     if crawl.stopped_by == "pages":
         summary.notice = _(
-            "The sitemap lists more pages than the limit of %(limit)d; only the first %(limit)d pages were read."
+            "The sitemap lists more pages than the limit of %(limit)d; only the first "
+            "%(limit)d pages were read."
         ) % {"limit": crawl.max_pages}
     elif crawl.stopped_by == "time":
         summary.notice = _(
