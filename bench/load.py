@@ -1,9 +1,9 @@
 """Drive the real app under gunicorn with many concurrent editors and print one JSON report.
 
 The script creates (or reuses) a PostgreSQL database, migrates it, collects the
-static files, creates a site with N editors who each own one draft, starts
+static files and creates a site with N editors who each own one draft. It starts
 gunicorn on 127.0.0.1 with production settings (DEBUG off, WhiteNoise, JSON
-logs) except that plain http is allowed, and runs N editor threads. Each editor
+logs), except that plain http is allowed, and runs N editor threads. Each editor
 logs in (the editors start spread over the ramp-up time), then repeats until the
 ramp-up time plus the given duration has passed: open the home page, the draft
 list and its draft, save the draft, open the request form, submit keywords and
@@ -168,7 +168,7 @@ def start_gunicorn(env: dict[str, str], port: int, arguments: argparse.Namespace
         except OSError:
             time.sleep(0.3)
     process.terminate()
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
+    raise SystemExit(f"gunicorn did not respond to /health/ within 60 s; see {log_path}")
 
 
 @dataclass
@@ -366,6 +366,7 @@ def main() -> None:
     env = app_environment(arguments, var_dir)
     ensure_database(arguments.database_url)
     prepare_app(env, arguments.editors)
+
     port = free_port()
     log_path = var_dir / "gunicorn.log"
     server = start_gunicorn(env, port, arguments, log_path)
@@ -389,6 +390,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -74,6 +74,8 @@ def jobs_requeue_stuck(
     lease_seconds = settings.SEOASSIST_JOB_LEASE_SECONDS
     now = timezone.now()
     queued_cutoff = now - timedelta(seconds=queued_seconds)
+    # One row per job that a worker runs right now, so reading them all is cheap.
+    live = jobs_with_live_lease()
     count = 0
     for model, queued, running, dispatch, argument, lease_name in (
         (TrainingRun, JobStatus.QUEUED, JobStatus.RUNNING, training_run_dispatch, "run_id",
@@ -92,7 +94,6 @@ def jobs_requeue_stuck(
         running_rows = model.objects.filter(
             status=running, updated_at__lt=now - timedelta(seconds=silence)
         ).values_list("pk", flat=True)
-        live = jobs_with_live_lease(lease_name(0)[:-1]) if lease_name else set()
         silent = [pk for pk in running_rows if lease_name is None or lease_name(pk) not in live]
         for pk in [*stuck, *silent]:
             model.objects.filter(pk=pk).update(updated_at=now)

@@ -79,7 +79,7 @@ def job_lease_release(*, job: str, holder: str) -> None:
     JobLease.objects.filter(job=job, holder=holder).delete()
 
 
-def jobs_with_live_lease(prefix: str) -> set[str]:
+def jobs_with_live_lease(prefix: str = "") -> set[str]:
     """Return the names of the jobs starting with `prefix` that a live worker holds."""
     return set(
         JobLease.objects.filter(job__startswith=prefix, expires_at__gt=timezone.now()).values_list(
