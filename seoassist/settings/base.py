@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "seoassist.trends",
     "seoassist.engine",
     "seoassist.drafting",
+    "seoassist.tracking",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
+
+# Scheduled keyword tracking: trend sources fetched by URL may not point at
+# loopback addresses unless this is on (tests and single-host setups only),
+# and forecasts that change by at least this percentage raise an alert.
+SEOASSIST_FETCH_ALLOW_LOOPBACK = env_bool("SEOASSIST_FETCH_ALLOW_LOOPBACK", False)
+SEOASSIST_FETCH_TIMEOUT_SECONDS = env_int("SEOASSIST_FETCH_TIMEOUT_SECONDS", 30)
+SEOASSIST_ALERT_THRESHOLD_PERCENT = env_int("SEOASSIST_ALERT_THRESHOLD_PERCENT", 20)
 
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.

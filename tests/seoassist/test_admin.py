@@ -5,7 +5,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"core", "corpus", "trends", "engine", "drafting"}
+PROJECT_APPS = {"core", "corpus", "trends", "engine", "drafting", "tracking"}
 
 
 class AdminListTests:
