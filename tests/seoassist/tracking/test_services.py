@@ -155,3 +155,29 @@ class KeywordAlertTests:
     def test_threshold_must_be_positive(self, site):
         with pytest.raises(ValueError, match="threshold_percent"):
             keyword_alerts_flag(site=site, threshold_percent=0)
+
+
+class SingleRunTaskTests:
+    def test_job_skips_while_another_run_holds_the_lock(self, folder_source, tmp_path):
+        from seoassist.tracking.tasks import reimport_trend_sources_task
+
+        (tmp_path / "kafun.csv").write_bytes(weekly_export("花粉症", 5))
+        with job_lock("tracking.reimport_trend_sources", 60):
+            assert reimport_trend_sources_task() is False
+        assert TrendPoint.objects.count() == 0
+        assert reimport_trend_sources_task() is True
+        assert TrendPoint.objects.count() == 5
+        assert not JobLock.objects.exists()
+
+    def test_refresh_job_refreshes_and_flags(self, site):
+        from seoassist.trends.services import trends_import_file
+        from seoassist.tracking.tasks import refresh_forecasts_task
+
+        trends_import_file(site=site, data=weekly_export("花粉症", 30, start_value=5, step=3), file_name="t.csv")
+        # A steady climb is forecast to keep rising, by about 13 % with the naive baseline.
+        assert refresh_forecasts_task(threshold_percent=5) is True
+        forecast = KeywordForecast.objects.get(keyword__site=site)
+        assert forecast.change_percent >= 5
+        alert = KeywordAlert.objects.get(keyword=forecast.keyword)
+        assert alert.direction == "rising"
+        assert alert.change == forecast.change_percent
