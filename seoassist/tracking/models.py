@@ -109,7 +109,7 @@ class KeywordAlert(models.Model):
 
 
 class JobLock(models.Model):
-    """A row that one scheduled job holds while it runs; an expired row may be taken over."""
+    """A row that one scheduled job owns while it runs. Another run may take over an expired row."""
 
     name = models.CharField(_("job"), max_length=100, primary_key=True)
     token = models.CharField(_("holder"), max_length=32)

@@ -37,7 +37,7 @@ SOURCE_FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".zip")
 
 
 def job_lock_acquire(*, name: str, seconds: int) -> str | None:
-    """Take the lock called `name` for `seconds`; return its token, or None when it is held.
+    """Take the lock called `name` for `seconds` and return its token, or None when another run has it.
 
     The lock is a database row, so it works across worker hosts. A holder that
     died leaves a row that expires, and the next run takes it over.
@@ -64,7 +64,7 @@ def job_lock_release(*, name: str, token: str) -> None:
 
 @contextmanager
 def job_lock(name: str, seconds: int) -> Iterator[bool]:
-    """Hold the lock `name` inside the block; the block receives whether it was acquired."""
+    """Hold the lock `name` inside the block, which receives whether the lock was acquired."""
     token = job_lock_acquire(name=name, seconds=seconds)
     try:
         yield token is not None
@@ -96,7 +96,7 @@ def trend_source_check(*, source: TrendSource) -> TrendSource:
 
 
 def trend_sources_check_all() -> int:
-    """Check every enabled source of every site; return how many were checked."""
+    """Check every enabled source of every site and return how many were checked."""
     count = 0
     for source in TrendSource.objects.filter(enabled=True).select_related("site"):
         trend_source_check(source=source)
@@ -161,7 +161,7 @@ def _import_if_changed(
     record: TrendSourceFile | None,
     file_name: str | None = None,
 ) -> tuple[str, bool]:
-    """Import `data` unless its hash matches the last import; return a result line and success."""
+    """Import `data` unless its hash matches the last import, and return a result line and success."""
     from seoassist.trends.services import trends_import_file
 
     digest = hashlib.sha256(data).hexdigest()
@@ -234,7 +234,7 @@ def keyword_alerts_flag(*, site: Site | None = None, threshold_percent: float | 
 
 
 def keyword_alert_acknowledge(*, alert: KeywordAlert, user: AbstractBaseUser) -> KeywordAlert:
-    """Mark the alert as seen by `user`; acknowledging twice keeps the first time."""
+    """Mark the alert as seen by `user`. Acknowledging twice keeps the first time."""
     if not alert.acknowledged:
         alert.acknowledged = True
         alert.acknowledged_by = user
@@ -244,7 +244,7 @@ def keyword_alert_acknowledge(*, alert: KeywordAlert, user: AbstractBaseUser) ->
 
 
 def forecasts_refresh_and_flag(*, threshold_percent: float | None = None) -> int:
-    """Refresh every site's keyword forecasts, then flag the changes; return the forecasts refreshed."""
+    """Refresh every site's keyword forecasts, flag the changes and return the number refreshed."""
     from seoassist.trends.services import keyword_forecasts_refresh
 
     total = 0

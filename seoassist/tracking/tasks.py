@@ -4,7 +4,8 @@ from celery.utils.log import get_task_logger
 
 logger = get_task_logger(__name__)
 
-# A lock outlives a job's hard time limit, so a killed job frees it before the next run.
+# Each lock expires a few minutes after its job's hard time limit, so a running job keeps it
+# and the lock of a killed job frees itself.
 REIMPORT_LOCK_SECONDS = 35 * 60
 REFRESH_LOCK_SECONDS = 65 * 60
 FLAG_LOCK_SECONDS = 15 * 60
@@ -12,7 +13,7 @@ FLAG_LOCK_SECONDS = 15 * 60
 
 @shared_task(name="tracking.reimport_trend_sources", soft_time_limit=25 * 60, time_limit=30 * 60)
 def reimport_trend_sources_task() -> bool:
-    """Import new or changed files from every enabled trend source; return whether it ran."""
+    """Import new or changed files from every enabled trend source and return whether it ran."""
     from seoassist.tracking.services import job_lock, trend_sources_check_all
 
     with job_lock("tracking.reimport_trend_sources", REIMPORT_LOCK_SECONDS) as acquired:

@@ -18,7 +18,7 @@ KEYWORDS_PER_PAGE = 50
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Tracked keywords with sparklines, the biggest movers and the open alerts."""
+    """Show tracked keywords with sparklines, the biggest movers and the open alerts."""
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
     page = Paginator(tracked_keyword_list(site=site), KEYWORDS_PER_PAGE).get_page(request.GET.get("page"))
