@@ -15,6 +15,8 @@ MINIMUM_WEIGHT = 2
 # Reciprocal rank fusion constant: a larger value flattens the advantage of the top ranks.
 FUSION_CONSTANT = 10
 SUGGESTIONS_PER_SEED = 8
+# Character-bigram Jaccard similarity at or above which two suggestions count as one.
+NEAR_DUPLICATE_SIMILARITY = 0.8
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class RelatedSearch:
 
     @property
     def rank_score(self) -> float:
-        """Likelihood weighted by forecast demand: a rising, high-demand term moves up."""
+        """Return the likelihood weighted by forecast demand, so a term with high forecast demand moves up."""
         if self.demand is None:
             return self.likelihood
         return self.likelihood * (1.0 + self.demand / 100.0)
@@ -63,7 +65,9 @@ def related_keywords_rank(
     for key in sorted(fused, key=lambda k: (-fused[k], k)):
         if key.replace(" ", "") in requested:
             continue
-        if any(bigram_jaccard(key, normalize_keyword(other)) >= 0.8 for other in merged):
+        if any(
+            bigram_jaccard(key, normalize_keyword(other)) >= NEAR_DUPLICATE_SIMILARITY for other in merged
+        ):
             continue
         merged.append(display[key])
     return merged[:limit]
