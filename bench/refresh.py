@@ -8,7 +8,8 @@ in the daily job. Prints one JSON object.
 The scratch database is SQLite in a temporary folder unless --database-url
 names another one (it must be empty or disposable: the script migrates it and
 adds rows). With --train-forecaster a small LSTM forecaster is trained first,
-so the refresh runs through it instead of the statistical baselines.
+so the refresh runs through it when it beats its baseline. --activate makes it serve
+even when it does not, to time the LSTM path itself.
 
 Example:
     nice python bench/refresh.py --keywords 1000 --weeks 156
@@ -35,6 +36,7 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--weeks", type=int, default=156)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--train-forecaster", action="store_true")
+    parser.add_argument("--activate", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     return parser.parse_args()
 
@@ -92,7 +94,11 @@ def main() -> None:
         configure_django(Path(scratch), arguments.database_url)
         from seoassist.core.services import site_create
         from seoassist.engine.models import ModelKind
-        from seoassist.engine.services import training_run_execute, training_run_start
+        from seoassist.engine.services import (
+            model_version_activate,
+            training_run_execute,
+            training_run_start,
+        )
         from seoassist.tracking.services import keyword_alerts_flag
         from seoassist.trends.models import KeywordForecast
         from seoassist.trends.services import keyword_forecasts_refresh
@@ -106,7 +112,9 @@ def main() -> None:
         if arguments.train_forecaster:
             started = time.perf_counter()
             run = training_run_start(site=site, kind=ModelKind.FORECASTER)
-            training_run_execute(run_id=run.pk)
+            run = training_run_execute(run_id=run.pk)
+            if arguments.activate and run.model_version is not None:
+                model_version_activate(version=run.model_version)
             training_seconds = time.perf_counter() - started
             # Training refreshes the forecasts itself, so they are deleted to time a refresh from none.
             KeywordForecast.objects.filter(keyword__site=site).delete()
