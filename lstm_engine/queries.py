@@ -215,12 +215,26 @@ class QueryModel:
         backward_network: CharacterLSTM,
         config: QueryModelConfig,
         metrics: dict[str, Any] | None = None,
+        known_words: Iterable[str] = (),
     ) -> None:
         self.vocabulary = vocabulary
         self.forward_network = forward_network.eval()
         self.backward_network = backward_network.eval()
         self.config = config
         self.metrics = metrics or {}
+        # Space-separated words of the training queries. Suggestions may only combine
+        # these and the seed's own words, which drops half-formed words from the beam.
+        self.known_words = frozenset(known_words)
+
+    def is_plausible(self, query: str, seed: str) -> bool:
+        """Tell whether every word of ``query`` is known or from the seed, each used once."""
+        words = normalize_query(query).split()
+        if len(set(words)) != len(words):
+            return False
+        if not self.known_words:
+            return True
+        allowed = self.known_words | set(normalize_query(seed).split())
+        return all(word in allowed for word in words)
 
     # -- scoring -----------------------------------------------------------
 
@@ -318,9 +332,10 @@ class QueryModel:
         seed: str,
         *,
         limit: int = 10,
-        beam_width: int = 8,
+        beam_width: int = 12,
         max_new: int = 24,
         similarity_threshold: float = 0.8,
+        known_words_only: bool = True,
     ) -> list[QuerySuggestion]:
         """Predict the searches people type around ``seed``, best first, near-duplicates merged.
 
@@ -336,6 +351,8 @@ class QueryModel:
             Characters a completion may add at most.
         similarity_threshold:
             Character-bigram Jaccard similarity at or above which two suggestions merge.
+        known_words_only:
+            Keep only suggestions made of words seen in training or in the seed, each once.
         """
         text = normalize_query(seed)
         if not text:
@@ -350,8 +367,11 @@ class QueryModel:
         ):
             for item in items:
                 item = normalize_query(item)
-                if item and item != text and len(item) <= self.config.max_query_length * 2:
-                    candidates.setdefault(item, kind)
+                if not item or item == text or len(item) > self.config.max_query_length * 2:
+                    continue
+                if known_words_only and not self.is_plausible(item, text):
+                    continue
+                candidates.setdefault(item, kind)
         texts = list(candidates)
         scores = self.score(texts) if texts else []
         ranked = sorted(zip(texts, scores, strict=True), key=lambda pair: (-pair[1], pair[0]))
@@ -378,7 +398,8 @@ class QueryModel:
         torch.save(payload, temporary)
         os.replace(temporary, directory / QUERY_MODEL_FILENAME)
         vocabulary_path = directory / QUERY_VOCABULARY_FILENAME
-        vocabulary_path.write_text(json.dumps(self.vocabulary.to_json(), ensure_ascii=False), encoding="utf-8")
+        vocabulary_data = {**self.vocabulary.to_json(), "words": sorted(self.known_words)}
+        vocabulary_path.write_text(json.dumps(vocabulary_data, ensure_ascii=False), encoding="utf-8")
         return [QUERY_MODEL_FILENAME, QUERY_VOCABULARY_FILENAME]
 
 
@@ -413,16 +434,20 @@ def load_query_model(directory: str | Path) -> QueryModel:
             f"{directory / QUERY_MODEL_FILENAME} has format {payload.get('format_version')!r}, but "
             f"this engine reads format {QUERY_MODEL_FORMAT_VERSION}. Retrain the query model."
         )
-    vocabulary = CharacterVocabulary.from_json(
-        json.loads((directory / QUERY_VOCABULARY_FILENAME).read_text(encoding="utf-8"))
-    )
+    vocabulary_data = json.loads((directory / QUERY_VOCABULARY_FILENAME).read_text(encoding="utf-8"))
+    vocabulary = CharacterVocabulary.from_json(vocabulary_data)
     config = QueryModelConfig(**payload["config"])
     forward_network = CharacterLSTM(len(vocabulary), config)
     forward_network.load_state_dict(payload["forward"])
     backward_network = CharacterLSTM(len(vocabulary), config)
     backward_network.load_state_dict(payload["backward"])
     return QueryModel(
-        vocabulary, forward_network, backward_network, config, json.loads(payload["metrics"])
+        vocabulary,
+        forward_network,
+        backward_network,
+        config,
+        json.loads(payload["metrics"]),
+        known_words=vocabulary_data.get("words", ()),
     )
 
 
@@ -568,7 +593,8 @@ def train_query_model(
         steps_done += result["steps"]
         if not reverse:
             losses = result["train_losses"]
-    model = QueryModel(vocabulary, networks[False], networks[True], config)
+    known_words = {word for text in texts for word in text.split()}
+    model = QueryModel(vocabulary, networks[False], networks[True], config, known_words=known_words)
     train_result = QueryModelTrainResult(
         model=model,
         train_losses=losses,

@@ -88,6 +88,17 @@ class QueryModelSuggestTests:
         texts = [s.text for s in japanese_model.model.suggest("花粉症　", limit=3)]
         assert all(text.startswith("花粉症") or text.endswith("花粉症") or "花粉症" in text for text in texts)
 
+    def test_suggestions_use_known_words_once(self, english_model):
+        model = english_model.model
+        known = {word for query in ENGLISH_QUERIES for word in query.split()}
+        for suggestion in model.suggest("python", limit=10):
+            words = suggestion.text.split()
+            assert len(set(words)) == len(words)
+            assert set(words) <= known
+        assert model.is_plausible("newword python", seed="newword")
+        assert not model.is_plausible("python tutorialx", seed="python")
+        assert not model.is_plausible("python list python", seed="python")
+
     def test_empty_seed_raises(self, english_model):
         with pytest.raises(ValueError, match="seed"):
             english_model.model.suggest("   ")
@@ -120,3 +131,4 @@ class QueryModelPersistenceTests:
         assert [s.text for s in after] == [s.text for s in before]
         assert [round(s.score, 5) for s in after] == [round(s.score, 5) for s in before]
         assert loaded.metrics["queries"] == len(JAPANESE_QUERIES)
+        assert loaded.known_words == japanese_model.model.known_words
