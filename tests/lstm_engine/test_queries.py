@@ -24,7 +24,7 @@ JAPANESE_QUERIES = [
 ] * 6
 
 TINY = QueryModelConfig(embedding_size=16, hidden_size=48)
-FAST = QueryTrainConfig(max_steps=150, batch_size=32, learning_rate=1e-2, eval_every=50,
+FAST = QueryTrainConfig(max_steps=100, batch_size=32, learning_rate=1e-2, eval_every=50,
                         early_stopping_patience=None)
 
 
