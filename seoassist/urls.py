@@ -14,6 +14,7 @@ urlpatterns = [
     path("imports/", include("seoassist.corpus.urls")),
     path("keywords/", include("seoassist.trends.urls")),
     path("models/", include("seoassist.engine.urls")),
+    path("tracking/", include("seoassist.tracking.urls")),
     path("", include("seoassist.drafting.urls")),
     path("", include("seoassist.analysis.urls")),
 ]

@@ -1,13 +1,124 @@
-"""Related keyword suggestions from the site's own articles and tracked keywords."""
+"""Related keyword suggestions from the site's query model, its articles and tracked keywords."""
+import logging
 import math
 from collections import Counter
+from dataclasses import dataclass
 
 from seoassist.core.models import Site
 from seoassist.core.text import normalize_keyword
 
+logger = logging.getLogger(__name__)
+
 TITLE_WEIGHT = 3
 # Terms seen only beside passing mentions of the keywords (weight 1) are dropped.
 MINIMUM_WEIGHT = 2
+# Reciprocal rank fusion constant: a larger value flattens the advantage of the top ranks.
+FUSION_CONSTANT = 10
+SUGGESTIONS_PER_SEED = 8
+# Character-bigram Jaccard similarity at or above which two suggestions count as one.
+NEAR_DUPLICATE_SIMILARITY = 0.8
+
+
+@dataclass(frozen=True)
+class RelatedSearch:
+    """A predicted related search with its likelihood and the forecast demand of the term."""
+
+    text: str
+    likelihood: float
+    demand: float | None
+    direction: str
+
+    @property
+    def rank_score(self) -> float:
+        """Return the likelihood weighted by forecast demand, so a term with high forecast demand moves up."""
+        if self.demand is None:
+            return self.likelihood
+        return self.likelihood * (1.0 + self.demand / 100.0)
+
+
+def related_keywords_rank(
+    *, site: Site, keywords: list[str], language: str, limit: int = 10
+) -> list[str]:
+    """Return related keywords from the query model and from co-occurrence, merged.
+
+    Without an active query model this is the co-occurrence list alone. With
+    one, the two rankings merge by reciprocal rank fusion, so a term both
+    sources propose ranks first, and near-duplicates keep their best-ranked form.
+    """
+    from lstm_engine.queries import bigram_jaccard
+
+    cooccurring = related_keywords_suggest(
+        site=site, keywords=keywords, language=language, limit=limit
+    )
+    searches = [item.text for item in related_searches_predict(site=site, keywords=keywords)]
+    if not searches:
+        return cooccurring
+    fused: dict[str, float] = {}
+    display: dict[str, str] = {}
+    for ranking in (searches, cooccurring):
+        for rank, text in enumerate(ranking):
+            key = normalize_keyword(text)
+            fused[key] = fused.get(key, 0.0) + 1.0 / (FUSION_CONSTANT + rank)
+            display.setdefault(key, text)
+    requested = {normalize_keyword(k).replace(" ", "") for k in keywords}
+    merged: list[str] = []
+    for key in sorted(fused, key=lambda k: (-fused[k], k)):
+        if key.replace(" ", "") in requested:
+            continue
+        if any(
+            bigram_jaccard(key, normalize_keyword(other)) >= NEAR_DUPLICATE_SIMILARITY for other in merged
+        ):
+            continue
+        merged.append(display[key])
+    return merged[:limit]
+
+
+def related_searches_predict(*, site: Site, keywords: list[str]) -> list[RelatedSearch]:
+    """Predict the searches around each keyword with the site's active query model.
+
+    Returns an empty list when the site has no active query model. Suggestions
+    are ranked by the model's likelihood times the forecast demand of the term
+    when the site tracks it.
+    """
+    from seoassist.engine.services import query_model_for_site
+    from seoassist.trends.models import Keyword
+
+    loaded = query_model_for_site(site)
+    if loaded is None:
+        return []
+    _version, model = loaded
+    best: dict[str, float] = {}
+    for keyword in keywords:
+        if not normalize_keyword(keyword):
+            continue
+        for suggestion in model.suggest(keyword, limit=SUGGESTIONS_PER_SEED):
+            best[suggestion.text] = max(best.get(suggestion.text, 0.0), suggestion.likelihood)
+    tracked = {
+        item.normalized: item
+        for item in Keyword.objects.filter(
+            site=site, normalized__in=[normalize_keyword(t) for t in best]
+        ).select_related("forecast")
+    }
+    searches = []
+    for text, likelihood in best.items():
+        demand, direction = _forecast_demand(tracked.get(normalize_keyword(text)))
+        searches.append(
+            RelatedSearch(text=text, likelihood=likelihood, demand=demand, direction=direction)
+        )
+    searches.sort(key=lambda item: (-item.rank_score, item.text))
+    logger.info("Query model proposed %d related searches for site %s", len(searches), site.pk)
+    return searches
+
+
+def _forecast_demand(keyword) -> tuple[float | None, str]:
+    """Return the mean forecast median (0 to 100) and the direction of a tracked keyword."""
+    forecast = getattr(keyword, "forecast", None) if keyword is not None else None
+    if forecast is None or not forecast.points:
+        return None, ""
+    medians = [point["p50"] for point in forecast.points if point.get("p50") is not None]
+    if not medians:
+        return None, forecast.direction
+    return sum(medians) / len(medians), forecast.direction
 
 
 def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, limit: int = 6) -> list[str]:

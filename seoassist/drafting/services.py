@@ -156,7 +156,7 @@ def keyword_request_lease_name(request_id: int) -> str:
 
 
 def _keyword_request_execute(request_id: int) -> KeywordRequest:
-    from seoassist.drafting.related import related_keywords_suggest
+    from seoassist.drafting.related import related_keywords_rank
     from seoassist.engine.models import ModelKind
     from seoassist.engine.services import language_model_for_site, training_run_start
     from seoassist.trends.services import keyword_forecast_compute
@@ -178,6 +178,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
                 trigger="request",
                 ui_language=keyword_request.ui_language,
             )
+            _query_model_start(site, keyword_request.ui_language)
         _request_update(
             request_id,
             status=RequestStatus.WAITING_FOR_MODEL,
@@ -200,7 +201,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
     ]
 
     _request_update(request_id, progress_step=2, progress_message="finding related keywords")
-    related = related_keywords_suggest(
+    related = related_keywords_rank(
         site=site, keywords=keyword_request.keywords, language=keyword_request.language
     )
 
@@ -266,6 +267,21 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
         locked.save()
     logger.info("Keyword request %s drafted as draft %s", request_id, draft.pk)
     return locked
+
+
+def _query_model_start(site: Site, ui_language: str) -> None:
+    """Queue the site's first query model beside its language model; drafts never wait for it."""
+    from seoassist.engine.models import ModelKind, ModelVersion
+    from seoassist.engine.services import training_run_start
+
+    if ModelVersion.objects.filter(site=site, kind=ModelKind.QUERY_MODEL).exists():
+        return
+    try:
+        training_run_start(
+            site=site, kind=ModelKind.QUERY_MODEL, trigger="request", ui_language=ui_language
+        )
+    except ApplicationError as error:
+        logger.info("Skipped the query model for site %s: %s", site.pk, error.message)
 
 
 def _first_forecaster_pending(site: Site) -> bool:

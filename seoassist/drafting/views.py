@@ -156,6 +156,18 @@ def _request_context(site, keyword_request) -> dict:
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
         "pending_runs": training_runs_unfinished(site=site),
+        "related_links": [
+            {
+                "keyword": related,
+                "query": urlencode(
+                    {
+                        "keywords": ", ".join([*keyword_request.keywords, related]),
+                        "language": keyword_request.language,
+                    }
+                ),
+            }
+            for related in keyword_request.related_keywords or []
+        ],
         "retry_query": urlencode(
             {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}
         ),

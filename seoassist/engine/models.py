@@ -8,6 +8,7 @@ from seoassist.core.models import ProgressModel, Site, TimeStampedModel
 class ModelKind(models.TextChoices):
     LANGUAGE_MODEL = "language_model", _("Language model")
     FORECASTER = "forecaster", _("Demand forecaster")
+    QUERY_MODEL = "query_model", _("Related-search model")
 
 
 class ModelVersion(TimeStampedModel):
@@ -57,6 +58,11 @@ class ModelVersion(TimeStampedModel):
             return _("MASE %(model).3f (seasonal naive %(baseline).3f)") % {
                 "model": metrics["mase"],
                 "baseline": metrics.get("baseline_mase", 0.0),
+            }
+        if self.kind == ModelKind.QUERY_MODEL and "val_perplexity" in metrics:
+            return _("perplexity per character %(model).2f (bigram baseline %(baseline).2f)") % {
+                "model": metrics["val_perplexity"],
+                "baseline": metrics.get("bigram_perplexity", 0.0),
             }
         return ""
 

@@ -5,6 +5,7 @@ from collections import Counter
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MIN_ARTICLES_FOR_TRAINING = 5
 MIN_POINTS_FOR_FORECASTER = 30
+MIN_TEXTS_FOR_QUERY_MODEL = 20
 _PROGRESS_INTERVAL_SECONDS = 1.0
 
 _model_cache: dict[tuple[int, bool], Any] = {}
@@ -90,6 +92,17 @@ def _check_training_data(*, site: Site, kind: str) -> None:
                 )
                 % {"site": site.name, "count": count, "minimum": MIN_ARTICLES_FOR_TRAINING}
             )
+    elif kind == ModelKind.QUERY_MODEL:
+        count = len(site_query_texts(site))
+        if count < MIN_TEXTS_FOR_QUERY_MODEL:
+            raise ApplicationError(
+                _(
+                    "The site “%(site)s” has %(count)d titles, headings and keywords; the "
+                    "related-search model needs at least %(minimum)d. Import articles or "
+                    "keyword data first (Imports page)."
+                )
+                % {"site": site.name, "count": count, "minimum": MIN_TEXTS_FOR_QUERY_MODEL}
+            )
     else:
         from seoassist.trends.models import TrendPoint
 
@@ -141,6 +154,8 @@ def _training_run_execute(run_id: int) -> TrainingRun:
     try:
         if run.kind == ModelKind.LANGUAGE_MODEL:
             version = _train_language_model(run=run, work_dir=work_dir, progress=progress)
+        elif run.kind == ModelKind.QUERY_MODEL:
+            version = _train_query_model(run=run, work_dir=work_dir, progress=progress)
         else:
             version = _train_forecaster(run=run, work_dir=work_dir, progress=progress)
     except ApplicationError as error:
@@ -180,6 +195,9 @@ def training_run_fail(*, run_id: int, reason: str) -> None:
     logger.warning("Training run %s failed: %s", run_id, reason)
     from seoassist.drafting.services import keyword_requests_fail_waiting, keyword_requests_resume
 
+    if run.kind == ModelKind.QUERY_MODEL:
+        # Requests never wait for this model, and related keywords fall back to co-occurrence.
+        return
     if run.kind == ModelKind.LANGUAGE_MODEL:
         keyword_requests_fail_waiting(
             site_id=run.site_id,
@@ -490,5 +508,92 @@ def forecaster_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
                 prefix=version.artifact_prefix, files=version.artifact_files
             )
             model = load_forecaster(local_dir)
+            _model_cache[key] = model
+    return version, model
+
+
+# ---------------------------------------------------------------------------
+# Related-search (query) model
+# ---------------------------------------------------------------------------
+
+
+def site_query_texts(site: Site) -> list[str]:
+    """Return the texts the query model learns from: searches, titles, headings and keywords.
+
+    Searches people typed weigh most, so they come twice; titles, headings and
+    article keywords follow once each.
+    """
+    texts: list[str] = []
+    for query in site_search_queries(site):
+        texts += [query, query]
+    for article in site.articles.order_by("id").only("title", "body", "keywords").iterator():
+        if article.title:
+            texts.append(article.title)
+        texts += [text for kind, text in markdown_blocks(article.body) if kind == "heading"]
+        texts += list(article.keywords or [])
+    return [text for text in texts if text and text.strip()]
+
+
+def site_search_queries(site: Site) -> list[str]:
+    """Return the search queries known for the site: tracked keywords, and more as trends stores them.
+
+    NOTE: extend this function when the trends app stores Search Console
+    queries or Google Trends related queries, so the query model learns them.
+    """
+    return list(site.keywords.order_by("id").values_list("text", flat=True))
+
+
+def _train_query_model(
+    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
+) -> ModelVersion:
+    from lstm_engine.queries import train_query_model
+
+    _check_training_data(site=run.site, kind=run.kind)
+    texts = site_query_texts(run.site)
+    progress(0, 1, "preparing %d query texts" % len(texts))
+    started = time.monotonic()
+    config, train_config = _query_model_configs()
+    result = train_query_model(
+        texts, work_dir, config=config, train_config=train_config, progress=progress
+    )
+    return _store_version(
+        run=run,
+        work_dir=work_dir,
+        metrics=result.as_metrics(),
+        config={"model": asdict(result.model.config)},
+        beats_baseline=result.beats_baseline,
+        seconds=time.monotonic() - started,
+        items=result.queries,
+    )
+
+
+def _query_model_configs() -> tuple[Any, Any]:
+    from lstm_engine.queries import QueryModelConfig, QueryTrainConfig
+
+    if settings.SEOASSIST_TRAINING_PROFILE != "tiny":
+        return QueryModelConfig(), QueryTrainConfig(max_seconds=900)
+    return (
+        QueryModelConfig(embedding_size=16, hidden_size=48),
+        QueryTrainConfig(max_steps=60, batch_size=16, learning_rate=1e-2, eval_every=30),
+    )
+
+
+def query_model_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
+    """Return the active query model version and its loaded model, or None."""
+    from lstm_engine.queries import load_query_model
+
+    version = ModelVersion.objects.filter(
+        site=site, kind=ModelKind.QUERY_MODEL, is_active=True
+    ).first()
+    if version is None:
+        return None
+    key = (version.pk, False)
+    with _model_cache_lock:
+        model = _model_cache.get(key)
+        if model is None:
+            local_dir = artifacts_local_dir(
+                prefix=version.artifact_prefix, files=version.artifact_files
+            )
+            model = load_query_model(local_dir)
             _model_cache[key] = model
     return version, model

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "seoassist.engine",
     "seoassist.drafting",
     "seoassist.analysis",
+    "seoassist.tracking",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,9 @@ SEOASSIST_REQUEUE_SILENT_SECONDS = env_int("SEOASSIST_REQUEUE_SILENT_SECONDS", 1
 # time of up to 2, 4, 8 … seconds, capped at SEOASSIST_TASK_RETRY_BACKOFF_MAX.
 SEOASSIST_TASK_MAX_RETRIES = env_int("SEOASSIST_TASK_MAX_RETRIES", 3)
 SEOASSIST_TASK_RETRY_BACKOFF_MAX = env_int("SEOASSIST_TASK_RETRY_BACKOFF_MAX", 120)
+
+# Keyword tracking: forecasts that change by at least this percentage raise an alert.
+SEOASSIST_ALERT_THRESHOLD_PERCENT = env_int("SEOASSIST_ALERT_THRESHOLD_PERCENT", 20)
 
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"core", "corpus", "trends", "engine", "drafting", "analysis"}
+PROJECT_APPS = {"core", "corpus", "trends", "engine", "drafting", "analysis", "tracking"}
 
 
 class AdminListTests:

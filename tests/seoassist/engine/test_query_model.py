@@ -1,0 +1,117 @@
+import pytest
+from django.urls import reverse
+
+from seoassist.corpus.models import Article
+from seoassist.drafting.models import KeywordRequest
+from seoassist.drafting.related import RelatedSearch, related_keywords_rank, related_searches_predict
+from seoassist.engine.models import ModelKind, ModelVersion
+from seoassist.engine.services import (
+    model_version_activate,
+    query_model_for_site,
+    site_query_texts,
+    training_run_execute,
+    training_run_start,
+)
+from seoassist.trends.models import Keyword, KeywordForecast
+
+pytestmark = pytest.mark.django_db
+
+TOPICS = ["対策", "薬", "症状", "時期", "市販薬", "目のかゆみ"]
+
+
+@pytest.fixture
+def pollen_site(site):
+    for index, topic in enumerate(TOPICS):
+        Article.objects.create(
+            site=site, language="ja", title=f"花粉症 {topic}の基本",
+            body=f"## 花粉症 {topic}\n\n本文です。\n\n## 花粉症 {topic}のまとめ\n\n本文です。",
+            keywords=["花粉症", f"花粉症 {topic}"], content_hash=f"hash-{index}",
+        )
+        Keyword.objects.create(site=site, text=f"花粉症 {topic}", normalized=f"花粉症 {topic}")
+    return site
+
+
+def _train(site) -> ModelVersion:
+    run = training_run_start(site=site, kind=ModelKind.QUERY_MODEL)
+    run = training_run_execute(run_id=run.pk)
+    assert run.status == "succeeded", run.error
+    return run.model_version
+
+
+class QueryModelTrainingTests:
+    def test_texts_include_titles_headings_and_keywords(self, pollen_site):
+        texts = site_query_texts(pollen_site)
+        assert "花粉症 対策の基本" in texts
+        assert "花粉症 対策のまとめ" in texts
+        assert texts.count("花粉症 薬") >= 3
+
+    def test_too_little_text_is_rejected(self, site, english_messages):
+        from seoassist.core.exceptions import ApplicationError
+
+        with pytest.raises(ApplicationError, match="related-search model needs at least"):
+            training_run_start(site=site, kind=ModelKind.QUERY_MODEL)
+
+    def test_run_stores_a_loadable_version(self, pollen_site):
+        version = _train(pollen_site)
+        assert version.kind == ModelKind.QUERY_MODEL
+        assert sorted(version.artifact_files) == ["query_model.pt", "query_vocabulary.json"]
+        assert version.metrics["val_loss"] > 0
+        assert "bigram_perplexity" in version.metrics
+        assert version.headline_metric
+        model_version_activate(version=version)
+        loaded = query_model_for_site(pollen_site)
+        assert loaded is not None
+        suggestions = loaded[1].suggest("花粉症", limit=5)
+        assert suggestions
+        assert all("花粉症" in s.text for s in suggestions)
+
+
+class RelatedKeywordsRankTests:
+    def test_without_query_model_only_cooccurrence(self, pollen_site):
+        assert related_searches_predict(site=pollen_site, keywords=["花粉症"]) == []
+        ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
+        assert "花粉症" not in ranked
+
+    def test_active_model_merges_and_weighs_demand(self, pollen_site):
+        model_version_activate(version=_train(pollen_site))
+        searches = related_searches_predict(site=pollen_site, keywords=["花粉症"])
+        assert searches
+        assert all("花粉症" in item.text for item in searches)
+        ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
+        assert len(ranked) == len(set(ranked))
+        assert "花粉症" not in ranked
+        assert {s.text for s in searches[:3]} & set(ranked)
+
+        # Forecast demand lifts a suggestion the site tracks.
+        last = searches[-1]
+        keyword, _ = Keyword.objects.get_or_create(
+            site=pollen_site, normalized=last.text, defaults={"text": last.text}
+        )
+        KeywordForecast.objects.update_or_create(
+            keyword=keyword,
+            defaults={"method": "naive", "direction": "rising", "change_percent": 40.0,
+                      "points": [{"date": "2026-01-05", "p10": 90, "p50": 100, "p90": 100}]},
+        )
+        lifted = {s.text: s for s in related_searches_predict(site=pollen_site, keywords=["花粉症"])}
+        assert lifted[last.text].demand == 100
+        assert lifted[last.text].direction == "rising"
+        assert lifted[last.text].rank_score == pytest.approx(2 * lifted[last.text].likelihood)
+
+    def test_rank_score_without_demand_is_likelihood(self):
+        assert RelatedSearch("a", 0.4, None, "").rank_score == 0.4
+        assert RelatedSearch("a", 0.4, 50.0, "rising").rank_score == pytest.approx(0.6)
+
+
+class RequestPageRelatedTests:
+    def test_related_keyword_links_prefill_a_new_request(self, client, editor_user, site):
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
+            target_length=1500, related_keywords=["花粉症 対策", "東京 花粉症"],
+        )
+        client.force_login(editor_user)
+        page = client.get(reverse("drafting:request_detail", args=[keyword_request.pk])).content.decode()
+        assert "東京 花粉症" in page
+        link = reverse("drafting:request_create") + "?keywords=%E8%8A%B1%E7%B2%89%E7%97%87%2C+"
+        assert link in page
+        form = client.get(reverse("drafting:request_create"), {"keywords": "花粉症, 東京 花粉症"})
+        assert 'value="花粉症, 東京 花粉症"' in form.content.decode()
