@@ -29,6 +29,12 @@ ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
 XML_CONTENT_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml")
+# Spreadsheet exports (Google Trends, Search Console) are often served as
+# plain text or as a generic download.
+CSV_CONTENT_TYPES = (
+    "text/csv", "application/csv", "text/plain", "text/tab-separated-values",
+    "application/vnd.ms-excel", "application/octet-stream",
+)
 GZIP_CONTENT_TYPES = ("application/gzip", "application/x-gzip", "application/octet-stream")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 _READ_CHUNK = 64 * 1024
@@ -296,8 +302,8 @@ def _read_response(
     content_type, charset = _content_type(response.msg)
     if not _accepted(content_type, accept):
         raise FetchError(
-            _("%(url)s: the page is %(type)s, not an HTML or XML document.")
-            % {"url": url, "type": content_type},
+            _("%(url)s: the server sent %(type)s, but only %(expected)s is accepted here.")
+            % {"url": url, "type": content_type or "?", "expected": ", ".join(accept)},
             url=url,
         )
     declared = response.getheader("Content-Length")

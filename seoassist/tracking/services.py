@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import Site
+from seoassist.corpus.fetching import CSV_CONTENT_TYPES, fetch_url
 from seoassist.tracking.models import (
     AlertDirection,
     JobLock,
@@ -140,9 +141,9 @@ def _folder_check(source: TrendSource) -> tuple[list[str], bool]:
 
 
 def _url_check(source: TrendSource) -> tuple[list[str], bool]:
-    from seoassist.tracking.fetch import url_fetch
-
-    data = url_fetch(source.url)
+    data = fetch_url(
+        source.url, accept=CSV_CONTENT_TYPES, max_bytes=settings.SEOASSIST_MAX_UPLOAD_BYTES
+    ).data
     record = source.files.filter(name=source.url).first()
     line, imported = _import_if_changed(
         source, name=source.url, data=data, size=len(data), modified_ns=0, record=record,
