@@ -8,6 +8,15 @@ The users: `owner` is the editor who submitted the request and owns the draft,
 `editor` another editor of the same site, `reviewer` and `admin` members of the
 site with those roles, `outsider` an editor of another site only, and `nobody`
 a logged-in user without any site.
+
+Every member of a site sees all of its drafts; editors and admins change the
+text of a draft in the "draft" status, reviewers and admins comment, approve and
+send back. A keyword request stays visible to the editor who made it, and to
+the site's reviewers and admins.
+
+Several POST views redirect after a rejected action too, with an error
+message. Their lines name the rejected members in `rejected`, and
+`test_rejected_action_shows_error_message` checks the messages.
 """
 from dataclasses import dataclass, field
 
@@ -32,6 +41,11 @@ class Route:
     outsider: int
     nobody: int
     data: dict = field(default_factory=dict)
+    # URL arguments after the primary key, e.g. a revision number.
+    args: tuple = ()
+    # For views that redirect after success and failure alike: the members whose
+    # action is rejected with an error message. The other members' action succeeds.
+    rejected: tuple | None = None
 
     def expected(self, user: str) -> int:
         return getattr(self, user)
@@ -40,7 +54,13 @@ class Route:
         return f"{self.method} {self.name}"
 
 
-DRAFT_FORM = {"title": "花粉症の対策", "slug": "kafun", "meta_description": "", "body": "本文"}
+# Placeholder for the token of the edit lock that the user's editor page gets.
+# It becomes "" for a user whose role may not edit the draft, because that page gets no lock.
+LOCK_TOKEN = object()
+# A save of the fixture's draft from its stored version 1.
+DRAFT_FORM = {
+    "title": "花粉症の対策", "slug": "kafun", "meta_description": "", "body": "本文", "version": 1,
+}
 
 ROUTES = [
     #     name                          method  target     own  edit rev  adm  out  none
@@ -50,6 +70,11 @@ ROUTES = [
     Route("corpus:import_list",         "GET",  None,      200, 200, 200, 200, 200, 403),
     Route("corpus:import_detail",       "GET",  "import",  200, 200, 200, 200, 404, 403),
     Route("corpus:import_status",       "GET",  "import",  200, 200, 200, 200, 404, 403),
+    # The first import is queued, so it can be cancelled. The second is cancelled, so it can resume.
+    Route("corpus:import_cancel",       "POST", "import",  302, 302, 302, 302, 404, 403,
+          rejected=()),
+    Route("corpus:import_resume",       "POST", "cancelled_import", 302, 302, 302, 302, 404, 403,
+          rejected=()),
     Route("trends:keyword_list",        "GET",  None,      200, 200, 200, 200, 200, 403),
     Route("engine:model_overview",      "GET",  None,      200, 200, 200, 200, 200, 403),
     Route("engine:training_start",      "POST", None,      403, 403, 403, 302, 403, 403,
@@ -60,12 +85,48 @@ ROUTES = [
     Route("drafting:request_detail",    "GET",  "request", 200, 404, 200, 200, 404, 403),
     Route("drafting:request_status",    "GET",  "request", 200, 404, 200, 200, 404, 403),
     Route("drafting:draft_list",        "GET",  None,      200, 200, 200, 200, 200, 403),
-    Route("drafting:draft_edit",        "GET",  "draft",   200, 404, 200, 200, 404, 403),
-    Route("drafting:draft_edit",        "POST", "draft",   302, 404, 302, 302, 404, 403,
+    Route("drafting:draft_edit",        "GET",  "draft",   200, 200, 200, 200, 404, 403),
+    # A reviewer may not change the text, so the form is shown again with the error.
+    Route("drafting:draft_edit",        "POST", "draft",   302, 302, 200, 302, 404, 403,
           data=DRAFT_FORM),
-    Route("drafting:draft_preview",     "POST", "draft",   200, 404, 200, 200, 404, 403,
+    Route("drafting:draft_preview",     "POST", "draft",   200, 200, 200, 200, 404, 403,
           data={"body": "# 見出し"}),
-    Route("drafting:draft_revisions",   "GET",  "draft",   200, 404, 200, 200, 404, 403),
+    # A reviewer's autosave is rejected with a JSON error and status 403.
+    Route("drafting:draft_autosave",    "POST", "draft",   200, 200, 403, 200, 404, 403,
+          data={**DRAFT_FORM, "lock_token": LOCK_TOKEN}),
+    Route("drafting:draft_heartbeat",   "POST", "draft",   200, 200, 200, 200, 404, 403,
+          data={"lock_token": LOCK_TOKEN}),
+    # Redirects to the editor page. For a reviewer the lock does not move.
+    Route("drafting:draft_take_over",   "POST", "draft",   302, 302, 302, 302, 404, 403),
+    Route("drafting:draft_release",     "POST", "draft",   204, 204, 204, 204, 404, 403,
+          data={"lock_token": LOCK_TOKEN}),
+    Route("drafting:draft_revisions",   "GET",  "draft",   200, 200, 200, 200, 404, 403),
+    Route("drafting:draft_revision_diff", "GET", "draft",  200, 200, 200, 200, 404, 403,
+          args=(1,)),
+    # A reviewer is redirected to the revision list with the error message.
+    Route("drafting:draft_restore",     "POST", "draft",   302, 302, 302, 302, 404, 403,
+          args=(1,), rejected=("reviewer",)),
+    # The draft is in the "draft" status, so editors and admins submit it. A
+    # reviewer is redirected to the editor page with the error message.
+    Route("drafting:draft_workflow",    "POST", "draft",   302, 302, 302, 302, 404, 403,
+          data={"action": "submit"}, rejected=("reviewer",)),
+    # This draft is "in review", so reviewers and admins approve it. An editor
+    # is redirected to the editor page with the error message.
+    Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
+          data={"action": "approve"}, rejected=("owner", "editor")),
+    # Reviewers and admins comment. An editor gets the error message.
+    Route("drafting:draft_comment",     "POST", "draft",   302, 302, 302, 302, 404, 403,
+          data={"body": "出典を加えてください。"}, rejected=("owner", "editor")),
+    # The draft is approved, so every member of the site downloads the file.
+    Route("drafting:draft_export",      "POST", "approved", 200, 200, 200, 200, 404, 403,
+          data={"export_format": "markdown"}),
+    Route("analysis:draft_panel",       "GET",  "draft",   200, 200, 200, 200, 404, 403),
+    Route("analysis:draft_panel",       "POST", "draft",   200, 200, 200, 200, 404, 403,
+          data={"body": "# 花粉症"}),
+    Route("analysis:check_dismiss",     "POST", "draft",   200, 200, 200, 200, 404, 403,
+          data={"check_id": "text_length", "reason": "短いお知らせ"}),
+    Route("analysis:check_restore",     "POST", "draft",   200, 200, 200, 200, 404, 403,
+          data={"check_id": "text_length"}),
 ]
 
 # Views that answer without a login. Django's admin has its own login and staff check.
@@ -96,8 +157,8 @@ def world(site):
     """The site, its users by kind, and one object of each kind that a URL can name."""
     from seoassist.core.models import Role
     from seoassist.core.services import membership_set, site_create, user_create
-    from seoassist.corpus.models import ImportJob
-    from seoassist.drafting.models import Draft, KeywordRequest
+    from seoassist.corpus.models import ImportJob, ImportStatus
+    from seoassist.drafting.models import Draft, DraftRevision, DraftStatus, KeywordRequest
     from seoassist.engine.models import TrainingRun
 
     other_site = site_create(name="Other Site", slug="other", language="en")
@@ -115,14 +176,29 @@ def world(site):
     keyword_request = KeywordRequest.objects.create(
         site=site, created_by=owner, keywords=["花粉症"], language="ja", target_length=800
     )
+    drafts = {}
+    for key, status, request in (
+        ("draft", DraftStatus.DRAFT, keyword_request),
+        ("review", DraftStatus.IN_REVIEW, None),
+        ("approved", DraftStatus.APPROVED, None),
+    ):
+        draft = Draft.objects.create(
+            site=site, request=request, owner=owner, language="ja", keywords=["花粉症"],
+            title="花粉症", body="本文", status=status,
+        )
+        DraftRevision.objects.create(
+            draft=draft, number=1, title=draft.title, body=draft.body, author=owner
+        )
+        drafts[key] = draft
     targets = {
         "request": keyword_request,
-        "draft": Draft.objects.create(
-            site=site, request=keyword_request, owner=owner, language="ja",
-            keywords=["花粉症"], title="花粉症", body="本文",
-        ),
+        **drafts,
         "import": ImportJob.objects.create(
             site=site, created_by=owner, kind="articles", original_name="a.jsonl"
+        ),
+        "cancelled_import": ImportJob.objects.create(
+            site=site, created_by=owner, kind="articles", original_name="b.jsonl",
+            status=ImportStatus.CANCELLED,
         ),
         "run": TrainingRun.objects.create(site=site, kind="language_model"),
     }
@@ -130,13 +206,26 @@ def world(site):
 
 
 def _url(route: Route, targets: dict) -> str:
-    args = [targets[route.target].pk] if route.target else []
+    args = [targets[route.target].pk, *route.args] if route.target else []
     return reverse(route.name, args=args)
 
 
-def _send(client, route: Route, url: str):
+def _lock_token(user, draft) -> str:
+    """Take the edit lock as the user's editor page would, and return its token."""
+    from seoassist.drafting.services import draft_can_edit, draft_lock_acquire
+
+    if not draft_can_edit(draft=draft, user=user):
+        return ""
+    return str(draft_lock_acquire(draft=draft, user=user).lock.token)
+
+
+def _send(client, route: Route, url: str, user=None, targets=None):
     if route.method == "POST":
-        return client.post(url, route.data)
+        data = dict(route.data)
+        for key, value in data.items():
+            if value is LOCK_TOKEN:
+                data[key] = _lock_token(user, targets[route.target]) if user else ""
+        return client.post(url, data)
     return client.get(url)
 
 
@@ -162,8 +251,19 @@ class PermissionMatrixTests:
         cache.clear()
         users, targets = world
         client.force_login(users[user])
-        response = _send(client, route, _url(route, targets))
+        response = _send(client, route, _url(route, targets), users[user], targets)
         assert response.status_code == route.expected(user)
+
+    @pytest.mark.parametrize("user", ("owner", "editor", "reviewer", "admin"))
+    @pytest.mark.parametrize("route", [r for r in ROUTES if r.rejected is not None], ids=str)
+    def test_rejected_action_shows_error_message(self, client, world, route, user):
+        from django.contrib import messages
+
+        users, targets = world
+        client.force_login(users[user])
+        response = _send(client, route, _url(route, targets), users[user], targets)
+        levels = [message.level for message in messages.get_messages(response.wsgi_request)]
+        assert (messages.ERROR in levels) == (user in route.rejected)
 
     @pytest.mark.parametrize("name", sorted(PUBLIC_NAMES - {"password_reset_confirm"}))
     def test_public_views_need_no_login(self, client, name):
