@@ -127,6 +127,8 @@ ROUTES = [
           data={"check_id": "text_length", "reason": "短いお知らせ"}),
     Route("analysis:check_restore",     "POST", "draft",   200, 200, 200, 200, 404, 403,
           data={"check_id": "text_length"}),
+    Route("tracking:dashboard",         "GET",  None,      200, 200, 200, 200, 200, 403),
+    Route("tracking:alert_acknowledge", "POST", "alert",   302, 302, 302, 302, 404, 403),
 ]
 
 # Views that answer without a login. Django's admin has its own login and staff check.
@@ -160,6 +162,8 @@ def world(site):
     from seoassist.corpus.models import ImportJob, ImportStatus
     from seoassist.drafting.models import Draft, DraftRevision, DraftStatus, KeywordRequest
     from seoassist.engine.models import TrainingRun
+    from seoassist.tracking.models import KeywordAlert
+    from seoassist.trends.models import Keyword
 
     other_site = site_create(name="Other Site", slug="other", language="en")
     users = {}
@@ -201,6 +205,9 @@ def world(site):
             status=ImportStatus.CANCELLED,
         ),
         "run": TrainingRun.objects.create(site=site, kind="language_model"),
+        "alert": KeywordAlert.objects.create(
+            keyword=Keyword.objects.create(site=site, text="花粉症"), direction="rising", change=42.0
+        ),
     }
     return users, targets
 
