@@ -7,7 +7,7 @@ import pytest
 
 from seoassist.corpus.models import ImportItem, ImportJob, ImportSource, ImportStatus
 from seoassist.corpus.services import import_job_cancel, import_job_create_from_url, import_job_resume
-from tests.conftest import WorkerProcess, _empty_broker, wait_for
+from tests.conftest import WorkerProcess, empty_broker, wait_for
 
 PAGES = ("001", "002", "ars-1", "bbc-1", "wapo-1", "wapo-2")
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -18,7 +18,7 @@ def loopback_worker(monkeypatch, transactional_db):
     """A real worker allowed to fetch from 127.0.0.1, waiting 0.5 s between requests."""
     monkeypatch.setenv("SEOASSIST_FETCH_ALLOW_LOOPBACK", "true")
     monkeypatch.setenv("SEOASSIST_CRAWL_HOST_DELAY_MS", "500")
-    _empty_broker()
+    empty_broker()
     worker = WorkerProcess()
     yield worker
     worker.stop()
