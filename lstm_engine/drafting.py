@@ -203,6 +203,19 @@ class _VocabularyTables:
             if found:
                 self.brackets[piece_id] = found
         self.byte_ids = torch.nonzero(is_byte).flatten()
+        # Python-side copies for per-token membership tests, which are slow on tensors.
+        self.exempt_ids = frozenset(torch.nonzero(self.exempt).flatten().tolist())
+        self._bracket_bans: dict[tuple[str, ...], torch.Tensor] = {}
+
+    def bracket_bans(self, stack: list[str]) -> torch.Tensor:
+        """Return the ids of pieces whose brackets would unbalance text with this open-bracket ``stack``."""
+        key = tuple(stack)
+        bans = self._bracket_bans.get(key)
+        if bans is None:
+            banned = [piece_id for piece_id, brackets in self.brackets.items() if not _brackets_valid(stack, brackets)]
+            bans = torch.tensor(banned, dtype=torch.long)
+            self._bracket_bans[key] = bans
+        return bans
 
 
 _TABLES: weakref.WeakKeyDictionary[DocumentTokenizer, _VocabularyTables] = weakref.WeakKeyDictionary()
@@ -477,7 +490,7 @@ class _DraftWriter:
             if progress.closing_steps:
                 bonus[self.end_ids] += 2.0 + 0.5 * progress.closing_steps
 
-        banned = {token for token in no_repeat.banned() if not bool(tables.exempt[token])}
+        banned = {token for token in no_repeat.banned() if token not in tables.exempt_ids}
         if banned_first and progress.first_free is None:
             banned |= banned_first
         candidates = allowed.clone()
@@ -489,7 +502,7 @@ class _DraftWriter:
             if not bool(allowed.any()):
                 return None
 
-        recent = [token for token in history[-decoding.repetition_window :] if not bool(tables.exempt[token])]
+        recent = [token for token in history[-decoding.repetition_window :] if token not in tables.exempt_ids]
         token = select_token(
             log_probs,
             decoding,
@@ -604,9 +617,7 @@ class _DraftWriter:
         if text_state.bytes_needed > 0:
             return self._continuation_mask(text_state)
         allowed = tables.allowed.clone()
-        for piece_id, brackets in tables.brackets.items():
-            if allowed[piece_id] and not _brackets_valid(text_state.stack, brackets):
-                allowed[piece_id] = False
+        allowed[tables.bracket_bans(text_state.stack)] = False
         if rules.ban_period:
             allowed &= ~tables.has_period
         if boundary_guard:
