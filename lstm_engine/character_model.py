@@ -28,9 +28,12 @@ logger = logging.getLogger(__name__)
 class CharacterTrainConfig:
     """Optimisation settings for :func:`train_character_model`."""
 
-    batch_size: int = 128
-    bptt: int = 64
-    learning_rate: float = 1e-2
+    # 64 columns of 32 characters with a high learning rate: on two busy CPU cores this
+    # took Tiny Shakespeare to 1.72 nats per character in 60 s, against 2.30 with 128
+    # columns of 64 characters at 1e-2 (fewer, slower steps).
+    batch_size: int = 64
+    bptt: int = 32
+    learning_rate: float = 3e-2
     warmup_steps: int = 20
     # Final learning rate as a fraction of learning_rate when the budget runs out.
     min_lr_ratio: float = 0.05
@@ -64,14 +67,15 @@ class CharacterTrainResult:
 def default_character_model_config(vocab_size: int) -> LanguageModelConfig:
     """Return the character model size that learns fastest per CPU second.
 
-    One 512-unit layer with a small embedding: the 65-symbol softmax costs almost
-    nothing, so all compute goes into the recurrence, and a wider layer with a large
-    batch keeps the matrix multiplies efficient.
+    One 256-unit layer with a small embedding and no dropout. With a 65-symbol softmax
+    nearly all compute goes into the recurrence. Within a minute on two CPU cores a
+    256-unit layer takes several times more steps than a 512-unit one, and before the
+    first epoch ends more steps matter more than capacity.
     """
     return LanguageModelConfig(
         vocab_size=max(16, vocab_size),
         embedding_size=64,
-        hidden_size=512,
+        hidden_size=256,
         num_layers=1,
         dropout=0.0,
         embedding_dropout=0.0,

@@ -745,7 +745,7 @@ def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> li
     language = spec.language
     title_max = TITLE_MAX_CHARACTERS[language]
     first_keyword = spec.keywords[0]
-    # Further keywords are encouraged in the title while they fit in 60% of it.
+    # Further keywords are required in the title while they fit in 60% of it.
     extra_keywords: list[str] = []
     room_for_extras = int(title_max * 0.6) - len(first_keyword)
     for keyword in spec.keywords[1:]:
@@ -754,8 +754,7 @@ def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> li
             room_for_extras -= len(keyword) + 1
     title_rules = _SegmentRules(
         kind="title",
-        required=[first_keyword],
-        optional=extra_keywords,
+        required=[first_keyword, *extra_keywords],
         forced_prefix=first_keyword,
         unit="chars",
         min_units=min(title_max - 4, len(first_keyword) + (4 if language == "ja" else 12)),
@@ -851,10 +850,20 @@ def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[Draft
     state = intro.state
 
     heading_max = HEADING_MAX_CHARACTERS[language]
-    for heading_keyword in headings_keywords:
+    for section_index, heading_keyword in enumerate(headings_keywords):
+        required = [heading_keyword]
+        # The first headings also carry the requested keywords, one each, when both fit,
+        # so that the outline shows what the article is about.
+        if section_index < len(spec.keywords):
+            keyword = spec.keywords[section_index]
+            if (
+                keyword.lower() not in heading_keyword.lower()
+                and len(heading_keyword) + len(keyword) + 4 <= heading_max
+            ):
+                required.append(keyword)
         heading_rules = _SegmentRules(
             kind="heading",
-            required=[heading_keyword],
+            required=required,
             forced_prefix=heading_keyword,
             unit="chars",
             min_units=min(heading_max - 2, len(heading_keyword) + (2 if language == "ja" else 8)),

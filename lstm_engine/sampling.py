@@ -138,8 +138,8 @@ class RecurrentStepper:
                 linear.weight.copy_(decoder.weight.detach())
                 linear.bias.copy_(decoder.bias.detach())
                 with warnings.catch_warnings():
-                    # PyTorch announces a future move of quantised tensors; the call still works.
-                    warnings.simplefilter("ignore", UserWarning)
+                    # PyTorch announces a move of quantisation to another package; the call still works.
+                    warnings.simplefilter("ignore")
                     self.quantized_output = torch.ao.quantization.quantize_dynamic(
                         torch.nn.Sequential(linear), {torch.nn.Linear}, dtype=torch.qint8
                     )

@@ -5,6 +5,7 @@ from collections import Counter
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -312,6 +313,12 @@ def _train_language_model(
         progress=progress,
     )
     metrics = result.as_metrics()
+    metrics["other_cell"] = _train_other_cell(
+        documents=documents, work_dir=work_dir, result=result, progress=progress
+    )
+    metrics["sample_drafts"] = _sample_draft_metrics(
+        documents=documents, work_dir=work_dir, beats_baseline=result.beats_baseline
+    )
     return _store_version(
         run=run,
         work_dir=work_dir,
@@ -321,6 +328,50 @@ def _train_language_model(
         seconds=time.monotonic() - started,
         items=len(documents),
     )
+
+
+def _train_other_cell(
+    *, documents: list, work_dir: Path, result: Any, progress: Callable[[int, int, str], None]
+) -> dict[str, Any]:
+    """Train the other recurrent cell (GRU for an LSTM) on the same split and budget as a second baseline."""
+    from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
+
+    model_config = LanguageModelConfig(**result.model_config)
+    other = "gru" if model_config.cell == "lstm" else "lstm"
+    train_config = TrainConfig(**result.train_config)
+    other_dir = work_dir.with_name(work_dir.name + "-" + other)
+    try:
+        other_result = train_language_model(
+            documents,
+            other_dir,
+            model_config=replace(model_config, cell=other),
+            train_config=train_config,
+            progress=lambda step, total, message: progress(step, total, f"{other}: {message}"),
+        )
+    finally:
+        shutil.rmtree(other_dir, ignore_errors=True)
+    return {
+        "cell": other,
+        "val_loss": other_result.val_loss,
+        "val_perplexity": other_result.val_perplexity,
+        "val_bits_per_char": other_result.val_bits_per_char,
+        "steps": other_result.steps,
+        "tokens_per_second": other_result.tokens_per_second,
+        "beats_ngram": other_result.beats_baseline,
+        "primary_beats_other": result.val_loss < other_result.val_loss,
+    }
+
+
+def _sample_draft_metrics(*, documents: list, work_dir: Path, beats_baseline: bool) -> dict[str, Any]:
+    """Measure sample drafts of the model that would serve: diversity, repetition, keywords, copying."""
+    from lstm_engine import load_language_model
+    from lstm_engine.quality import measure_sample_drafts
+
+    model = load_language_model(work_dir, use_baseline=not beats_baseline)
+    quality = measure_sample_drafts(model, documents)
+    if quality is None:
+        return {}
+    return {"model": model.kind, **quality.as_metrics()}
 
 
 def _language_model_configs() -> tuple[Any, Any]:
