@@ -707,13 +707,7 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
     writer = _DraftWriter(model, spec)
     tokenizer = model.tokenizer
 
-    prompt = [tokenizer.end_id, tokenizer.keywords_id]
-    for index, keyword in enumerate(spec.keywords):
-        if index > 0:
-            prompt.append(tokenizer.keyword_separator_id)
-        prompt.extend(tokenizer.encode(keyword))
-    prompt.append(tokenizer.title_id)
-    title_state = writer.scorer.start(prompt)
+    title_state = writer.scorer.start(_keyword_prompt(tokenizer, spec))
 
     candidates = _write_titles(writer, spec, title_state)
     best_title = candidates[0]
@@ -738,6 +732,104 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
         draft.log_likelihood,
     )
     return draft
+
+
+def regenerate_section(
+    model: LoadedLanguageModel,
+    spec: DraftSpec,
+    *,
+    title: str,
+    sections_before: Sequence[DraftSection],
+    heading: str,
+    target_units: int,
+) -> list[str]:
+    """Write new paragraphs for one section of an existing draft.
+
+    The model reads the keywords, the title, every earlier section and the section's
+    heading first, so the new text continues the draft. Keywords of ``spec`` that the
+    heading contains are placed in the first paragraph.
+
+    Parameters
+    ----------
+    model:
+        Tokenizer and scorer, as for :func:`generate_draft`.
+    spec:
+        Keywords, outline keywords, language, seed and decoding settings of the draft.
+    title:
+        The draft's title.
+    sections_before:
+        The sections above the one to rewrite, the introduction first.
+    heading:
+        The section's heading, or "" to rewrite the introduction.
+    target_units:
+        Length of the new paragraphs together, in the unit of ``spec.target_length``.
+
+    Returns
+    -------
+    list[str]
+        The new paragraphs, at least one.
+    """
+    if target_units < 1:
+        raise ValueError(f"target_units must be >= 1, got {target_units!r}")
+    device = getattr(model.scorer, "device", torch.device("cpu"))
+    with torch_threads(1 if torch.device(device).type == "cpu" else None):
+        return _regenerate_section(model, spec, title, list(sections_before), normalize_text(heading), target_units)
+
+
+def _regenerate_section(
+    model: LoadedLanguageModel,
+    spec: DraftSpec,
+    title: str,
+    sections_before: list[DraftSection],
+    heading: str,
+    target_units: int,
+) -> list[str]:
+    writer = _DraftWriter(model, spec)
+    tokenizer = model.tokenizer
+    prompt = _keyword_prompt(tokenizer, spec) + tokenizer.encode(normalize_text(title))
+    for section in sections_before:
+        if section.heading:
+            prompt += [tokenizer.heading_id, *tokenizer.encode(normalize_text(section.heading))]
+        for paragraph in section.paragraphs:
+            prompt += [tokenizer.paragraph_id, *tokenizer.encode(normalize_text(paragraph))]
+    if heading:
+        prompt += [tokenizer.heading_id, *tokenizer.encode(heading)]
+        required = [k for k in spec.keywords + spec.related_keywords if k.lower() in heading.lower()][:2]
+    else:
+        required = list(spec.keywords)
+    state = writer.scorer.start(prompt)
+
+    unit = "words" if spec.language == "en" else "nonspace"
+    paragraph_count = max(1, round(target_units / PARAGRAPH_UNITS[spec.language]))
+    budget = max(5 if spec.language == "en" else 20, round(target_units / paragraph_count))
+    history: list[int] = []
+    no_repeat = NoRepeatIndex(spec.decoding.no_repeat_ngram_size)
+    paragraphs: list[str] = []
+    for index in range(paragraph_count):
+        rules = _SegmentRules(
+            kind="paragraph",
+            required=required if index == 0 else [],
+            unit=unit,
+            min_units=max(1, round(budget * 0.6)),
+            target_units=budget,
+            max_units=max(budget + 2, round(budget * 1.35)),
+            sentence_end=True,
+        )
+        segment = writer.write_segment(writer.scorer.advance(state, [tokenizer.paragraph_id]), rules, no_repeat, history)
+        paragraphs.append(segment.text)
+        state = segment.state
+    return paragraphs
+
+
+def _keyword_prompt(tokenizer: DocumentTokenizer, spec: DraftSpec) -> list[int]:
+    """Return the ids that open a draft: end of the previous document, the keywords and the title symbol."""
+    prompt = [tokenizer.end_id, tokenizer.keywords_id]
+    for index, keyword in enumerate(spec.keywords):
+        if index > 0:
+            prompt.append(tokenizer.keyword_separator_id)
+        prompt.extend(tokenizer.encode(keyword))
+    prompt.append(tokenizer.title_id)
+    return prompt
 
 
 def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> list[_Segment]:

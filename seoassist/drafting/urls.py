@@ -12,4 +12,9 @@ urlpatterns = [
     path("drafts/<int:pk>/", views.draft_edit, name="draft_edit"),
     path("drafts/<int:pk>/preview/", views.draft_preview, name="draft_preview"),
     path("drafts/<int:pk>/revisions/", views.draft_revisions, name="draft_revisions"),
+    path(
+        "drafts/<int:pk>/sections/<int:index>/regenerate/",
+        views.draft_section_regenerate,
+        name="draft_section_regenerate",
+    ),
 ]

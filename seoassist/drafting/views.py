@@ -16,7 +16,12 @@ from seoassist.drafting.selectors import (
     keyword_request_get,
     keyword_request_list,
 )
-from seoassist.drafting.services import draft_save, keyword_request_create, keywords_parse
+from seoassist.drafting.services import (
+    draft_save,
+    keyword_request_create,
+    keywords_parse,
+)
+from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 
 
@@ -163,3 +168,21 @@ def draft_revisions(request: HttpRequest, pk: int) -> HttpResponse:
         "drafting/draft_revisions.html",
         {"site": site, "draft": draft, "revisions": draft.revisions.select_related("author")},
     )
+
+
+@require_POST
+def draft_section_regenerate(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    """Rewrite one section of the draft with the current model and return to the editor."""
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    try:
+        revision = draft_section_regenerate_service(draft=draft, section_index=index, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Section %(index)d was rewritten and saved as revision %(number)d.")
+            % {"index": index, "number": revision.number},
+        )
+    return redirect("drafting:draft_edit", pk=draft.pk)
