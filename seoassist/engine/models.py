@@ -10,6 +10,14 @@ class ModelKind(models.TextChoices):
     FORECASTER = "forecaster", _("Demand forecaster")
 
 
+class TrainingKind(models.TextChoices):
+    """What a training run produces: a model version of one kind, or a search report."""
+
+    LANGUAGE_MODEL = "language_model", _("Language model")
+    FORECASTER = "forecaster", _("Demand forecaster")
+    LANGUAGE_MODEL_SEARCH = "lm_search", _("Language-model hyperparameter search")
+
+
 class ModelVersion(TimeStampedModel):
     """A trained model with its validation metrics beside its baseline's.
 
@@ -65,7 +73,7 @@ class TrainingRun(ProgressModel):
     """One training job; a redelivered task resumes it from its last checkpoint."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="training_runs")
-    kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="training_runs",
@@ -75,6 +83,8 @@ class TrainingRun(ProgressModel):
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Report of runs that produce no model version, such as a search's trial table.
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

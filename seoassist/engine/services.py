@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobStatus, Site
 from seoassist.engine.artifacts import artifacts_local_dir, artifacts_publish
-from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingKind, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +45,8 @@ def training_run_start(
     ui_language: str | None = None,
 ) -> TrainingRun:
     """Queue a training run, or return the run of this kind already queued or running."""
-    if kind not in ModelKind.values:
-        raise ValueError(f"kind={kind!r} is not one of {ModelKind.values}")
+    if kind not in TrainingKind.values:
+        raise ValueError(f"kind={kind!r} is not one of {TrainingKind.values}")
     with transaction.atomic():
         existing = (
             TrainingRun.objects.select_for_update()
@@ -77,7 +77,7 @@ def training_run_dispatch(*, run_id: int) -> None:
 
 
 def _check_training_data(*, site: Site, kind: str) -> None:
-    if kind == ModelKind.LANGUAGE_MODEL:
+    if kind in (TrainingKind.LANGUAGE_MODEL, TrainingKind.LANGUAGE_MODEL_SEARCH):
         count = site.articles.count()
         if count < MIN_ARTICLES_FOR_TRAINING:
             raise ApplicationError(
@@ -125,6 +125,8 @@ def _training_run_execute(run_id: int) -> TrainingRun:
     logger.info("Training run %s (%s) started for site %s", run_id, run.kind, run.site_id)
 
     try:
+        if run.kind == TrainingKind.LANGUAGE_MODEL_SEARCH:
+            return _search_language_model(run=run, work_dir=work_dir, progress=progress)
         if run.kind == ModelKind.LANGUAGE_MODEL:
             version = _train_language_model(run=run, work_dir=work_dir, progress=progress)
         else:
@@ -372,6 +374,40 @@ def _sample_draft_metrics(*, documents: list, work_dir: Path, beats_baseline: bo
     if quality is None:
         return {}
     return {"model": model.kind, **quality.as_metrics()}
+
+
+def _search_language_model(
+    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
+) -> TrainingRun:
+    """Run a hyperparameter search and store its trial table in the run's metrics; no version is made."""
+    from lstm_engine.search import search_language_model
+
+    _check_training_data(site=run.site, kind=run.kind)
+    documents = site_documents(run.site)
+    _model_config, train_config = _language_model_configs()
+    result = search_language_model(
+        documents,
+        work_dir,
+        budget_seconds=settings.SEOASSIST_SEARCH_BUDGET_SECONDS,
+        trial_seconds=settings.SEOASSIST_SEARCH_TRIAL_SECONDS,
+        seed=run.pk,
+        base_train_config=train_config,
+        progress=progress,
+    )
+    TrainingRun.objects.filter(pk=run.pk).update(
+        status=JobStatus.SUCCEEDED,
+        metrics=result.as_metrics(),
+        finished_at=timezone.now(),
+        progress_message="finished",
+    )
+    shutil.rmtree(work_dir, ignore_errors=True)
+    logger.info(
+        "Search run %s finished with %d trials, best %s bits per character",
+        run.pk,
+        len(result.trials),
+        result.best_bits_per_char,
+    )
+    return TrainingRun.objects.get(pk=run.pk)
 
 
 def _language_model_configs() -> tuple[Any, Any]:

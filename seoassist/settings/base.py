@@ -154,6 +154,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Local folder for unpacked model artifacts and training checkpoints.
 SEOASSIST_WORK_DIR = Path(env_str("SEOASSIST_WORK_DIR", str(VAR_DIR / "work")))
 SEOASSIST_TRAINING_TIME_LIMIT = env_int("SEOASSIST_TRAINING_TIME_LIMIT", 6 * 3600)
+# Wall-clock budget of a language-model hyperparameter search, and of each of its trials (seconds).
+SEOASSIST_SEARCH_BUDGET_SECONDS = env_int("SEOASSIST_SEARCH_BUDGET_SECONDS", 3600)
+SEOASSIST_SEARCH_TRIAL_SECONDS = env_int("SEOASSIST_SEARCH_TRIAL_SECONDS", 180)
 
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.
