@@ -198,10 +198,10 @@ class TrainConfig:
                 num_threads=1,
             )
         # NOTE: the medium settings were compared only on 60 s budgets. On 600 livedoor
-        # articles, 64 columns of 32 tokens at 2e-2 without label smoothing or weight
-        # averaging (and the lighter dropout above) reached 5.87 bits per character against
-        # 6.49 with 32 x 64 at 1e-2 and the old regularisation (bench/lm.py settings, a
-        # busy 2-core CPU). The large settings were never run to the end on such hardware.
+        # articles they reached 5.87 bits per character: 64 columns of 32 tokens at 2e-2,
+        # no label smoothing or weight averaging, and the lighter dropout above. The old
+        # ones (32 x 64 at 1e-2, more regularisation) reached 6.49 on the same busy 2-core
+        # CPU. The large settings were never run to the end on such hardware.
         if n_characters < MEDIUM_CORPUS_CHARACTERS:
             return cls(
                 batch_size=64,

@@ -11,7 +11,7 @@ class ModelKind(models.TextChoices):
 
 
 class TrainingKind(models.TextChoices):
-    """What a training run produces: a model version of one kind, or a search report."""
+    """Kind of a training run: a model version of one kind, or a search report."""
 
     LANGUAGE_MODEL = "language_model", _("Language model")
     FORECASTER = "forecaster", _("Demand forecaster")
