@@ -271,7 +271,9 @@ def load_average() -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="data folder with livedoor-news, bbc-news, tinyshakespeare")
+    parser.add_argument(
+        "--data", type=Path, required=True, help="data folder with livedoor-news, bbc-news and tinyshakespeare"
+    )
     parser.add_argument("--budget", type=float, default=60.0, help="training budget per model, in seconds")
     parser.add_argument("--articles", type=int, default=600, help="articles per language")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch CPU threads for training")

@@ -188,7 +188,10 @@ def evaluate_stream(model: RecurrentLanguageModel, stream: np.ndarray, bptt: int
     for index in range(windows_per_epoch(data, bptt)):
         inputs, targets = window(data, index, bptt)  # (B, T), (B, T)
         logits, hidden = model(inputs, hidden)  # (B, T, V)
-        total += float(nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="sum"))
+        losses = nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction="sum"
+        )  # (B*T, V) vs (B*T,)
+        total += float(losses)
         count += targets.numel()
     model.train(was_training)
     return total / count

@@ -815,7 +815,8 @@ def _regenerate_section(
             max_units=max(budget + 2, round(budget * 1.35)),
             sentence_end=True,
         )
-        segment = writer.write_segment(writer.scorer.advance(state, [tokenizer.paragraph_id]), rules, no_repeat, history)
+        paragraph_state = writer.scorer.advance(state, [tokenizer.paragraph_id])
+        segment = writer.write_segment(paragraph_state, rules, no_repeat, history)
         paragraphs.append(segment.text)
         state = segment.state
     return paragraphs

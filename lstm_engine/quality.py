@@ -148,7 +148,9 @@ def sample_draft_specs(documents: Sequence[Document], count: int = 2) -> list[Dr
     return specs
 
 
-def measure_sample_drafts(model: LoadedLanguageModel, documents: Sequence[Document], count: int = 2) -> DraftQuality | None:
+def measure_sample_drafts(
+    model: LoadedLanguageModel, documents: Sequence[Document], count: int = 2
+) -> DraftQuality | None:
     """Generate sample drafts from the keywords of ``documents`` and measure them, or None without usable keywords."""
     specs = sample_draft_specs(documents, count)
     if not specs:

@@ -135,7 +135,9 @@ def search_language_model(
             "seconds": time.monotonic() - trial_started,
         }
         trials.append(row)
-        logger.info("search trial %d: %.4f bits per character with %s", trial.number, row["bits_per_char"], trial.params)
+        logger.info(
+            "search trial %d: %.4f bits per character with %s", trial.number, row["bits_per_char"], trial.params
+        )
         if progress is not None:
             progress(
                 len(trials), max_trials or 0, f"trial {trial.number}: {row['bits_per_char']:.3f} bits per character"

@@ -77,7 +77,9 @@ class SampleDraftTests:
         assert len(specs) == 2
         assert specs[0].keywords == japanese_documents[0].keywords[:2]
 
-    def test_measures_generated_drafts(self, loaded_model: LoadedLanguageModel, japanese_documents: list[Document]) -> None:
+    def test_measures_generated_drafts(
+        self, loaded_model: LoadedLanguageModel, japanese_documents: list[Document]
+    ) -> None:
         quality = measure_sample_drafts(loaded_model, japanese_documents, count=1)
         assert quality is not None
         assert quality.drafts == 1

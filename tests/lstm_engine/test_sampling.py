@@ -185,7 +185,9 @@ class ScorerTests:
 
 
 class RecurrentStepperTests:
-    @pytest.mark.parametrize(("cell", "num_layers", "embedding_size"), [("lstm", 2, 16), ("gru", 2, 16), ("lstm", 1, 24)])
+    @pytest.mark.parametrize(
+        ("cell", "num_layers", "embedding_size"), [("lstm", 2, 16), ("gru", 2, 16), ("lstm", 1, 24)]
+    )
     def test_steps_match_model(self, cell: str, num_layers: int, embedding_size: int) -> None:
         torch.manual_seed(0)
         config = LanguageModelConfig(
