@@ -218,7 +218,9 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             generation={
                 "model_version": version.number,
                 "model_version_id": version.pk,
-                "served_by": "lstm" if version.is_active else "ngram_baseline",
+                "served_by": (version.metrics or {}).get("cell", "lstm")
+                if version.is_active
+                else "ngram_baseline",
                 "log_likelihood": generated.log_likelihood,
             },
         )

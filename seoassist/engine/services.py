@@ -300,6 +300,11 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
 def _train_language_model(
     *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
 ) -> ModelVersion:
+    """Train the configured cell and the other one on the same split; store the better as the version.
+
+    The version serves only if its model also beats the n-gram baseline; the other
+    cell's figures are stored under ``other_cell``.
+    """
     from lstm_engine import train_language_model
 
     _check_training_data(site=run.site, kind=run.kind)
@@ -314,53 +319,66 @@ def _train_language_model(
         train_config=train_config,
         progress=progress,
     )
-    metrics = result.as_metrics()
-    metrics["other_cell"] = _train_other_cell(
+    other_dir, other_result = _train_other_cell(
         documents=documents, work_dir=work_dir, result=result, progress=progress
     )
-    metrics["sample_drafts"] = _sample_draft_metrics(
-        documents=documents, work_dir=work_dir, beats_baseline=result.beats_baseline
-    )
-    return _store_version(
-        run=run,
-        work_dir=work_dir,
-        metrics=metrics,
-        config={"model": result.model_config, "training": result.train_config},
-        beats_baseline=result.beats_baseline,
-        seconds=time.monotonic() - started,
-        items=len(documents),
-    )
+    try:
+        served_dir, served, runner_up = work_dir, result, other_result
+        if other_result.val_loss < result.val_loss:
+            served_dir, served, runner_up = other_dir, other_result, result
+        metrics = served.as_metrics()
+        metrics["cell"] = served.model_config["cell"]
+        metrics["other_cell"] = _cell_summary(runner_up, served)
+        metrics["sample_drafts"] = _sample_draft_metrics(
+            documents=documents, work_dir=served_dir, beats_baseline=served.beats_baseline
+        )
+        return _store_version(
+            run=run,
+            work_dir=served_dir,
+            metrics=metrics,
+            config={"model": served.model_config, "training": served.train_config},
+            beats_baseline=served.beats_baseline,
+            seconds=time.monotonic() - started,
+            items=len(documents),
+        )
+    finally:
+        shutil.rmtree(other_dir, ignore_errors=True)
 
 
 def _train_other_cell(
     *, documents: list, work_dir: Path, result: Any, progress: Callable[[int, int, str], None]
-) -> dict[str, Any]:
-    """Train the other recurrent cell (GRU for an LSTM) on the same split and budget as a second baseline."""
+) -> tuple[Path, Any]:
+    """Train the other recurrent cell (GRU for an LSTM) with the same split, size and budget.
+
+    It trains in a sibling of ``work_dir`` that keeps its checkpoint until the run ends,
+    so a run delivered again resumes it too.
+    """
     from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
 
     model_config = LanguageModelConfig(**result.model_config)
     other = "gru" if model_config.cell == "lstm" else "lstm"
-    train_config = TrainConfig(**result.train_config)
     other_dir = work_dir.with_name(work_dir.name + "-" + other)
-    try:
-        other_result = train_language_model(
-            documents,
-            other_dir,
-            model_config=replace(model_config, cell=other),
-            train_config=train_config,
-            progress=lambda step, total, message: progress(step, total, f"{other}: {message}"),
-        )
-    finally:
-        shutil.rmtree(other_dir, ignore_errors=True)
+    other_result = train_language_model(
+        documents,
+        other_dir,
+        model_config=replace(model_config, cell=other),
+        train_config=TrainConfig(**result.train_config),
+        progress=lambda step, total, message: progress(step, total, f"{other}: {message}"),
+    )
+    return other_dir, other_result
+
+
+def _cell_summary(result: Any, served: Any) -> dict[str, Any]:
+    """Return the validation figures of the cell that does not serve."""
     return {
-        "cell": other,
-        "val_loss": other_result.val_loss,
-        "val_perplexity": other_result.val_perplexity,
-        "val_bits_per_char": other_result.val_bits_per_char,
-        "steps": other_result.steps,
-        "tokens_per_second": other_result.tokens_per_second,
-        "beats_ngram": other_result.beats_baseline,
-        "primary_beats_other": result.val_loss < other_result.val_loss,
+        "cell": result.model_config["cell"],
+        "val_loss": result.val_loss,
+        "val_perplexity": result.val_perplexity,
+        "val_bits_per_char": result.val_bits_per_char,
+        "steps": result.steps,
+        "tokens_per_second": result.tokens_per_second,
+        "beats_ngram": result.beats_baseline,
+        "served_beats_it": served.val_loss <= result.val_loss,
     }
 
 

@@ -54,9 +54,13 @@ class TrainingMetricsTests:
     def test_version_stores_gru_and_draft_figures(self, trained_site):
         from seoassist.engine.models import ModelVersion
 
-        metrics = ModelVersion.objects.get(site=trained_site).metrics
-        assert metrics["other_cell"]["cell"] == "gru"
+        version = ModelVersion.objects.get(site=trained_site)
+        metrics = version.metrics
+        assert {metrics["cell"], metrics["other_cell"]["cell"]} == {"lstm", "gru"}
+        assert version.config["model"]["cell"] == metrics["cell"]
         assert metrics["other_cell"]["val_bits_per_char"] > 0
+        assert metrics["val_loss"] <= metrics["other_cell"]["val_loss"]
+        assert metrics["other_cell"]["served_beats_it"]
         quality = metrics["sample_drafts"]
         assert quality["drafts"] >= 1
         assert 0 < quality["distinct_1"] <= 1
