@@ -12,6 +12,7 @@ from lstm_engine.drafting import (
     body_length,
     check_draft,
     generate_draft,
+    regenerate_section,
 )
 from lstm_engine.sampling import DecodingConfig, TokenScorer
 from lstm_engine.training import LanguageModelTrainResult, train_language_model
@@ -32,6 +33,7 @@ __all__ = [
     "check_draft",
     "generate_draft",
     "load_language_model",
+    "regenerate_section",
     "train_language_model",
 ]
 

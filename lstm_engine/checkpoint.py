@@ -112,6 +112,7 @@ def load_language_model(
     *,
     device: str = "cpu",
     use_baseline: bool | Literal["auto"] = False,
+    quantize: bool = False,
 ) -> LoadedLanguageModel:
     """Load a trained tokenizer and model for generation.
 
@@ -124,6 +125,9 @@ def load_language_model(
     use_baseline:
         True loads the n-gram baseline instead of the LSTM. ``"auto"`` loads the baseline
         only when metrics.json records that the LSTM did not beat it.
+    quantize:
+        Run the output layer as a dynamically quantised int8 layer on the CPU: faster
+        with a large vocabulary, with log-probabilities within about 0.01 of fp32.
 
     Returns
     -------
@@ -154,7 +158,7 @@ def load_language_model(
     torch_device = resolve_device(device)
     model = load_model_file(model_path, torch_device)
     _check_vocabulary(model.config.vocab_size, tokenizer, model_path)
-    scorer = RecurrentScorer(model, torch_device)
+    scorer = RecurrentScorer(model, torch_device, quantize=quantize)
     logger.info("loaded %s language model from %s on %s", model.config.cell, directory, torch_device)
     return LoadedLanguageModel(tokenizer, scorer, "lstm", directory, model=model, metrics=metrics)
 

@@ -55,14 +55,15 @@ class LanguageModelConfig:
             )
         if n_characters < MEDIUM_CORPUS_CHARACTERS:
             # Medium corpora train on a CPU time budget, where a smaller model processes several
-            # times more tokens in the same minutes than a 512-unit one.
+            # times more tokens in the same minutes than a 512-unit one. Light dropout: within
+            # such a budget the model underfits, and early stopping keeps the best weights.
             return cls(
                 vocab_size=4000,
                 embedding_size=128,
                 hidden_size=256,
                 num_layers=1,
-                dropout=0.3,
-                embedding_dropout=0.1,
+                dropout=0.1,
+                embedding_dropout=0.0,
             )
         # Large corpora: on a CPU the softmax over the vocabulary dominates, so the
         # vocabulary grows but the LSTM keeps the medium width. A 2-layer 512-unit model
@@ -196,20 +197,22 @@ class TrainConfig:
                 ngram_orders=(3, 4),
                 num_threads=1,
             )
-        # NOTE: the settings below are barely tuned. The medium ones reached perplexity 98
-        # against the 4-gram's 69 on 600 articles in a three-minute budget, and the large
-        # ones were never run to the end on this hardware.
+        # NOTE: the medium settings were compared only on 60 s budgets. On 600 livedoor
+        # articles they reached 5.87 bits per character: 64 columns of 32 tokens at 2e-2,
+        # no label smoothing or weight averaging, and the lighter dropout above. The old
+        # ones (32 x 64 at 1e-2, more regularisation) reached 6.49 on the same busy 2-core
+        # CPU. The large settings were never run to the end on such hardware.
         if n_characters < MEDIUM_CORPUS_CHARACTERS:
             return cls(
-                batch_size=32,
-                bptt=64,
+                batch_size=64,
+                bptt=32,
                 epochs=8,
                 max_seconds=600.0,
-                learning_rate=1e-2,
+                learning_rate=2e-2,
                 clip_grad_norm=1.0,
-                label_smoothing=0.1,
-                weight_average_decay=0.999,
-                warmup_steps=100,
+                label_smoothing=0.0,
+                weight_average_decay=None,
+                warmup_steps=20,
                 early_stopping_patience=5,
                 eval_every=100,
                 checkpoint_every=200,

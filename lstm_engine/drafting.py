@@ -203,6 +203,19 @@ class _VocabularyTables:
             if found:
                 self.brackets[piece_id] = found
         self.byte_ids = torch.nonzero(is_byte).flatten()
+        # Python-side copies for per-token membership tests, which are slow on tensors.
+        self.exempt_ids = frozenset(torch.nonzero(self.exempt).flatten().tolist())
+        self._bracket_bans: dict[tuple[str, ...], torch.Tensor] = {}
+
+    def bracket_bans(self, stack: list[str]) -> torch.Tensor:
+        """Return the ids of pieces whose brackets would unbalance text with this open-bracket ``stack``."""
+        key = tuple(stack)
+        bans = self._bracket_bans.get(key)
+        if bans is None:
+            banned = [piece_id for piece_id, brackets in self.brackets.items() if not _brackets_valid(stack, brackets)]
+            bans = torch.tensor(banned, dtype=torch.long)
+            self._bracket_bans[key] = bans
+        return bans
 
 
 _TABLES: weakref.WeakKeyDictionary[DocumentTokenizer, _VocabularyTables] = weakref.WeakKeyDictionary()
@@ -477,7 +490,7 @@ class _DraftWriter:
             if progress.closing_steps:
                 bonus[self.end_ids] += 2.0 + 0.5 * progress.closing_steps
 
-        banned = {token for token in no_repeat.banned() if not bool(tables.exempt[token])}
+        banned = {token for token in no_repeat.banned() if token not in tables.exempt_ids}
         if banned_first and progress.first_free is None:
             banned |= banned_first
         candidates = allowed.clone()
@@ -489,7 +502,7 @@ class _DraftWriter:
             if not bool(allowed.any()):
                 return None
 
-        recent = [token for token in history[-decoding.repetition_window :] if not bool(tables.exempt[token])]
+        recent = [token for token in history[-decoding.repetition_window :] if token not in tables.exempt_ids]
         token = select_token(
             log_probs,
             decoding,
@@ -604,9 +617,7 @@ class _DraftWriter:
         if text_state.bytes_needed > 0:
             return self._continuation_mask(text_state)
         allowed = tables.allowed.clone()
-        for piece_id, brackets in tables.brackets.items():
-            if allowed[piece_id] and not _brackets_valid(text_state.stack, brackets):
-                allowed[piece_id] = False
+        allowed[tables.bracket_bans(text_state.stack)] = False
         if rules.ban_period:
             allowed &= ~tables.has_period
         if boundary_guard:
@@ -696,13 +707,7 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
     writer = _DraftWriter(model, spec)
     tokenizer = model.tokenizer
 
-    prompt = [tokenizer.end_id, tokenizer.keywords_id]
-    for index, keyword in enumerate(spec.keywords):
-        if index > 0:
-            prompt.append(tokenizer.keyword_separator_id)
-        prompt.extend(tokenizer.encode(keyword))
-    prompt.append(tokenizer.title_id)
-    title_state = writer.scorer.start(prompt)
+    title_state = writer.scorer.start(_keyword_prompt(tokenizer, spec))
 
     candidates = _write_titles(writer, spec, title_state)
     best_title = candidates[0]
@@ -729,12 +734,111 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
     return draft
 
 
+def regenerate_section(
+    model: LoadedLanguageModel,
+    spec: DraftSpec,
+    *,
+    title: str,
+    sections_before: Sequence[DraftSection],
+    heading: str,
+    target_units: int,
+) -> list[str]:
+    """Write new paragraphs for one section of an existing draft.
+
+    The model reads the keywords, the title, every earlier section and the section's
+    heading first, so the new text continues the draft. Keywords of ``spec`` that the
+    heading contains are placed in the first paragraph.
+
+    Parameters
+    ----------
+    model:
+        Tokenizer and scorer, as for :func:`generate_draft`.
+    spec:
+        Keywords, outline keywords, language, seed and decoding settings of the draft.
+    title:
+        The draft's title.
+    sections_before:
+        The sections above the one to rewrite, the introduction first.
+    heading:
+        The section's heading, or "" to rewrite the introduction.
+    target_units:
+        Length of the new paragraphs together, in the unit of ``spec.target_length``.
+
+    Returns
+    -------
+    list[str]
+        The new paragraphs, at least one.
+    """
+    if target_units < 1:
+        raise ValueError(f"target_units must be >= 1, got {target_units!r}")
+    device = getattr(model.scorer, "device", torch.device("cpu"))
+    with torch_threads(1 if torch.device(device).type == "cpu" else None):
+        return _regenerate_section(model, spec, title, list(sections_before), normalize_text(heading), target_units)
+
+
+def _regenerate_section(
+    model: LoadedLanguageModel,
+    spec: DraftSpec,
+    title: str,
+    sections_before: list[DraftSection],
+    heading: str,
+    target_units: int,
+) -> list[str]:
+    writer = _DraftWriter(model, spec)
+    tokenizer = model.tokenizer
+    prompt = _keyword_prompt(tokenizer, spec) + tokenizer.encode(normalize_text(title))
+    for section in sections_before:
+        if section.heading:
+            prompt += [tokenizer.heading_id, *tokenizer.encode(normalize_text(section.heading))]
+        for paragraph in section.paragraphs:
+            prompt += [tokenizer.paragraph_id, *tokenizer.encode(normalize_text(paragraph))]
+    if heading:
+        prompt += [tokenizer.heading_id, *tokenizer.encode(heading)]
+        required = [k for k in spec.keywords + spec.related_keywords if k.lower() in heading.lower()][:2]
+    else:
+        required = list(spec.keywords)
+    state = writer.scorer.start(prompt)
+
+    unit = "words" if spec.language == "en" else "nonspace"
+    paragraph_count = max(1, round(target_units / PARAGRAPH_UNITS[spec.language]))
+    budget = max(5 if spec.language == "en" else 20, round(target_units / paragraph_count))
+    history: list[int] = []
+    no_repeat = NoRepeatIndex(spec.decoding.no_repeat_ngram_size)
+    paragraphs: list[str] = []
+    for index in range(paragraph_count):
+        rules = _SegmentRules(
+            kind="paragraph",
+            required=required if index == 0 else [],
+            unit=unit,
+            min_units=max(1, round(budget * 0.6)),
+            target_units=budget,
+            max_units=max(budget + 2, round(budget * 1.35)),
+            sentence_end=True,
+        )
+        paragraph_state = writer.scorer.advance(state, [tokenizer.paragraph_id])
+        segment = writer.write_segment(paragraph_state, rules, no_repeat, history)
+        paragraphs.append(segment.text)
+        state = segment.state
+    return paragraphs
+
+
+def _keyword_prompt(tokenizer: DocumentTokenizer, spec: DraftSpec) -> list[int]:
+    """Return the ids that open a draft: end of the previous document, the keywords and the title symbol."""
+    prompt = [tokenizer.end_id, tokenizer.keywords_id]
+    for index, keyword in enumerate(spec.keywords):
+        if index > 0:
+            prompt.append(tokenizer.keyword_separator_id)
+        prompt.extend(tokenizer.encode(keyword))
+    prompt.append(tokenizer.title_id)
+    return prompt
+
+
 def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> list[_Segment]:
     """Generate distinct title candidates, best mean log-likelihood first."""
     language = spec.language
     title_max = TITLE_MAX_CHARACTERS[language]
     first_keyword = spec.keywords[0]
-    # Further keywords are encouraged in the title while they fit in 60% of it.
+    # Further keywords are required in the title while they fit in 60% of it.
     extra_keywords: list[str] = []
     room_for_extras = int(title_max * 0.6) - len(first_keyword)
     for keyword in spec.keywords[1:]:
@@ -743,8 +847,7 @@ def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> li
             room_for_extras -= len(keyword) + 1
     title_rules = _SegmentRules(
         kind="title",
-        required=[first_keyword],
-        optional=extra_keywords,
+        required=[first_keyword, *extra_keywords],
         forced_prefix=first_keyword,
         unit="chars",
         min_units=min(title_max - 4, len(first_keyword) + (4 if language == "ja" else 12)),
@@ -840,10 +943,20 @@ def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[Draft
     state = intro.state
 
     heading_max = HEADING_MAX_CHARACTERS[language]
-    for heading_keyword in headings_keywords:
+    for section_index, heading_keyword in enumerate(headings_keywords):
+        required = [heading_keyword]
+        # The first headings also carry the requested keywords, one each, when both fit,
+        # so that the outline shows what the article is about.
+        if section_index < len(spec.keywords):
+            keyword = spec.keywords[section_index]
+            if (
+                keyword.lower() not in heading_keyword.lower()
+                and len(heading_keyword) + len(keyword) + 4 <= heading_max
+            ):
+                required.append(keyword)
         heading_rules = _SegmentRules(
             kind="heading",
-            required=[heading_keyword],
+            required=required,
             forced_prefix=heading_keyword,
             unit="chars",
             min_units=min(heading_max - 2, len(heading_keyword) + (2 if language == "ja" else 8)),

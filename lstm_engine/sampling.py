@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -94,13 +95,112 @@ class RecurrentScorerState:
     log_probs: torch.Tensor
 
 
-class RecurrentScorer:
-    """TokenScorer over a :class:`RecurrentLanguageModel` that runs one LSTM step per new token."""
+class RecurrentStepper:
+    """Inference-only copy of a :class:`RecurrentLanguageModel` for one token at a time.
 
-    def __init__(self, model: RecurrentLanguageModel, device: torch.device | str = "cpu") -> None:
+    ``nn.LSTM`` and ``nn.Linear`` spend most of a single-token step in dispatch and weight
+    layout work. Here each layer's input and recurrent weights are concatenated and
+    transposed once, so a step is one ``addmm`` per layer plus the output layer, whose
+    weight is also pre-transposed. With ``quantize`` the output layer, which dominates
+    with a large vocabulary, runs as a dynamically quantised int8 ``nn.Linear``.
+    """
+
+    def __init__(self, model: RecurrentLanguageModel, *, quantize: bool = False) -> None:
+        config = model.config
+        self.cell = config.cell
+        self.hidden_size = config.hidden_size
+        recurrent = model.recurrent
+        with torch.no_grad():
+            self.embedding = model.embedding.weight.detach().clone()  # (V, E)
+            self.layers: list[tuple[torch.Tensor, ...]] = []
+            for layer in range(config.num_layers):
+                w_ih = getattr(recurrent, f"weight_ih_l{layer}").detach()  # (G*H, In)
+                w_hh = getattr(recurrent, f"weight_hh_l{layer}").detach()  # (G*H, H)
+                b_ih = getattr(recurrent, f"bias_ih_l{layer}").detach()
+                b_hh = getattr(recurrent, f"bias_hh_l{layer}").detach()
+                if self.cell == "lstm":
+                    weight = torch.cat([w_ih, w_hh], dim=1).t().contiguous()  # (In+H, 4H)
+                    self.layers.append((weight, (b_ih + b_hh).clone()))
+                else:
+                    self.layers.append((w_ih.t().contiguous(), b_ih.clone(), w_hh.t().contiguous(), b_hh.clone()))
+            self.projection: tuple[torch.Tensor, torch.Tensor] | None = None
+            if model.projection is not None:
+                self.projection = (
+                    model.projection.weight.detach().t().contiguous(),  # (H, E)
+                    model.projection.bias.detach().clone(),
+                )
+            decoder = model.decoder
+            self.output_weight = decoder.weight.detach().t().contiguous()  # (E, V)
+            self.output_bias = decoder.bias.detach().clone()  # (V,)
+            self.quantized_output: torch.nn.Module | None = None
+            if quantize:
+                linear = torch.nn.Linear(decoder.in_features, decoder.out_features)
+                linear.weight.copy_(decoder.weight.detach())
+                linear.bias.copy_(decoder.bias.detach())
+                with warnings.catch_warnings():
+                    # PyTorch announces a move of quantisation to another package; the call still works.
+                    warnings.simplefilter("ignore")
+                    self.quantized_output = torch.ao.quantization.quantize_dynamic(
+                        torch.nn.Sequential(linear), {torch.nn.Linear}, dtype=torch.qint8
+                    )
+
+    def zero_state(self) -> RecurrentState:
+        """Return the zero state, (L, 1, H) per tensor like the model's."""
+        zeros = torch.zeros(len(self.layers), 1, self.hidden_size)
+        return (zeros, zeros.clone()) if self.cell == "lstm" else zeros
+
+    @torch.inference_mode()
+    def step(self, state: RecurrentState, token_id: int) -> tuple[RecurrentState, torch.Tensor]:
+        """Read one token; return the new state and (V,) logits of the next token."""
+        x = self.embedding[token_id : token_id + 1]  # (1, E)
+        hiddens: list[torch.Tensor] = []
+        cells: list[torch.Tensor] = []
+        for layer, weights in enumerate(self.layers):
+            if self.cell == "lstm":
+                h, c = state[0][layer], state[1][layer]  # (1, H) each
+                gates = torch.addmm(weights[1], torch.cat([x, h], dim=1), weights[0])  # (1, 4H)
+                i, f, g, o = gates.chunk(4, dim=1)
+                c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+                x = torch.sigmoid(o) * torch.tanh(c)
+                cells.append(c)
+            else:
+                h = state[layer]  # (1, H)
+                input_gates = torch.addmm(weights[1], x, weights[0]).chunk(3, dim=1)  # 3 x (1, H)
+                hidden_gates = torch.addmm(weights[3], h, weights[2]).chunk(3, dim=1)
+                reset = torch.sigmoid(input_gates[0] + hidden_gates[0])
+                update = torch.sigmoid(input_gates[1] + hidden_gates[1])
+                candidate = torch.tanh(input_gates[2] + reset * hidden_gates[2])
+                x = (1.0 - update) * candidate + update * h
+            hiddens.append(x)
+        new_state: RecurrentState = torch.stack(hiddens)  # (L, 1, H)
+        if self.cell == "lstm":
+            new_state = (new_state, torch.stack(cells))
+        if self.projection is not None:
+            x = torch.addmm(self.projection[1], x, self.projection[0])  # (1, E)
+        if self.quantized_output is not None:
+            logits = self.quantized_output(x)[0]  # (V,)
+        else:
+            logits = torch.addmm(self.output_bias, x, self.output_weight)[0]  # (V,)
+        return new_state, logits
+
+
+class RecurrentScorer:
+    """TokenScorer over a :class:`RecurrentLanguageModel` that runs one step per new token.
+
+    On the CPU the steps run through a :class:`RecurrentStepper`; on other devices, and
+    for long inputs, through the model itself.
+    """
+
+    # Inputs longer than this run through the model's fused recurrent kernel in one call.
+    FUSED_INPUT_TOKENS = 64
+
+    def __init__(
+        self, model: RecurrentLanguageModel, device: torch.device | str = "cpu", *, quantize: bool = False
+    ) -> None:
         self.model = model.eval()
         self.device = torch.device(device)
         self.vocab_size = model.config.vocab_size
+        self.stepper = RecurrentStepper(model, quantize=quantize) if self.device.type == "cpu" else None
 
     def start(self, token_ids: Sequence[int]) -> RecurrentScorerState:
         """Return the state after reading ``token_ids`` from a zero hidden state."""
@@ -118,6 +218,11 @@ class RecurrentScorer:
     def _run(self, hidden: RecurrentState | None, token_ids: Sequence[int]) -> RecurrentScorerState:
         if len(token_ids) == 0:
             raise ValueError("token_ids is empty; pass at least one token to read")
+        if self.stepper is not None and len(token_ids) <= self.FUSED_INPUT_TOKENS:
+            state = self.stepper.zero_state() if hidden is None else hidden
+            for token in token_ids:
+                state, logits = self.stepper.step(state, int(token))
+            return RecurrentScorerState(hidden=state, log_probs=torch.log_softmax(logits, dim=-1))
         ids = torch.tensor([list(token_ids)], dtype=torch.long, device=self.device)  # (1, T)
         logits, new_hidden = self.model(ids, hidden)  # (1, T, V)
         log_probs = torch.log_softmax(logits[0, -1].float(), dim=-1).cpu()  # (V,)
@@ -261,6 +366,14 @@ def select_token(
         raise ValueError("every token is banned at this step; relax the decoding constraints")
     if config.greedy:
         return int(torch.argmax(logits))
-    logits = filter_top_k_top_p(logits / config.temperature, config.top_k, config.top_p)
+    logits = logits / config.temperature
+    if 0 < config.top_k < logits.numel():
+        # Sample among the top k only: the same distribution as filtering the full
+        # vocabulary, at a fraction of the cost of sorting it at every step.
+        values, indices = torch.topk(logits, config.top_k)  # (k,), sorted descending
+        values = filter_top_k_top_p(values, 0, config.top_p)
+        choice = torch.multinomial(torch.softmax(values, dim=-1), 1, generator=generator)
+        return int(indices[choice])
+    logits = filter_top_k_top_p(logits, config.top_k, config.top_p)
     probabilities = torch.softmax(logits, dim=-1)
     return int(torch.multinomial(probabilities, 1, generator=generator))

@@ -18,7 +18,7 @@ class SiteAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "domain"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-    actions = ["train_language_model", "train_forecaster", "train_query_model"]
+    actions = ["train_language_model", "train_forecaster", "train_query_model", "search_language_model"]
 
     @admin.display(description=_("article count"))
     def article_total(self, site: Site) -> int:
@@ -55,6 +55,10 @@ class SiteAdmin(admin.ModelAdmin):
     @admin.action(description=_("Train the related-search model"))
     def train_query_model(self, request, queryset) -> None:
         self._start(request, queryset, "query_model")
+
+    @admin.action(description=_("Search language-model hyperparameters"))
+    def search_language_model(self, request, queryset) -> None:
+        self._start(request, queryset, "lm_search")
 
 
 @admin.register(Membership)

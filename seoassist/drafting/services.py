@@ -243,7 +243,9 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             generation={
                 "model_version": version.number,
                 "model_version_id": version.pk,
-                "served_by": "lstm" if version.is_active else "ngram_baseline",
+                "served_by": (version.metrics or {}).get("cell", "lstm")
+                if version.is_active
+                else "ngram_baseline",
                 "log_likelihood": generated.log_likelihood,
             },
         )
@@ -647,3 +649,121 @@ def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) ->
         draft.status = DraftStatus.EXPORTED
         draft.save(update_fields=["status", "updated_at"])
     return exported
+
+
+def draft_sections_split(body: str) -> list[tuple[str, list[str]]]:
+    """Split a Markdown body into (heading, paragraphs) sections.
+
+    Section 0 is the introduction before the first ``## `` heading, with an empty
+    heading; each ``## `` line starts the next section. Paragraphs are separated by
+    blank lines.
+    """
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for block in re.split(r"\n\s*\n", body.strip()):
+        block = block.strip()
+        if not block:
+            continue
+        if block.startswith("## "):
+            first, _newline, rest = block.partition("\n")
+            sections.append((first[3:].strip(), []))
+            if rest.strip():
+                sections[-1][1].append(rest.strip())
+        else:
+            sections[-1][1].append(block)
+    return sections
+
+
+def draft_sections_join(sections: list[tuple[str, list[str]]]) -> str:
+    """Return the Markdown body of ``sections``, the inverse of :func:`draft_sections_split`."""
+    parts: list[str] = []
+    for heading, paragraphs in sections:
+        if heading:
+            parts.append(f"## {heading}")
+        parts.extend(paragraphs)
+    return "\n\n".join(parts) + "\n"
+
+
+def draft_section_regenerate(*, draft: Draft, section_index: int, user: AbstractBaseUser) -> DraftRevision:
+    """Rewrite the paragraphs of one section with the site's current model and save a new revision.
+
+    ``section_index`` 0 is the introduction, 1 the first ``## `` section, and so on.
+    The heading, the other sections, the title and the meta description stay as they are.
+    """
+    from lstm_engine import DraftSection, DraftSpec, regenerate_section
+
+    from seoassist.engine.services import language_model_for_site
+
+    sections = draft_sections_split(draft.body)
+    if not 0 <= section_index < len(sections):
+        raise ApplicationError(
+            _(
+                "The draft has no section %(index)d; choose a section between 0 (the introduction) "
+                "and %(last)d."
+            )
+            % {"index": section_index, "last": len(sections) - 1}
+        )
+    served = language_model_for_site(draft.site)
+    if served is None:
+        raise ApplicationError(
+            _("The site has no trained language model yet. Ask an administrator to train one, then try again.")
+        )
+    version, model = served
+
+    heading, old_paragraphs = sections[section_index]
+    unit = "en" if draft.language == Language.ENGLISH else "ja"
+    old_length = sum(_length_in_units(paragraph, unit) for paragraph in old_paragraphs)
+    default_low = {"ja": 200, "en": 80}[unit]
+    keywords = _engine_keywords(draft.keywords, unit)
+    if not keywords:
+        raise ApplicationError(_("The draft has no usable keywords, so its sections cannot be regenerated."))
+    target_length = (draft.request.target_length if draft.request_id else None) or DEFAULT_TARGET_LENGTH[unit]
+    revisions = draft.revisions.count()
+    spec = DraftSpec(
+        keywords=keywords,
+        related_keywords=_engine_keywords([h for h, _paragraphs in sections if h], unit, limit=10),
+        language=unit,
+        target_length=max(TARGET_LENGTH_LIMITS[unit][0], min(target_length, TARGET_LENGTH_LIMITS[unit][1])),
+        # A new seed for every revision, so that each request gives different text.
+        seed=draft.pk * 1000 + revisions,
+    )
+    paragraphs = regenerate_section(
+        model,
+        spec,
+        title=draft.title,
+        sections_before=[DraftSection(heading=h, paragraphs=p) for h, p in sections[:section_index]],
+        heading=heading,
+        target_units=max(default_low, old_length),
+    )
+    sections[section_index] = (heading, paragraphs)
+    result = draft_save(
+        draft=draft,
+        user=user,
+        version=draft.version,
+        title=draft.title,
+        slug=draft.slug,
+        meta_description=draft.meta_description,
+        body=draft_sections_join(sections),
+        note=_("Section %(index)d regenerated with model version %(version)d")
+        % {"index": section_index, "version": version.number},
+    )
+    if result.revision is None:
+        raise ApplicationError(
+            _("The model wrote the same text again for section %(index)d; nothing was changed.")
+            % {"index": section_index}
+        )
+    revision = result.revision
+    logger.info("Draft %s section %s regenerated as revision %s", draft.pk, section_index, revision.number)
+    return revision
+
+
+def _length_in_units(text: str, language: str) -> int:
+    if language == "en":
+        return len(text.split())
+    return sum(1 for char in text if not char.isspace())
+
+
+def _engine_keywords(keywords: list[str], language: str, limit: int = 5) -> list[str]:
+    """Return the keywords that the drafting engine accepts: non-empty and short enough, at most ``limit``."""
+    maximum = MAX_KEYWORD_LENGTH[language]
+    cleaned = [" ".join(str(keyword).split()) for keyword in keywords]
+    return [keyword for keyword in cleaned if keyword and len(keyword) <= maximum][:limit]

@@ -29,4 +29,9 @@ urlpatterns = [
     path("drafts/<int:pk>/workflow/", views.draft_workflow, name="draft_workflow"),
     path("drafts/<int:pk>/comments/", views.draft_comment, name="draft_comment"),
     path("drafts/<int:pk>/export/", views.draft_download, name="draft_export"),
+    path(
+        "drafts/<int:pk>/sections/<int:index>/regenerate/",
+        views.draft_section_regenerate,
+        name="draft_section_regenerate",
+    ),
 ]

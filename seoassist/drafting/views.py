@@ -57,6 +57,7 @@ from seoassist.drafting.services import (
     keyword_request_create,
     keywords_parse,
 )
+from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 
 
@@ -504,3 +505,21 @@ def draft_download(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(exported.content, content_type=exported.content_type)
     response["Content-Disposition"] = content_disposition_header(True, exported.file_name)
     return response
+
+
+@require_POST
+def draft_section_regenerate(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    """Rewrite one section of the draft with the current model and return to the editor."""
+    site = require_site(request)
+    draft = draft_get(site=site, user=request.user, pk=pk)
+    try:
+        revision = draft_section_regenerate_service(draft=draft, section_index=index, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Section %(index)d was rewritten and saved as revision %(number)d.")
+            % {"index": index, "number": revision.number},
+        )
+    return redirect("drafting:draft_edit", pk=draft.pk)

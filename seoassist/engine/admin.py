@@ -44,7 +44,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return run.progress_percent
     readonly_fields = [
         "status", "progress_step", "progress_total", "progress_message", "error", "started_at",
-        "finished_at", "model_version", "attempts", "created_at",
+        "finished_at", "model_version", "attempts", "metrics", "created_at",
     ]
 
     def has_add_permission(self, request) -> bool:

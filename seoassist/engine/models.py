@@ -11,6 +11,15 @@ class ModelKind(models.TextChoices):
     QUERY_MODEL = "query_model", _("Related-search model")
 
 
+class TrainingKind(models.TextChoices):
+    """Kind of a training run: a model version of one kind, or a search report."""
+
+    LANGUAGE_MODEL = "language_model", _("Language model")
+    FORECASTER = "forecaster", _("Demand forecaster")
+    QUERY_MODEL = "query_model", _("Related-search model")
+    LANGUAGE_MODEL_SEARCH = "lm_search", _("Language-model hyperparameter search")
+
+
 class ModelVersion(TimeStampedModel):
     """A trained model with its validation metrics beside its baseline's.
 
@@ -71,7 +80,7 @@ class TrainingRun(ProgressModel):
     """One training job; a redelivered task resumes it from its last checkpoint."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="training_runs")
-    kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="training_runs",
@@ -81,6 +90,8 @@ class TrainingRun(ProgressModel):
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Report of runs that produce no model version, such as a search's trial table.
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

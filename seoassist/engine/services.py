@@ -5,7 +5,7 @@ from collections import Counter
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobStatus, Site
 from seoassist.engine.artifacts import artifacts_local_dir, artifacts_publish
-from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingKind, TrainingRun
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def training_run_start(
     """Queue a training run, or return the run of this kind already queued or running."""
     from seoassist.core.ratelimit import rate_limit_hit
 
-    if kind not in ModelKind.values:
-        raise ValueError(f"kind={kind!r} is not one of {ModelKind.values}")
+    if kind not in TrainingKind.values:
+        raise ValueError(f"kind={kind!r} is not one of {TrainingKind.values}")
     if requested_by is not None:
         rate_limit_hit(user_id=requested_by.pk, action="training_start")
     with transaction.atomic():
@@ -82,7 +82,7 @@ def training_run_dispatch(*, run_id: int) -> None:
 
 
 def _check_training_data(*, site: Site, kind: str) -> None:
-    if kind == ModelKind.LANGUAGE_MODEL:
+    if kind in (TrainingKind.LANGUAGE_MODEL, TrainingKind.LANGUAGE_MODEL_SEARCH):
         count = site.articles.count()
         if count < MIN_ARTICLES_FOR_TRAINING:
             raise ApplicationError(
@@ -152,6 +152,8 @@ def _training_run_execute(run_id: int) -> TrainingRun:
     logger.info("Training run %s (%s) started for site %s", run_id, run.kind, run.site_id)
 
     try:
+        if run.kind == TrainingKind.LANGUAGE_MODEL_SEARCH:
+            return _search_language_model(run=run, work_dir=work_dir, progress=progress)
         if run.kind == ModelKind.LANGUAGE_MODEL:
             version = _train_language_model(run=run, work_dir=work_dir, progress=progress)
         elif run.kind == ModelKind.QUERY_MODEL:
@@ -333,6 +335,11 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
 def _train_language_model(
     *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
 ) -> ModelVersion:
+    """Train the configured cell and the other one on the same split; store the better as the version.
+
+    The version serves only if its model also beats the n-gram baseline; the other
+    cell's figures are stored under ``other_cell``.
+    """
     from lstm_engine import train_language_model
 
     from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
@@ -359,16 +366,113 @@ def _train_language_model(
         sync.stopped.set()
         if sync.is_alive():
             sync.join()
-    metrics = result.as_metrics()
-    return _store_version(
-        run=run,
-        work_dir=work_dir,
-        metrics=metrics,
-        config={"model": result.model_config, "training": result.train_config},
-        beats_baseline=result.beats_baseline,
-        seconds=time.monotonic() - started,
-        items=len(documents),
+    other_dir, other_result = _train_other_cell(
+        documents=documents, work_dir=work_dir, result=result, progress=progress
     )
+    try:
+        served_dir, served, runner_up = work_dir, result, other_result
+        if other_result.val_loss < result.val_loss:
+            served_dir, served, runner_up = other_dir, other_result, result
+        metrics = served.as_metrics()
+        metrics["cell"] = served.model_config["cell"]
+        metrics["other_cell"] = _cell_summary(runner_up, served)
+        metrics["sample_drafts"] = _sample_draft_metrics(
+            documents=documents, work_dir=served_dir, beats_baseline=served.beats_baseline
+        )
+        return _store_version(
+            run=run,
+            work_dir=served_dir,
+            metrics=metrics,
+            config={"model": served.model_config, "training": served.train_config},
+            beats_baseline=served.beats_baseline,
+            seconds=time.monotonic() - started,
+            items=len(documents),
+        )
+    finally:
+        shutil.rmtree(other_dir, ignore_errors=True)
+
+
+def _train_other_cell(
+    *, documents: list, work_dir: Path, result: Any, progress: Callable[[int, int, str], None]
+) -> tuple[Path, Any]:
+    """Train the other recurrent cell (GRU for an LSTM) with the same split, size and budget.
+
+    It trains in a sibling of ``work_dir`` that keeps its checkpoint until the run ends,
+    so a run delivered again resumes it too.
+    """
+    from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
+
+    model_config = LanguageModelConfig(**result.model_config)
+    other = "gru" if model_config.cell == "lstm" else "lstm"
+    other_dir = work_dir.with_name(work_dir.name + "-" + other)
+    other_result = train_language_model(
+        documents,
+        other_dir,
+        model_config=replace(model_config, cell=other),
+        train_config=TrainConfig(**result.train_config),
+        progress=lambda step, total, message: progress(step, total, f"{other}: {message}"),
+    )
+    return other_dir, other_result
+
+
+def _cell_summary(result: Any, served: Any) -> dict[str, Any]:
+    """Return the validation figures of the cell that does not serve."""
+    return {
+        "cell": result.model_config["cell"],
+        "val_loss": result.val_loss,
+        "val_perplexity": result.val_perplexity,
+        "val_bits_per_char": result.val_bits_per_char,
+        "steps": result.steps,
+        "tokens_per_second": result.tokens_per_second,
+        "beats_ngram": result.beats_baseline,
+        "served_beats_it": served.val_loss <= result.val_loss,
+    }
+
+
+def _sample_draft_metrics(*, documents: list, work_dir: Path, beats_baseline: bool) -> dict[str, Any]:
+    """Measure sample drafts of the model that would serve: diversity, repetition, keywords, copying."""
+    from lstm_engine import load_language_model
+    from lstm_engine.quality import measure_sample_drafts
+
+    model = load_language_model(work_dir, use_baseline=not beats_baseline)
+    quality = measure_sample_drafts(model, documents)
+    if quality is None:
+        return {}
+    return {"model": model.kind, **quality.as_metrics()}
+
+
+def _search_language_model(
+    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
+) -> TrainingRun:
+    """Run a hyperparameter search and store its trial table in the run's metrics; no version is made."""
+    from lstm_engine.search import search_language_model
+
+    _check_training_data(site=run.site, kind=run.kind)
+    documents = site_documents(run.site)
+    _model_config, train_config = _language_model_configs()
+    result = search_language_model(
+        documents,
+        work_dir,
+        budget_seconds=settings.SEOASSIST_SEARCH_BUDGET_SECONDS,
+        trial_seconds=settings.SEOASSIST_SEARCH_TRIAL_SECONDS,
+        seed=run.pk,
+        base_train_config=train_config,
+        progress=progress,
+    )
+    TrainingRun.objects.filter(pk=run.pk).update(
+        status=JobStatus.SUCCEEDED,
+        metrics=result.as_metrics(),
+        finished_at=timezone.now(),
+        progress_message="finished",
+    )
+    shutil.rmtree(work_dir, ignore_errors=True)
+    logger.info(
+        "Search run %s finished with %d trials, best %s bits per character",
+        run.pk,
+        len(result.trials),
+        result.best_bits_per_char,
+    )
+    return TrainingRun.objects.get(pk=run.pk)
 
 
 def _language_model_configs() -> tuple[Any, Any]:

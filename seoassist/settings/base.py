@@ -212,6 +212,10 @@ SEOASSIST_TASK_RETRY_BACKOFF_MAX = env_int("SEOASSIST_TASK_RETRY_BACKOFF_MAX", 1
 # Keyword tracking: forecasts that change by at least this percentage raise an alert.
 SEOASSIST_ALERT_THRESHOLD_PERCENT = env_int("SEOASSIST_ALERT_THRESHOLD_PERCENT", 20)
 
+# Wall-clock budget of a language-model hyperparameter search, and of each of its trials (seconds).
+SEOASSIST_SEARCH_BUDGET_SECONDS = env_int("SEOASSIST_SEARCH_BUDGET_SECONDS", 3600)
+SEOASSIST_SEARCH_TRIAL_SECONDS = env_int("SEOASSIST_SEARCH_TRIAL_SECONDS", 180)
+
 # Celery: Redis (or any broker URL) when configured, else the filesystem
 # transport with a real worker process.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")

@@ -19,6 +19,7 @@ from lstm_engine.drafting import (
     body_length,
     check_draft,
     generate_draft,
+    regenerate_section,
 )
 from lstm_engine.sampling import DecodingConfig
 from lstm_engine.training import train_language_model
@@ -262,3 +263,41 @@ class LivedoorDraftTests:
         for use_baseline in (False, True):
             draft = generate_draft(load_language_model(tmp_path, use_baseline=use_baseline), spec)
             assert check_draft(draft, spec) == [], use_baseline
+
+
+class RegenerateSectionTests:
+    @pytest.mark.parametrize(("spec", "target"), [(JAPANESE_SPEC, 300), (ENGLISH_SPEC, 80)])
+    def test_new_paragraphs_carry_heading_keyword(
+        self, loaded_model: LoadedLanguageModel, spec: DraftSpec, target: int
+    ) -> None:
+        draft = generate_draft(loaded_model, spec)
+        section = draft.sections[1]
+        paragraphs = regenerate_section(
+            loaded_model,
+            spec,
+            title=draft.title,
+            sections_before=draft.sections[:1],
+            heading=section.heading,
+            target_units=target,
+        )
+        assert paragraphs
+        assert spec.related_keywords[0].lower() in paragraphs[0].lower()
+        unit = "words" if spec.language == "en" else "nonspace"
+        written = sum(len(p.split()) if unit == "words" else len(p.replace(" ", "")) for p in paragraphs)
+        assert 0.5 * target <= written <= 1.5 * target
+        if spec.language == "ja":
+            assert all(paragraph.endswith("。") for paragraph in paragraphs)
+
+    def test_introduction_carries_every_keyword(self, loaded_model: LoadedLanguageModel) -> None:
+        draft = generate_draft(loaded_model, JAPANESE_SPEC)
+        paragraphs = regenerate_section(
+            loaded_model, JAPANESE_SPEC, title=draft.title, sections_before=[], heading="", target_units=200
+        )
+        for keyword in JAPANESE_SPEC.keywords:
+            assert keyword in paragraphs[0]
+
+    def test_same_seed_same_text(self, loaded_model: LoadedLanguageModel) -> None:
+        arguments = {"title": "コーヒーの話", "sections_before": [], "heading": "豆の選び方について", "target_units": 150}
+        first = regenerate_section(loaded_model, JAPANESE_SPEC, **arguments)
+        second = regenerate_section(loaded_model, JAPANESE_SPEC, **arguments)
+        assert first == second

@@ -8,6 +8,8 @@ import pytest
 import torch
 
 from lstm_engine.checkpoint import LoadedLanguageModel
+from lstm_engine.config import LanguageModelConfig
+from lstm_engine.language_model import RecurrentLanguageModel
 from lstm_engine.sampling import (
     DecodingConfig,
     NoRepeatIndex,
@@ -180,3 +182,32 @@ class ScorerTests:
         state = loaded_baseline.scorer.start(history)
         expected = np.log(ngram.distribution(history))
         assert np.allclose(loaded_baseline.scorer.next_log_probs(state).numpy(), expected, atol=1e-5)
+
+
+class RecurrentStepperTests:
+    @pytest.mark.parametrize(
+        ("cell", "num_layers", "embedding_size"), [("lstm", 2, 16), ("gru", 2, 16), ("lstm", 1, 24)]
+    )
+    def test_steps_match_model(self, cell: str, num_layers: int, embedding_size: int) -> None:
+        torch.manual_seed(0)
+        config = LanguageModelConfig(
+            vocab_size=50, embedding_size=embedding_size, hidden_size=24, num_layers=num_layers, cell=cell
+        )
+        model = RecurrentLanguageModel(config).eval()
+        ids = [3, 9, 4, 17, 30, 2]
+        with torch.no_grad():
+            expected = torch.log_softmax(model(torch.tensor([ids]))[0][0, -1], dim=-1)
+        scorer = RecurrentScorer(model)
+        state = scorer.start(ids[:2])
+        for token in ids[2:]:
+            state = scorer.advance(state, [token])
+        assert torch.allclose(scorer.next_log_probs(state), expected, atol=1e-5)
+
+    def test_quantized_output_stays_close(self) -> None:
+        torch.manual_seed(0)
+        model = RecurrentLanguageModel(LanguageModelConfig(vocab_size=200, embedding_size=32, hidden_size=32)).eval()
+        exact = RecurrentScorer(model)
+        quantized = RecurrentScorer(model, quantize=True)
+        ids = [5, 8, 13, 21]
+        difference = (exact.next_log_probs(exact.start(ids)) - quantized.next_log_probs(quantized.start(ids))).abs()
+        assert float(difference.max()) < 0.05

@@ -1,0 +1,117 @@
+"""Rewriting one section of a draft with the site's trained language model."""
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from seoassist.drafting.models import Draft, DraftRevision
+from seoassist.drafting.services import draft_sections_join, draft_sections_split
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
+BODY = (
+    "花粉症の季節がやってきました。今年の対策を紹介します。\n\n"
+    "## 花粉症の症状\n\n"
+    "くしゃみや鼻水が続きます。\n\n"
+    "## 対策のポイント\n\n"
+    "マスクを着けて外出します。\n"
+)
+
+
+@pytest.fixture
+def draft(site, editor_user):
+    created = Draft.objects.create(
+        site=site, owner=editor_user, language="ja", keywords=["花粉症", "対策"],
+        title="花粉症の対策", slug="kafun", meta_description="説明", body=BODY,
+    )
+    DraftRevision.objects.create(draft=created, number=1, title=created.title, body=created.body)
+    return created
+
+
+@pytest.fixture
+def trained_site(site):
+    from seoassist.corpus.services import articles_import_path
+    from seoassist.engine.models import ModelKind
+    from seoassist.engine.services import training_run_execute, training_run_start
+
+    articles_import_path(site=site, path=DEMO_ARTICLES)
+    run = training_run_start(site=site, kind=ModelKind.LANGUAGE_MODEL)
+    finished = training_run_execute(run_id=run.pk)
+    assert finished.status == "succeeded", finished.error
+    return site
+
+
+class SectionSplitTests:
+    def test_split_and_join_round_trip(self):
+        sections = draft_sections_split(BODY)
+        assert [heading for heading, _ in sections] == ["", "花粉症の症状", "対策のポイント"]
+        assert sections[1][1] == ["くしゃみや鼻水が続きます。"]
+        assert draft_sections_join(sections) == BODY
+
+
+class TrainingMetricsTests:
+    def test_version_stores_gru_and_draft_figures(self, trained_site):
+        from seoassist.engine.models import ModelVersion
+
+        version = ModelVersion.objects.get(site=trained_site)
+        metrics = version.metrics
+        assert {metrics["cell"], metrics["other_cell"]["cell"]} == {"lstm", "gru"}
+        assert version.config["model"]["cell"] == metrics["cell"]
+        assert metrics["other_cell"]["val_bits_per_char"] > 0
+        assert metrics["val_loss"] <= metrics["other_cell"]["val_loss"]
+        assert metrics["other_cell"]["served_beats_it"]
+        quality = metrics["sample_drafts"]
+        assert quality["drafts"] >= 1
+        assert 0 < quality["distinct_1"] <= 1
+        assert 0 <= quality["keyword_coverage"] <= 1
+        assert quality["longest_copied_span"] >= 0
+
+
+class SectionRegenerateViewTests:
+    def test_rewrites_one_section_as_new_revision(self, client, editor_user, trained_site, draft):
+        client.force_login(editor_user)
+        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("drafting:draft_edit", args=[draft.pk])
+        draft.refresh_from_db()
+        before = draft_sections_split(BODY)
+        after = draft_sections_split(draft.body)
+        assert [heading for heading, _ in after] == [heading for heading, _ in before]
+        assert after[0] == before[0]
+        assert after[2] == before[2]
+        assert after[1][1] != before[1][1]
+        assert all(paragraph.endswith("。") for paragraph in after[1][1])
+        revision = draft.revisions.order_by("-number").first()
+        assert revision.number == 2
+        assert revision.author == editor_user
+        assert revision.body == draft.body
+
+    def test_missing_section_shows_error(self, client, editor_user, trained_site, draft):
+        client.force_login(editor_user)
+        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 7]), follow=True)
+        assert "7" in response.content.decode()
+        assert draft.revisions.count() == 1
+
+    def test_site_without_model_shows_error(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]), follow=True)
+        assert response.status_code == 200
+        assert draft.revisions.count() == 1
+        draft.refresh_from_db()
+        assert draft.body == BODY
+
+    def test_get_is_not_allowed(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        response = client.get(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
+        assert response.status_code == 405
+
+    def test_other_editor_gets_not_found(self, client, site, draft):
+        from seoassist.core.models import Role
+        from seoassist.core.services import membership_set, user_create
+
+        other = user_create(username="other", password="pw-12345678")
+        membership_set(site=site, user=other, role=Role.EDITOR)
+        client.force_login(other)
+        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
+        assert response.status_code == 404
