@@ -1,9 +1,11 @@
 """Fuzzing the newer corpus readers with hypothesis: input is read or rejected with a message.
 
-Covered are the WordPress export (WXR) reader, Markdown with YAML or TOML
-front matter, the safe XML parser, sitemap parsing (plain, index and gzip),
-the URL guard and the near-duplicate fingerprints. Each reader must return its
-result or raise an ApplicationError subclass whose message is not empty.
+The readers covered are the WordPress export (WXR) reader, Markdown with YAML
+or TOML front matter, the safe XML parser and sitemap parsing (plain, index
+and gzip). The URL guard, the near-duplicate fingerprints and the import
+service that stores WordPress and Markdown articles are covered too. Each must
+return its result or raise an ApplicationError subclass whose message is not
+empty.
 
 The URL guard is called only with URLs whose host is an IP address literal
 or that urlsplit rejects, so no host name is resolved. Checking a URL never
@@ -15,6 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -420,3 +423,36 @@ class FingerprintFuzzTests:
         key = url_key(url)
         assert isinstance(key, str)
         assert url_key(f" {url}\n") == key
+
+
+@pytest.mark.django_db
+class ArticleImportServiceFuzzTests:
+    # The site is shared by all examples on purpose: later examples meet the
+    # articles of earlier ones, so duplicate detection runs too.
+    @settings(
+        max_examples=40, deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
+    @given(upload=st.one_of(
+        wxr_documents().map(lambda data: (data, ".xml")),
+        markdown_files().map(lambda data: (data, ".md")),
+    ))
+    def test_import_path(self, site, upload):
+        from seoassist.corpus.parsing import ReadOptions
+        from seoassist.corpus.services import articles_import_path
+
+        data, extension = upload
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{extension}"
+            path.write_bytes(data)
+            try:
+                summary = articles_import_path(
+                    site=site, path=path, display_name=f"fuzz{extension}",
+                    options=ReadOptions(include_drafts=True, include_attachments=True),
+                )
+            except ApplicationError as error:
+                _check_rejection(error)
+                return
+        event(f"imported: {summary.created > 0}")
+        for problem in summary.problems:
+            assert problem["message"].strip()
