@@ -104,18 +104,32 @@ def _gunzip(data: bytes, url: str) -> bytes:
     return output
 
 
-def sitemap_read(url: str) -> tuple[list[str], list[str]]:
-    """Fetch one sitemap and return (nested sitemap URLs, page URLs).
+def _location_url(base_url: str, location: str, sitemap_url: str) -> str:
+    """Resolve one <loc> against the sitemap's address; reject a location that is not a URL."""
+    try:
+        resolved = urljoin(base_url, location)
+        urlsplit(resolved)  # urljoin returns `location` unparsed when `base_url` is empty
+    except ValueError as error:
+        raise ImportFileError(
+            _("%(url)s: the sitemap lists %(location)s, which is not a valid URL (%(error)s). "
+              "Correct or remove that entry.")
+            % {"url": sitemap_url, "location": location, "error": error},
+            file_name=sitemap_url,
+        ) from None
+    return resolved
+
+
+def sitemap_parse(data: bytes, *, url: str, base_url: str) -> tuple[list[str], list[str]]:
+    """Parse a sitemap's bytes (XML or gzip) and return (nested sitemap URLs, page URLs).
+
+    `url` names the sitemap in messages, and relative locations are resolved
+    against `base_url`, the address it was fetched from after redirects.
 
     Raises
     ------
     FetchError, ImportFileError
-        When the sitemap cannot be fetched or is not a sitemap.
+        When the data is damaged gzip, too large unpacked, not XML or not a sitemap.
     """
-    page = fetch_url(
-        url, accept=XML_CONTENT_TYPES + GZIP_CONTENT_TYPES, max_bytes=MAX_SITEMAP_BYTES
-    )
-    data = page.data
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, url)
     root = parse_xml(data, file_name=url)
@@ -130,7 +144,7 @@ def sitemap_read(url: str) -> tuple[list[str], list[str]]:
     # Relative locations, which static exports of WordPress sites contain, are
     # resolved against the sitemap's own URL.
     locations = [
-        urljoin(page.url, (element.text or "").strip())
+        _location_url(base_url, (element.text or "").strip(), url)
         for entry in root
         for element in entry
         if local_name(element) == "loc" and (element.text or "").strip()
@@ -138,6 +152,20 @@ def sitemap_read(url: str) -> tuple[list[str], list[str]]:
     if kind == "sitemapindex":
         return locations, []
     return [], locations
+
+
+def sitemap_read(url: str) -> tuple[list[str], list[str]]:
+    """Fetch one sitemap and return (nested sitemap URLs, page URLs).
+
+    Raises
+    ------
+    FetchError, ImportFileError
+        When the sitemap cannot be fetched or is not a sitemap.
+    """
+    page = fetch_url(
+        url, accept=XML_CONTENT_TYPES + GZIP_CONTENT_TYPES, max_bytes=MAX_SITEMAP_BYTES
+    )
+    return sitemap_parse(page.data, url=url, base_url=page.url)
 
 
 def _same_site(url: str, other: str) -> bool:

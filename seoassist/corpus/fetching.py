@@ -131,7 +131,16 @@ def url_check(url: str) -> CheckedTarget:
         For another scheme, a missing host, or a host with a loopback,
         private, link-local, multicast, reserved or unspecified address.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as error:
+        # For example an unclosed "[" of an IPv6 address, or a host name
+        # with characters that NFKC normalisation turns into "#" or "/".
+        raise FetchError(
+            _("%(url)s: the address is not a valid URL (%(error)s). Correct the address and "
+              "try again.") % {"url": url, "error": error},
+            url=url,
+        ) from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         raise FetchError(
@@ -178,7 +187,16 @@ def url_check(url: str) -> CheckedTarget:
 
 def redirect_check(current_url: str, location: str) -> CheckedTarget:
     """Resolve a redirect's Location against the current URL and check the target."""
-    return url_check(urljoin(current_url, location.strip()))
+    try:
+        target_url = urljoin(current_url, location.strip())
+    except ValueError as error:
+        raise FetchError(
+            _("%(url)s: the server redirected to %(location)s, which is not a valid URL "
+              "(%(error)s). Import the final address of the page instead.")
+            % {"url": current_url, "location": location, "error": error},
+            url=current_url,
+        ) from None
+    return url_check(target_url)
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

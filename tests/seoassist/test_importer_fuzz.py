@@ -61,6 +61,8 @@ def html_pages(draw) -> bytes:
         "", "<title>花粉症の対策</title>", '<meta charset="shift_jis">',
         '<meta property="article:published_time" content="2024-13-45">',
         '<script type="application/ld+json">{"@type": "Article", "articleBody": 5}</script>',
+        '<link rel="canonical" href="http://[::1">', '<link rel="canonical" href="/a?b#c">',
+        '<meta property="og:url" content="https://[1.2.3.4]/">',
     ]))
     page = f"<html><head>{head}</head><body>{''.join(parts)}</body></html>"
     if draw(st.booleans()):

@@ -31,11 +31,13 @@ def _front_matter(text: str, file_name: str) -> tuple[dict[str, object], str] | 
             fields = tomllib.loads(head)
         else:
             fields = yaml.safe_load(head) or {}
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+    except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as error:
+        # PyYAML raises a plain ValueError for a date that does not exist, such as 2024-13-45.
+        detail = (str(error).splitlines() or [type(error).__name__])[0]
         return ArticleProblem(
             file_name,
             _("%(file)s: the front matter is not valid YAML or TOML (%(error)s). Correct it "
-              "or remove it.") % {"file": file_name, "error": str(error).splitlines()[0]},
+              "or remove it.") % {"file": file_name, "error": detail},
         )
     if not isinstance(fields, dict):
         return ArticleProblem(

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from seoassist.corpus.parsing.blocks import clean_text, comparable_key, effective_length, node_text
+
+logger = logging.getLogger(__name__)
 
 # Separators between a title and a site name. Colons are left out because they
 # usually separate parts of the title itself ("Review: the new phone").
@@ -162,7 +165,15 @@ def read_metadata(soup: BeautifulSoup, url: str) -> PageMetadata:
     href = canonical.get("href") if isinstance(canonical, Tag) else None
     if not isinstance(href, str) or not href.strip():
         href = _meta_content(soup, "og:url")
-    meta.canonical_url = urljoin(url, href.strip()) if href else url
+    meta.canonical_url = url
+    if href:
+        try:
+            resolved = urljoin(url, href.strip())
+            urlsplit(resolved)  # urljoin returns `href` unparsed when `url` is empty
+            meta.canonical_url = resolved
+        except ValueError:
+            # A canonical link that is not a valid URL is ignored, so the page's own address stays.
+            logger.info("Ignored the invalid canonical URL %r of %s", href, url)
 
     if meta.published_at is None:
         published_text = _meta_content(

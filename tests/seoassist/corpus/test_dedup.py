@@ -25,6 +25,12 @@ class UrlKeyTests:
     def test_different_query_differs(self):
         assert url_key("https://example.com/a?id=3") != url_key("https://example.com/a?id=4")
 
+    @pytest.mark.parametrize(
+        "url", ["http://[::1", "https://example.com:65536/a", "https://example.com:abc/"]
+    )
+    def test_invalid_url_is_kept_as_written(self, url):
+        assert url_key(f" {url} ") == url
+
 
 class SimhashTests:
     def test_short_text_has_no_fingerprint(self):

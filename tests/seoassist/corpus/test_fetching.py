@@ -79,6 +79,17 @@ class UrlCheckTests:
         with pytest.raises(FetchError, match="no host name"):
             url_check("http:///path")
 
+    @pytest.mark.parametrize(
+        "url", ["http://[::1/page", "http://[1.2.3.4]/", "http://[bad]/", "http://0.0.0.0\uff03/"]
+    )
+    def test_invalid_url_is_refused(self, url):
+        with pytest.raises(FetchError, match="not a valid URL"):
+            url_check(url)
+
+    def test_invalid_redirect_location_is_refused(self):
+        with pytest.raises(FetchError, match=r"to http://\[::1, which is not a valid URL"):
+            redirect_check("https://93.184.215.14/a", "http://[::1")
+
     def test_redirect_to_loopback_is_refused(self, settings):
         settings.SEOASSIST_FETCH_ALLOW_LOOPBACK = False
         with pytest.raises(FetchError, match="loopback"):

@@ -11,10 +11,22 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seoassist.core.exceptions import ImportFileError
-from seoassist.corpus.crawling import SitemapCrawl, page_article, sitemap_page_urls, sitemap_read
+from seoassist.corpus.crawling import (
+    SitemapCrawl,
+    page_article,
+    sitemap_page_urls,
+    sitemap_parse,
+    sitemap_read,
+)
 from seoassist.corpus.dedup import simhash
 from seoassist.corpus.models import Article, ImportItem, ImportSource, ImportStatus
-from seoassist.corpus.parsing import ArticleProblem, ArticleSkip, ParsedArticle, read_articles
+from seoassist.corpus.parsing import (
+    ArticleProblem,
+    ArticleSkip,
+    ParsedArticle,
+    extract_page,
+    read_articles,
+)
 from seoassist.corpus.parsing.wxr import content_markdown, read_wxr
 from seoassist.corpus.services import (
     articles_import_items,
@@ -164,6 +176,13 @@ class MarkdownTests:
         assert isinstance(item, ArticleProblem)
         assert "front matter is not valid" in item.message
 
+    def test_impossible_front_matter_date_is_a_problem(self, tmp_path: Path) -> None:
+        text = "---\ntitle: A\ndate: 2024-13-45\n---\nText\n"
+        (tmp_path / "a.md").write_text(text, encoding="utf-8")
+        (item,) = read_articles(tmp_path)
+        assert isinstance(item, ArticleProblem)
+        assert "front matter is not valid YAML or TOML (month must be in 1..12)" in item.message
+
 
 class HostileFileTests:
     def test_zip_bomb_is_refused(self, tmp_path: Path) -> None:
@@ -272,6 +291,16 @@ class HtmlMetadataTests:
         assert item.url == "https://example.jp/tsuyu"
         assert item.published_at.isoformat() == "2024-06-01T08:00:00+09:00"
 
+    def test_invalid_canonical_url_is_ignored(self) -> None:
+        page = extract_page(
+            '<html><head><title>Canonical</title><link rel="canonical" href="http://[::1">'
+            "</head><body><article><p>" + "A paragraph of article text. " * 5
+            + "</p></article></body></html>",
+            url="https://example.test/a",
+        )
+        assert page.canonical_url == "https://example.test/a"
+        assert page.title == "Canonical"
+
 
 class SitemapCrawlTests:
     def _serve(self, local_site, test_data_dir: Path) -> None:
@@ -359,6 +388,12 @@ class SitemapCrawlTests:
         ]
         assert len(page_times) == 2
         assert page_times[1] - page_times[0] >= 0.29
+
+    def test_invalid_location_is_refused(self) -> None:
+        data = _urlset(["https://example.test/a", "http://[::1"]).encode()
+        with pytest.raises(ImportFileError, match=r"lists http://\[::1, which is not a valid URL"):
+            sitemap_parse(data, url="https://example.test/sitemap.xml",
+                          base_url="https://example.test/sitemap.xml")
 
     def test_sitemap_bomb_is_refused(self, local_site) -> None:
         local_site.add("/bomb.xml.gz", gzip.compress(b"<urlset>" + b" " * (60 * 1024 * 1024)),
