@@ -83,6 +83,12 @@ class KeywordForecast(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.keyword}: {self.direction}"
 
+    @property
+    def method_label(self) -> str:
+        from seoassist.trends.labels import method_label
+
+        return method_label(self.method)
+
 
 class RelatedQuerySection(models.TextChoices):
     TOP = "top", _("Top")
