@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from seoassist.corpus.models import ImportKind
 
 ARTICLE_EXTENSIONS = (".zip", ".html", ".htm", ".csv", ".jsonl", ".ndjson")
-TRENDS_EXTENSIONS = (".csv", ".txt")
+TRENDS_EXTENSIONS = (".csv", ".txt", ".zip")
 
 
 class ImportUploadForm(forms.Form):
@@ -13,7 +13,9 @@ class ImportUploadForm(forms.Form):
         label=_("File"),
         help_text=_(
             "Articles: a .zip of HTML files, an HTML file, or a CSV / JSON Lines file with "
-            "title and body columns. Keyword interest: a Google Trends “interest over time” CSV."
+            "title and body columns. Keyword data: a Google Trends “interest over time” or "
+            "“related queries” CSV, a Search Console performance export (.zip or its CSV "
+            "files), or a CSV with date, keyword and value columns."
         ),
     )
 

@@ -231,3 +231,27 @@ class RealExportTests:
         first = trends_import_file(site=site, data=path.read_bytes(), file_name=path.name)
         second = trends_import_file(site=site, data=path.read_bytes(), file_name=path.name)
         assert first.created > 250 and second.created == 0 and second.rescaled == {}
+
+
+@pytest.mark.django_db
+class ImportTrendsCommandTests:
+    def test_command_imports_every_format(self, site, tmp_path):
+        from django.core.management import call_command
+
+        (tmp_path / "related.csv").write_bytes(RELATED_JA.encode("cp932"))
+        (tmp_path / "export.zip").write_bytes(_zip({"Dates.csv": DATES_EN.encode()}))
+        (tmp_path / "series.csv").write_bytes(GENERIC.encode("utf-8-sig"))
+        output = io.StringIO()
+        call_command(
+            "import_trends",
+            str(tmp_path / "related.csv"),
+            str(tmp_path / "export.zip"),
+            str(tmp_path / "series.csv"),
+            site=site.slug,
+            seed="花粉症",
+            stdout=output,
+        )
+        assert "4 related queries" in output.getvalue()
+        assert RelatedQuery.objects.filter(seed="花粉症").count() == 4
+        assert SearchDailyStat.objects.count() == 2
+        assert set(Keyword.objects.values_list("text", flat=True)) == {"sunscreen", "umbrella"}
