@@ -1,7 +1,7 @@
 """Compare the LSTM forecaster with statistical baselines on a folder of series.
 
 One process, one JSON object on stdout, keyed by method: lstm, naive, seasonal_naive,
-ets, theta, arima and selected. Each holds the mean sMAPE, MASE and 80 % interval
+ets, theta, arima and selected. Each entry contains the mean sMAPE, MASE and 80 % interval
 coverage over the scored series and the seconds spent fitting and forecasting. "series"
 says how many series were scored.
 

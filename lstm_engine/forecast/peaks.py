@@ -9,7 +9,8 @@ import numpy as np
 
 from lstm_engine.forecast.series import Series, future_dates
 
-# Only yearly seasons give a peak worth planning content for; a weekly cycle of days does not.
+# Only yearly seasons give a peak worth planning an article for, because a weekly cycle of
+# days repeats faster than a page gets written and indexed.
 YEARLY_FREQUENCIES = ("W", "M")
 # The peak of the average seasonal profile must exceed its mean by this factor.
 MIN_PEAK_RATIO = 1.2

@@ -70,7 +70,7 @@ _SEARCH_TABLES: dict[str, SearchTable] = {
     "date": "date",
     "日付": "date",
 }
-# Tables of the export that hold no traffic figures per key.
+# Tables of the export that contain no traffic figures per key.
 _SEARCH_IGNORED = frozenset(
     ["filter", "フィルタ", "filtre", "search appearance", "検索での見え方",
      "apparence dans les résultats de recherche"]

@@ -105,7 +105,7 @@ class RelatedQuery(TimeStampedModel):
     seed = models.CharField(_("seed keyword"), max_length=200, blank=True)
     query = models.CharField(_("query"), max_length=300)
     section = models.CharField(_("section"), max_length=10, choices=RelatedQuerySection.choices)
-    # 0 to 100 for top queries, growth in percent for rising ones; empty for Breakout.
+    # 0 to 100 for top queries and growth in percent for rising ones. Breakout rows have none.
     value = models.FloatField(_("value"), null=True, blank=True)
     breakout = models.BooleanField(_("breakout"), default=False)
 
