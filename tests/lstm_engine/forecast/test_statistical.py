@@ -32,7 +32,8 @@ class StatisticalForecastTests:
         values = 50 + 10 * np.sin(np.arange(40) / 3.0)
         lower, point, upper = statistical_quantiles(values, 6, method, 52)
         assert point.shape == (6,)
-        assert np.all(lower <= point + 1e-9) and np.all(point <= upper + 1e-9)
+        assert np.all(lower <= point + 1e-9)
+        assert np.all(point <= upper + 1e-9)
 
     def test_linear_trend_continued_by_arima_and_ets(self):
         values = np.arange(1.0, 41.0) * 2
@@ -89,7 +90,8 @@ class BacktestTests:
         ]
         assert best_method(scores).method == "c"
         assert best_method(scores[:1]) is None
-        assert math.isnan(scores[0].mase) and scores[0].as_dict()["mase"] is None
+        assert math.isnan(scores[0].mase)
+        assert scores[0].as_dict()["mase"] is None
 
 
 class SeasonalPeakTests:

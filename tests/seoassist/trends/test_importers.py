@@ -59,7 +59,9 @@ class TrendFileParseTests:
             ("hay fever symptoms", "top"),
         ]
         breakout = next(row for row in rows if row.query == "hay fever 2025")
-        assert breakout.breakout and breakout.value is None and breakout.section == "rising"
+        assert breakout.breakout
+        assert breakout.value is None
+        assert breakout.section == "rising"
         assert next(row for row in rows if row.query == "hay fever tablets").value == 250.0
 
     def test_related_queries_japanese_in_shift_jis(self):
@@ -68,7 +70,7 @@ class TrendFileParseTests:
         assert next(row for row in rows if row.query == "花粉症 2025").breakout
         assert next(row for row in rows if row.query == "花粉 飛散").value == 1200.0
 
-    def test_search_console_japanese_queries_with_bom_and_multiline_cell(self):
+    def test_search_console_japanese_queries(self):
         [table] = trend_file_parse(QUERIES_JA.encode("utf-8"), file_name="x.csv").search_tables
         assert table.table == "query"
         assert table.rows[0].ctr == pytest.approx(0.0353)
@@ -90,7 +92,8 @@ class TrendFileParseTests:
 
     def test_detection_ignores_the_file_name(self):
         parsed = trend_file_parse(RELATED_EN.encode(), file_name="Queries.csv")
-        assert parsed.related and not parsed.search_tables
+        assert parsed.related
+        assert not parsed.search_tables
 
 
 class HostileFileTests:
@@ -107,7 +110,8 @@ class HostileFileTests:
         data = "Category: All categories\n\nWeek;flu: (Japan)\n2024-01-07;5\n".encode()
         with pytest.raises(ImportFileError) as caught:
             trend_file_parse(data, file_name="semi.csv")
-        assert "semi.csv" in caught.value.message and caught.value.line is not None
+        assert "semi.csv" in caught.value.message
+        assert caught.value.line is not None
 
     def test_bad_value_names_line_and_column(self, english_messages):
         data = GENERIC.replace("12", "twelve").encode()
@@ -143,7 +147,9 @@ class TrendsImportStoreTests:
     def test_related_queries_stored_once(self, site):
         first = trends_import_file(site=site, data=RELATED_EN.encode(), file_name="r.csv", seed="hay fever")
         second = trends_import_file(site=site, data=RELATED_EN.encode(), file_name="r.csv", seed="hay fever")
-        assert first.created == 4 and second.created == 0 and second.skipped == 4
+        assert first.created == 4
+        assert second.created == 0
+        assert second.skipped == 4
         assert RelatedQuery.objects.filter(site=site, seed="hay fever", breakout=True).count() == 1
 
     def test_search_console_zip_stored_once(self, site):
@@ -163,7 +169,8 @@ class TrendsImportStoreTests:
         trends_import_file(site=site, data=first.encode(), file_name="a.csv")
         summary = trends_import_file(site=site, data=second.encode(), file_name="b.csv")
         assert summary.rescaled == {"flu": 2.0}
-        assert summary.created == 3 and summary.skipped == 3
+        assert summary.created == 3
+        assert summary.skipped == 3
         values = list(TrendPoint.objects.filter(keyword__text="flu").order_by("date").values_list("value", flat=True))
         assert values == [10, 20, 30, 40, 50, 60, 100, 200, 180]
 
@@ -200,7 +207,8 @@ class RealExportTests:
     def test_search_console_japanese_queries(self, test_data_dir):
         path = test_data_dir / "search-console" / "qualia-navi.vercel.app_ja" / "クエリ.csv"
         [table] = trend_file_parse(path.read_bytes(), file_name=path.name).search_tables
-        assert table.table == "query" and len(table.rows) == 100
+        assert table.table == "query"
+        assert len(table.rows) == 100
         assert all("\n" not in row.key for row in table.rows)
 
     def test_search_console_folder_as_zip_with_japanese_names(self, test_data_dir):
@@ -222,7 +230,8 @@ class RealExportTests:
     def test_page_view_csv(self, test_data_dir):
         path = test_data_dir / "wikipedia-pageviews" / "example_wp_log_peyton_manning.csv"
         [series] = trend_file_parse(path.read_bytes(), file_name=path.name).series
-        assert series.frequency == "D" and len(series.points) == 2905
+        assert series.frequency == "D"
+        assert len(series.points) == 2905
         assert series.keyword == "example_wp_log_peyton_manning"
 
     @pytest.mark.django_db
@@ -230,7 +239,9 @@ class RealExportTests:
         path = test_data_dir / "google-trends" / "exports" / "masarusyogouki__habit_datascience" / "習慣化.csv"
         first = trends_import_file(site=site, data=path.read_bytes(), file_name=path.name)
         second = trends_import_file(site=site, data=path.read_bytes(), file_name=path.name)
-        assert first.created > 250 and second.created == 0 and second.rescaled == {}
+        assert first.created > 250
+        assert second.created == 0
+        assert second.rescaled == {}
 
 
 @pytest.mark.django_db
