@@ -213,6 +213,8 @@ def _candidate_functions(series, loaded, horizon: int) -> dict[str, Any]:  # noq
     if loaded is not None:
         forecaster = loaded[1]
 
+        # NOTE: the forecaster trained on all but the last horizon of the history it saw
+        # then, so its backtest at older origins is partly in-sample and flatters it.
         def lstm(values, steps):  # noqa: ANN001, ANN202
             history = Series(series.dates[: len(values)], list(values), series.frequency)
             result = forecaster.forecast(history, steps)
