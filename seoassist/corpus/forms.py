@@ -7,7 +7,7 @@ from seoassist.corpus.models import ImportKind, ImportSource
 ARTICLE_EXTENSIONS = (
     ".zip", ".html", ".htm", ".xml", ".md", ".markdown", ".csv", ".jsonl", ".ndjson",
 )
-TRENDS_EXTENSIONS = (".csv", ".txt")
+TRENDS_EXTENSIONS = (".csv", ".txt", ".zip")
 
 
 class ImportUploadForm(forms.Form):
@@ -23,7 +23,9 @@ class ImportUploadForm(forms.Form):
         help_text=_(
             "Articles: a WordPress export (.xml from Tools → Export), a .zip or folder of HTML "
             "or Markdown files, an HTML file, or a CSV / JSON Lines file with title and body "
-            "columns. Keyword interest: a Google Trends “interest over time” CSV."
+            "columns. Keyword data: a Google Trends “interest over time” or “related queries” "
+            "CSV, a Search Console performance export (.zip or its CSV files), or a CSV with "
+            "date, keyword and value columns."
         ),
     )
     url = forms.URLField(

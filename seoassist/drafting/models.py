@@ -104,13 +104,32 @@ class RequestForecast(models.Model):
         return min(self.horizon, 8)
 
     @property
+    def publish_by(self):  # noqa: ANN201
+        """The suggested publishing date before the next seasonal peak, or None."""
+        return _backtest_date(self.backtest, "publish_by")
+
+    @property
+    def peak_date(self):  # noqa: ANN201
+        """The next seasonal peak the publishing date prepares for, or None."""
+        return _backtest_date(self.backtest, "peak_date")
+
+    @property
     def method_label(self) -> str:
-        labels = {
-            "lstm": _("LSTM forecaster"),
-            "seasonal_naive": _("seasonal naive (same week last year)"),
-            "naive": _("naive (last value)"),
-        }
-        return str(labels.get(self.method, self.method))
+        from seoassist.trends.labels import method_label
+
+        return method_label(self.method)
+
+
+def _backtest_date(backtest: dict, key: str):  # noqa: ANN202
+    import datetime
+
+    value = (backtest or {}).get(key)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class DraftStatus(models.TextChoices):

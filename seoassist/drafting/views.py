@@ -139,6 +139,7 @@ def _request_context(site, keyword_request) -> dict:
             "history": f.history,
             "points": f.points,
             "direction": f.direction,
+            "publish_by": (f.backtest or {}).get("publish_by"),
         }
         for f in forecasts
         if f.points
@@ -153,6 +154,7 @@ def _request_context(site, keyword_request) -> dict:
             "forecast": _("Forecast (median)"),
             "band_low": _("Forecast low (10th percentile)"),
             "band_high": _("Forecast high (90th percentile)"),
+            "publish_by": _("Publish by"),
         },
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.trends.models import Keyword, KeywordForecast, TrendPoint
+from seoassist.trends.models import (
+    Keyword,
+    KeywordForecast,
+    RelatedQuery,
+    SearchDailyStat,
+    SearchQueryStat,
+    TrendPoint,
+)
 
 
 class TrendPointInline(admin.TabularInline):
@@ -36,7 +43,30 @@ class TrendPointAdmin(admin.ModelAdmin):
 
 @admin.register(KeywordForecast)
 class KeywordForecastAdmin(admin.ModelAdmin):
-    list_display = ["keyword", "method", "direction", "change_percent", "updated_at"]
+    list_display = [
+        "keyword", "method", "backtest_mase", "direction", "change_percent", "publish_by", "updated_at",
+    ]
     list_filter = ["direction", "method", "keyword__site"]
     search_fields = ["keyword__text"]
     list_select_related = ["keyword"]
+
+
+@admin.register(RelatedQuery)
+class RelatedQueryAdmin(admin.ModelAdmin):
+    list_display = ["seed", "query", "section", "value", "breakout", "site"]
+    list_filter = ["site", "section", "breakout"]
+    search_fields = ["seed", "query"]
+
+
+@admin.register(SearchQueryStat)
+class SearchQueryStatAdmin(admin.ModelAdmin):
+    list_display = ["key", "table", "clicks", "impressions", "ctr", "position", "site"]
+    list_filter = ["site", "table"]
+    search_fields = ["key"]
+
+
+@admin.register(SearchDailyStat)
+class SearchDailyStatAdmin(admin.ModelAdmin):
+    list_display = ["date", "clicks", "impressions", "ctr", "position", "site"]
+    list_filter = ["site"]
+    date_hierarchy = "date"

@@ -67,6 +67,14 @@ class KeywordForecast(TimeStampedModel):
     direction = models.CharField(_("direction"), max_length=10)
     change_percent = models.FloatField(_("change (%)"))
     points = models.JSONField(_("forecast points"), default=list)
+    # Rolling-origin backtest of the serving method, and of every method compared.
+    backtest_mase = models.FloatField(_("backtest MASE"), null=True, blank=True)
+    backtest_smape = models.FloatField(_("backtest sMAPE"), null=True, blank=True)
+    backtest_coverage = models.FloatField(_("backtest 80 % coverage"), null=True, blank=True)
+    backtest_origins = models.PositiveSmallIntegerField(_("backtest origins"), default=0)
+    method_scores = models.JSONField(_("backtest of every method"), default=list, blank=True)
+    peak_date = models.DateField(_("next seasonal peak"), null=True, blank=True)
+    publish_by = models.DateField(_("publish by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("keyword forecast")
@@ -74,3 +82,95 @@ class KeywordForecast(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.keyword}: {self.direction}"
+
+    @property
+    def method_label(self) -> str:
+        from seoassist.trends.labels import method_label
+
+        return method_label(self.method)
+
+
+class RelatedQuerySection(models.TextChoices):
+    TOP = "top", _("Top")
+    RISING = "rising", _("Rising")
+
+
+class RelatedQuery(TimeStampedModel):
+    """A query Google Trends lists as related to a seed keyword."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="related_queries")
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.SET_NULL, null=True, blank=True, related_name="related_queries"
+    )
+    seed = models.CharField(_("seed keyword"), max_length=200, blank=True)
+    query = models.CharField(_("query"), max_length=300)
+    section = models.CharField(_("section"), max_length=10, choices=RelatedQuerySection.choices)
+    # 0 to 100 for top queries and growth in percent for rising ones. Breakout rows have none.
+    value = models.FloatField(_("value"), null=True, blank=True)
+    breakout = models.BooleanField(_("breakout"), default=False)
+
+    class Meta:
+        ordering = ["seed", "section", "-value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "seed", "query", "section"], name="unique_related_query"
+            )
+        ]
+        verbose_name = _("related query")
+        verbose_name_plural = _("related queries")
+
+    def __str__(self) -> str:
+        return f"{self.seed}: {self.query} ({self.section})"
+
+
+class SearchTable(models.TextChoices):
+    QUERY = "query", _("Query")
+    PAGE = "page", _("Page")
+    COUNTRY = "country", _("Country")
+    DEVICE = "device", _("Device")
+
+
+class SearchQueryStat(TimeStampedModel):
+    """Search Console totals of one query, page, country or device over an export's period."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="search_stats")
+    table = models.CharField(_("table"), max_length=10, choices=SearchTable.choices)
+    key = models.CharField(_("query, page, country or device"), max_length=2000)
+    clicks = models.FloatField(_("clicks"))
+    impressions = models.FloatField(_("impressions"))
+    ctr = models.FloatField(_("CTR"), null=True, blank=True)
+    position = models.FloatField(_("average position"), null=True, blank=True)
+    source_file = models.CharField(_("source file"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["table", "-clicks"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "table", "key"], name="unique_search_stat")
+        ]
+        verbose_name = _("Search Console figure")
+        verbose_name_plural = _("Search Console figures")
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.clicks}"
+
+
+class SearchDailyStat(models.Model):
+    """Search Console clicks and impressions of the whole site on one day."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="search_daily_stats")
+    date = models.DateField(_("date"))
+    clicks = models.FloatField(_("clicks"))
+    impressions = models.FloatField(_("impressions"))
+    ctr = models.FloatField(_("CTR"), null=True, blank=True)
+    position = models.FloatField(_("average position"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["site", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "date"], name="unique_search_day")
+        ]
+        verbose_name = _("Search Console day")
+        verbose_name_plural = _("Search Console days")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.clicks}"

@@ -84,6 +84,8 @@ class ParsedSeries:
     # (period start, value, is_partial), sorted by date. The period start is a
     # `datetime` for hourly series and a `date` otherwise.
     points: list[tuple[date, float, bool]] = field(default_factory=list)
+    # True for Google Trends interest, which each export scales to its own 0-100 range.
+    relative: bool = True
 
 
 @dataclass

@@ -26,6 +26,9 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "keyword": keyword.text,
                 "history": [{"date": d.isoformat(), "value": v} for d, v in history],
                 "points": forecast.points if forecast else [],
+                "publish_by": (
+                    forecast.publish_by.isoformat() if forecast and forecast.publish_by else None
+                ),
             }
         )
     return render(
@@ -40,6 +43,7 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "forecast": _("Forecast (P50)"),
                 "band_low": _("P10"),
                 "band_high": _("P90 (80 % band)"),
+                "publish_by": _("Publish by"),
             },
         },
     )

@@ -26,10 +26,16 @@ class TrendsImportFileTests:
         assert TrendPoint.objects.count() == 72
         assert set(Keyword.objects.values_list("text", flat=True)) == {"花粉症", "熱中症"}
 
-    def test_forecast_without_model_uses_baseline(self, site):
+    def test_forecast_without_model_serves_best_statistical_method(self, site):
         trends_import_file(site=site, data=WEEKLY_JA.encode("utf-8"), file_name="t.csv")
         result = keyword_forecast_compute(site=site, text="花粉症", horizon=4)
-        assert result["method"] in {"seasonal_naive", "naive"}
+        backtest = result["backtest"]
+        compared = {score["method"]: score for score in backtest["methods"]}
+        assert set(compared) == {"naive", "seasonal_naive", "ets", "theta", "arima"}
+        assert backtest["origins"] == 3
+        best = min(compared.values(), key=lambda score: (score["mase"], score["smape"]))
+        assert result["method"] == best["method"]
+        assert backtest["mase"] == best["mase"]
         assert len(result["points"]) == 4
         assert result["direction"] in {"rising", "falling", "flat"}
 

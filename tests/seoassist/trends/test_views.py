@@ -26,3 +26,48 @@ class KeywordIndexViewTests:
         client.force_login(editor_user)
         response = client.get(reverse("trends:keyword_list"), HTTP_ACCEPT_LANGUAGE="en")
         assert "Import a Google Trends CSV" in response.content.decode()
+
+
+def _seasonal_generic_csv(keyword: str) -> bytes:
+    import datetime
+    import math
+
+    start = datetime.date(2021, 1, 3)
+    rows = []
+    for week in range(156):
+        value = 20 + 60 * math.exp(-0.5 * ((week % 52 - 30) / 2.0) ** 2)
+        rows.append(f"{start + datetime.timedelta(weeks=week)},{keyword},{value:.2f}\n")
+    return ("date,keyword,value\n" + "".join(rows)).encode()
+
+
+class ForecastExplanationTests:
+    def test_keyword_page_shows_method_error_and_publish_by(self, client, editor_user, site):
+        trends_import_file(site=site, data=_seasonal_generic_csv("sunscreen"), file_name="s.csv")
+        keyword_forecasts_refresh(site=site)
+        client.force_login(editor_user)
+        html = client.get(reverse("trends:keyword_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Method: " in html
+        assert "backtest error over 3 origins: MASE " in html
+        assert "Publish by " in html
+
+    def test_request_page_shows_method_error_and_publish_by(self, client, editor_user, site):
+        from seoassist.drafting.models import KeywordRequest, RequestForecast, RequestStatus
+        from seoassist.trends.services import keyword_forecast_compute
+
+        trends_import_file(site=site, data=_seasonal_generic_csv("sunscreen"), file_name="s.csv")
+        result = keyword_forecast_compute(site=site, text="sunscreen")
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["sunscreen"], language="en",
+            target_length=800, status=RequestStatus.SUCCEEDED,
+        )
+        RequestForecast.objects.create(
+            request=keyword_request, keyword="sunscreen", method=result["method"],
+            direction=result["direction"], change_percent=result["change_percent"],
+            history=result["history"], points=result["points"], backtest=result["backtest"],
+        )
+        client.force_login(editor_user)
+        url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "backtest error over 3 origins: MASE " in html
+        assert "Publish by " in html
+        assert 'id="chart-0"' in html

@@ -28,11 +28,7 @@
       return pad([lastHistory].concat(values), joinAt);
     };
 
-    new window.Chart(canvas, {
-      type: "line",
-      data: {
-        labels: allDates,
-        datasets: [
+    const datasets = [
           {
             label: labels.history,
             data: item.history.map(function (p) { return p.value; }),
@@ -66,7 +62,29 @@
             pointRadius: 0,
             borderWidth: 2,
           },
-        ],
+    ];
+    // A marker on the median forecast at the suggested publishing date, when it falls
+    // inside the forecast horizon.
+    const publishIndex = item.publish_by ? forecastDates.indexOf(item.publish_by) : -1;
+    if (publishIndex >= 0 && labels.publish_by) {
+      const marker = new Array(allDates.length).fill(null);
+      marker[historyDates.length + publishIndex] = item.points[publishIndex].p50;
+      datasets.push({
+        label: labels.publish_by,
+        data: marker,
+        borderColor: "#2e7d32",
+        backgroundColor: "#2e7d32",
+        pointRadius: 5,
+        pointStyle: "triangle",
+        showLine: false,
+      });
+    }
+
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: allDates,
+        datasets: datasets,
       },
       options: {
         animation: false,
