@@ -53,6 +53,7 @@ from seoassist.drafting.services import (
     draft_lock_release,
     draft_revision_restore,
     draft_save,
+    draft_sections_split,
     draft_transition,
     keyword_request_create,
     keywords_parse,
@@ -268,6 +269,9 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "preview": render_markdown(form["body"].value() or ""),
         "revisions": draft.revisions.select_related("author")[:20],
         "revision_count": draft.revisions.count(),
+        "sections": [
+            (index, heading) for index, (heading, _paragraphs) in enumerate(draft_sections_split(draft.body))
+        ],
         "comments": draft_comment_list(draft=draft),
         "actions": draft_actions_allowed(draft=draft, user=request.user),
         "transition_form": DraftTransitionForm(),

@@ -115,3 +115,17 @@ class SectionRegenerateViewTests:
         client.force_login(other)
         response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
         assert response.status_code == 404
+
+
+class SectionButtonsTests:
+    def test_editor_page_offers_a_rewrite_for_each_section(self, client, editor_user, draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[draft.pk])).content.decode()
+        for index in range(3):
+            assert reverse("drafting:draft_section_regenerate", args=[draft.pk, index]) in html
+        assert "対策のポイント" in html[html.index('id="sections"'):]
+
+    def test_reviewer_gets_no_rewrite_buttons(self, client, reviewer_user, draft):
+        client.force_login(reviewer_user)
+        html = client.get(reverse("drafting:draft_edit", args=[draft.pk])).content.decode()
+        assert 'id="sections"' not in html
