@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import torch
 
@@ -35,3 +35,14 @@ def torch_threads(num_threads: int | None) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+def autocast(device: torch.device, enabled: bool) -> AbstractContextManager:
+    """Return a bfloat16 autocast context on CUDA when ``enabled``, and a no-op context otherwise.
+
+    The CPU path stays in float32 because CPU autocast slows small recurrent models
+    down and would change the bit-exact resume behaviour.
+    """
+    if enabled and device.type == "cuda":
+        return torch.autocast(device_type="cuda", dtype=torch.bfloat16)
+    return nullcontext()

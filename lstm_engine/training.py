@@ -38,7 +38,7 @@ from lstm_engine.data import (
     window,
     windows_per_epoch,
 )
-from lstm_engine.device import resolve_device, torch_threads
+from lstm_engine.device import autocast, resolve_device, torch_threads
 from lstm_engine.language_model import RecurrentLanguageModel, RecurrentState, detach_state
 from lstm_engine.ngram import NGRAM_FILENAME, KneserNeyModel, evaluate_ngram
 from lstm_engine.seeding import set_seed
@@ -315,8 +315,9 @@ def _train_loop(
             group["lr"] = learning_rate
 
         model.train()
-        logits, hidden = model(inputs, run.hidden)  # (B, T, V)
-        loss = loss_function(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))  # (B*T, V) vs (B*T,)
+        with autocast(device, train_config.mixed_precision):
+            logits, hidden = model(inputs, run.hidden)  # (B, T, V)
+            loss = loss_function(logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1))  # (B*T, V) vs (B*T,)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), train_config.clip_grad_norm)
