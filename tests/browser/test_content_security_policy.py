@@ -1,7 +1,7 @@
 """Every main page works under the strict Content-Security-Policy, with no violation reported."""
 import pytest
 from django.contrib.auth.base_user import AbstractBaseUser
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from seoassist.core.models import Site
 from tests.browser.support import log_in
@@ -83,6 +83,8 @@ class ContentSecurityPolicyTests:
         page.goto("/")
         log_in(page, username="editor", password="editor-pass-123")
         page.wait_for_url("**/")
+        # app.js attaches the change handler once the deferred scripts have run.
+        page.wait_for_load_state("load")
         page.locator("select[name=language]").select_option("en")
-        page.wait_for_load_state()
-        assert page.locator("html").get_attribute("lang") == "en"
+        # The script submits the form, so the new page arrives after select_option returns.
+        expect(page.locator("html")).to_have_attribute("lang", "en")

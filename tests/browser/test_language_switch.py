@@ -26,6 +26,8 @@ class LanguageSwitchTests:
         expect(html).to_have_attribute("lang", "ja")
         expect(navigation.get_by_role("link", name="新規リクエスト", exact=True)).to_be_visible()
 
+        # app.js attaches the change handler once the deferred scripts have run.
+        page.wait_for_load_state("load")
         page.get_by_label("言語", exact=True).select_option(label="English")
 
         expect(html).to_have_attribute("lang", "en")
@@ -39,6 +41,8 @@ class LanguageSwitchTests:
         expect(html).to_have_attribute("lang", "en")
         expect(navigation.get_by_role("link", name="New request", exact=True)).to_be_visible()
 
+        # app.js attaches the change handler once the deferred scripts have run.
+        page.wait_for_load_state("load")
         page.get_by_label("Language", exact=True).select_option(label="日本語")
 
         expect(html).to_have_attribute("lang", "ja")
