@@ -100,6 +100,7 @@ class DraftPanelViewTests:
         response = client.post(
             reverse("analysis:draft_panel", args=[draft.pk]),
             {"title": "引越しの見積もり", "body": "今日は晴れです。", "meta_description": "", "slug": ""},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         html = response.content.decode()
         assert response.status_code == 200
