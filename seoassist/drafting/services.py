@@ -697,10 +697,9 @@ def draft_section_regenerate(*, draft: Draft, section_index: int, user: Abstract
     if not 0 <= section_index < len(sections):
         raise ApplicationError(
             _(
-                "The draft has no section %(index)d; choose a section between 0 (the introduction) "
-                "and %(last)d."
+                "The draft has no such section any more. Reload the page and choose a section "
+                "from the list."
             )
-            % {"index": section_index, "last": len(sections) - 1}
         )
     served = language_model_for_site(draft.site)
     if served is None:

@@ -240,7 +240,10 @@ def parse_search_console_csv(text: str, file_name: str) -> SearchTableData:
             raise _error(
                 file_name,
                 offset,
-                _("%(file)s, line %(line)d: %(count)d columns where the header has %(expected)d.")
+                _(
+                    "%(file)s, line %(line)d: %(count)d columns where the header has %(expected)d. "
+                    "Check the delimiter and the quoting of that line."
+                )
                 % {"file": file_name, "line": offset, "count": len(row), "expected": len(header)},
             )
         values: dict[str, float | None] = {}
@@ -251,7 +254,10 @@ def parse_search_console_csv(text: str, file_name: str) -> SearchTableData:
                 raise _error(
                     file_name,
                     offset,
-                    _("%(file)s, line %(line)d, column %(column)s: %(value)r is not a number.")
+                    _(
+                        "%(file)s, line %(line)d, column %(column)s: %(value)r is not a number. "
+                        "Enter a number such as 42 or 3.5."
+                    )
                     % {"file": file_name, "line": offset, "column": header[index], "value": row[index]},
                     column=header[index],
                 ) from None
@@ -262,7 +268,10 @@ def parse_search_console_csv(text: str, file_name: str) -> SearchTableData:
                 raise _error(
                     file_name,
                     offset,
-                    _("%(file)s, line %(line)d, column %(column)s: %(value)r is not a date.")
+                    _(
+                        "%(file)s, line %(line)d, column %(column)s: %(value)r is not a date. "
+                        "Write dates as YYYY-MM-DD."
+                    )
                     % {"file": file_name, "line": offset, "column": header[0], "value": key},
                     column=header[0],
                 )
@@ -351,7 +360,10 @@ def parse_generic_csv(text: str, file_name: str) -> list[ParsedSeries]:
             raise _error(
                 file_name,
                 line,
-                _("%(file)s, line %(line)d: %(count)d columns where the header has %(expected)d.")
+                _(
+                    "%(file)s, line %(line)d: %(count)d columns where the header has %(expected)d. "
+                    "Check the delimiter and the quoting of that line."
+                )
                 % {"file": file_name, "line": line, "count": len(row), "expected": len(header)},
             )
         period = _parse_period(row[date_column].strip())
@@ -359,7 +371,10 @@ def parse_generic_csv(text: str, file_name: str) -> list[ParsedSeries]:
             raise _error(
                 file_name,
                 line,
-                _("%(file)s, line %(line)d, column %(column)s: %(value)r is not a date.")
+                _(
+                    "%(file)s, line %(line)d, column %(column)s: %(value)r is not a date. "
+                    "Write dates as YYYY-MM-DD."
+                )
                 % {"file": file_name, "line": line, "column": header[date_column], "value": row[date_column]},
                 column=header[date_column],
             )
@@ -373,7 +388,10 @@ def parse_generic_csv(text: str, file_name: str) -> list[ParsedSeries]:
             raise _error(
                 file_name,
                 line,
-                _("%(file)s, line %(line)d, column %(column)s: %(value)r is not a number.")
+                _(
+                    "%(file)s, line %(line)d, column %(column)s: %(value)r is not a number. "
+                    "Enter a number such as 42 or 3.5."
+                )
                 % {"file": file_name, "line": line, "column": header[value_column], "value": row[value_column]},
                 column=header[value_column],
             )
@@ -385,7 +403,10 @@ def parse_generic_csv(text: str, file_name: str) -> list[ParsedSeries]:
             raise _error(
                 file_name,
                 line,
-                _("%(file)s, line %(line)d, column %(column)s: the keyword is empty.")
+                _(
+                    "%(file)s, line %(line)d, column %(column)s: the keyword is empty. "
+                    "Fill it in or remove the line."
+                )
                 % {"file": file_name, "line": line, "column": header[keyword_column or 0]},
                 column=header[keyword_column or 0],
             )
@@ -466,7 +487,10 @@ def trend_file_parse(data: bytes, *, file_name: str) -> ParsedFile:
             raise _error(
                 file_name,
                 1,
-                _("%(file)s holds %(count)d files; at most %(limit)d are read from one archive.")
+                _(
+                    "%(file)s contains %(count)d files, more than the %(limit)d one archive may contain. "
+                    "Split it into smaller archives."
+                )
                 % {"file": file_name, "count": len(members), "limit": MAX_ZIP_MEMBERS},
             )
         total = sum(info.file_size for info in members)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from seoassist.core.models import Site, TimeStampedModel
 
@@ -70,7 +71,10 @@ class KeywordForecast(TimeStampedModel):
     # Rolling-origin backtest of the serving method, and of every method compared.
     backtest_mase = models.FloatField(_("backtest MASE"), null=True, blank=True)
     backtest_smape = models.FloatField(_("backtest sMAPE"), null=True, blank=True)
-    backtest_coverage = models.FloatField(_("backtest 80 % coverage"), null=True, blank=True)
+    backtest_coverage = models.FloatField(
+        # xgettext:no-python-format
+        _("backtest 80 % coverage"), null=True, blank=True
+    )
     backtest_origins = models.PositiveSmallIntegerField(_("backtest origins"), default=0)
     method_scores = models.JSONField(_("backtest of every method"), default=list, blank=True)
     peak_date = models.DateField(_("next seasonal peak"), null=True, blank=True)
@@ -91,8 +95,8 @@ class KeywordForecast(TimeStampedModel):
 
 
 class RelatedQuerySection(models.TextChoices):
-    TOP = "top", _("Top")
-    RISING = "rising", _("Rising")
+    TOP = "top", pgettext_lazy("related queries section", "Top")
+    RISING = "rising", pgettext_lazy("related queries section", "Rising")
 
 
 class RelatedQuery(TimeStampedModel):
