@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from seoassist.core.exceptions import ApplicationError, ImportFileError
@@ -341,7 +342,15 @@ class SitemapCrawl:
     ) -> Iterator[ArticleItem]:
         pending: set[Future] = set()
         queue = iter(urls)
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="crawl") as pool:
+        # The active language is per thread, so each worker thread takes the caller's,
+        # and the messages of a page it fails on read like the rest of the import.
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        with ThreadPoolExecutor(
+            max_workers=self.concurrency,
+            thread_name_prefix="crawl",
+            initializer=translation.activate,
+            initargs=(language,),
+        ) as pool:
             try:
                 while True:
                     while len(pending) < self.concurrency * 2:

@@ -4,3 +4,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _english(english_messages):
     """Assert on English messages whatever the default interface language is."""
+
+
+@pytest.fixture(autouse=True)
+def _english_requests(client):
+    """Ask views for English pages; without it the site's default language (Japanese) answers."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

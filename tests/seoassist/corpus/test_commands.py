@@ -34,7 +34,7 @@ class ImportArticlesCommandTests:
         out, _err = _run("--url", local_site.url("/ars"), "--site", site.slug)
         assert out.startswith("1 articles added")
 
-    def test_sitemap_option_reports_failures(self, site, local_site):
+    def test_sitemap_option_reports_failures(self, site, local_site, english_messages):
         local_site.add("/sitemap.xml", f'<urlset xmlns="{SITEMAP_NS}"><url><loc>'
                        f'{local_site.url("/gone")}</loc></url></urlset>', content_type="text/xml")
         out, err = _run("--sitemap", local_site.url("/sitemap.xml"), "--site", site.slug)

@@ -106,12 +106,13 @@ class SectionRegenerateViewTests:
         response = client.get(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
         assert response.status_code == 405
 
-    def test_other_editor_gets_not_found(self, client, site, draft):
+    def test_editor_of_another_site_gets_not_found(self, client, site, draft):
         from seoassist.core.models import Role
-        from seoassist.core.services import membership_set, user_create
+        from seoassist.core.services import membership_set, site_create, user_create
 
+        other_site = site_create(name="Other", slug="other", language="ja")
         other = user_create(username="other", password="pw-12345678")
-        membership_set(site=site, user=other, role=Role.EDITOR)
+        membership_set(site=other_site, user=other, role=Role.EDITOR)
         client.force_login(other)
         response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
         assert response.status_code == 404

@@ -19,6 +19,11 @@ from tests.seoassist.tracking.support import local_server, weekly_export
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(english_messages):
+    """Read the stored results in English whatever the default interface language is."""
+
+
 class JobLockTests:
     def test_second_holder_is_turned_away(self):
         token = job_lock_acquire(name="job", seconds=60)
