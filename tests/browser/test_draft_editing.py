@@ -87,6 +87,9 @@ def _open_as(context: BrowserContext, language: str, url: str, username: str, pa
     page.get_by_role("button", name=tr(language, "Log in"), exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(url) + "$"))
     expect(page.locator("html")).to_have_attribute("lang", language)
+    # draft-editor.js counts edits from its input listener, which it adds once the
+    # deferred scripts have run; text typed before that would not count as unsaved.
+    page.wait_for_load_state("load")
     return page
 
 
@@ -138,6 +141,7 @@ class DraftEditingTests:
             )
         )
         expect(body).to_have_value(ORIGINAL_BODY)
+        page.wait_for_load_state("load")
         draft.refresh_from_db()
         assert draft.body == ORIGINAL_BODY
         assert draft.revisions.count() == autosaved.number + 1
