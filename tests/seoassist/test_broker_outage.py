@@ -63,6 +63,8 @@ class RedisServer:
 
 def _point_app_at(broker_url: str, transport_options: dict) -> None:
     """Make this process's Celery app publish to another broker from now on."""
+    from kombu import pools
+
     from seoassist.celery import app
 
     if app._pool is not None:
@@ -71,6 +73,9 @@ def _point_app_at(broker_url: str, transport_options: dict) -> None:
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry keyed by connection, so
+    # a pool closed above would be handed out again for the same broker URL.
+    pools.reset()
     app.conf.broker_url = broker_url
     app.conf.broker_transport_options = transport_options
 
