@@ -599,9 +599,14 @@ def forecaster_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
     """Return the active forecaster version and its loaded model, or None."""
     from lstm_engine.forecast import load_forecaster
 
-    version = ModelVersion.objects.filter(
-        site=site, kind=ModelKind.FORECASTER, is_active=True
-    ).first()
+    return _active_model_load(site, ModelKind.FORECASTER, load_forecaster)
+
+
+def _active_model_load(
+    site: Site, kind: str, loader: Callable[[Path], Any]
+) -> tuple[ModelVersion, Any] | None:
+    """Return the site's active version of `kind` and its model, loaded once per process."""
+    version = ModelVersion.objects.filter(site=site, kind=kind, is_active=True).first()
     if version is None:
         return None
     key = (version.pk, False)
@@ -611,7 +616,7 @@ def forecaster_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
             local_dir = artifacts_local_dir(
                 prefix=version.artifact_prefix, files=version.artifact_files
             )
-            model = load_forecaster(local_dir)
+            model = loader(local_dir)
             _model_cache[key] = model
     return version, model
 
@@ -686,18 +691,4 @@ def query_model_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
     """Return the active query model version and its loaded model, or None."""
     from lstm_engine.queries import load_query_model
 
-    version = ModelVersion.objects.filter(
-        site=site, kind=ModelKind.QUERY_MODEL, is_active=True
-    ).first()
-    if version is None:
-        return None
-    key = (version.pk, False)
-    with _model_cache_lock:
-        model = _model_cache.get(key)
-        if model is None:
-            local_dir = artifacts_local_dir(
-                prefix=version.artifact_prefix, files=version.artifact_files
-            )
-            model = load_query_model(local_dir)
-            _model_cache[key] = model
-    return version, model
+    return _active_model_load(site, ModelKind.QUERY_MODEL, load_query_model)
