@@ -9,6 +9,7 @@ pointer, so a worker that restores always gets a complete pair.
 import json
 import logging
 import threading
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -103,24 +104,37 @@ class CheckpointSync(threading.Thread):
         self.run_id = run_id
         self.work_dir = work_dir
         self.stopped = threading.Event()
-        self.uploaded_stamp = 0
+        # A checkpoint already on disk when training starts may belong to an older
+        # attempt that the engine is about to discard, so only newer ones are copied.
+        checkpoint = work_dir / CHECKPOINT_NAME
+        self.uploaded_stamp = checkpoint.stat().st_mtime_ns if checkpoint.is_file() else 0
 
-    def sync(self) -> None:
+    def sync(self) -> bool:
+        """Copy the checkpoint when it changed since the last copy; return whether it did."""
         checkpoint = self.work_dir / CHECKPOINT_NAME
         if not checkpoint.is_file() or checkpoint.stat().st_mtime_ns == self.uploaded_stamp:
-            return
+            return False
         stamp = checkpoint.stat().st_mtime_ns
         if checkpoint_upload(run_id=self.run_id, work_dir=self.work_dir):
             self.uploaded_stamp = stamp
+            return True
+        return False
 
     def run(self) -> None:
         from django.db import connection
 
         interval = settings.SEOASSIST_CHECKPOINT_SYNC_SECONDS
+        # Look for a new checkpoint often, so the first one is copied soon after it is
+        # written, but copy at most once per interval.
+        poll = min(interval, 0.25)
+        last_copy = -float(interval)
         try:
-            while not self.stopped.wait(interval):
+            while not self.stopped.wait(poll):
+                if time.monotonic() - last_copy < interval:
+                    continue
                 try:
-                    self.sync()
+                    if self.sync():
+                        last_copy = time.monotonic()
                 except Exception:  # noqa: BLE001 — a failed copy is tried again on the next round
                     logger.exception("Copying the checkpoint of training run %s failed", self.run_id)
         finally:

@@ -354,6 +354,8 @@ def _train_language_model(
     sync = CheckpointSync(run_id=run.pk, work_dir=work_dir)
     if settings.SEOASSIST_CHECKPOINT_SYNC_SECONDS:
         sync.start()
+    # The copier keeps running while the other cell trains, so the main cell's last
+    # checkpoint reaches storage even when its own training ends between two copies.
     try:
         result = train_language_model(
             documents,
@@ -362,13 +364,13 @@ def _train_language_model(
             train_config=train_config,
             progress=progress,
         )
+        other_dir, other_result = _train_other_cell(
+            documents=documents, work_dir=work_dir, result=result, progress=progress
+        )
     finally:
         sync.stopped.set()
         if sync.is_alive():
             sync.join()
-    other_dir, other_result = _train_other_cell(
-        documents=documents, work_dir=work_dir, result=result, progress=progress
-    )
     try:
         served_dir, served, runner_up = work_dir, result, other_result
         if other_result.val_loss < result.val_loss:
