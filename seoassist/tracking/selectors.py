@@ -49,8 +49,14 @@ def tracked_keyword_list(*, site: Site) -> QuerySet[Keyword]:
 
 
 def forecast_movers(*, site: Site, direction: str) -> list[KeywordForecast]:
-    """Return the keywords forecast to rise (or fall) the most, largest change first."""
-    forecasts = KeywordForecast.objects.filter(keyword__site=site).select_related("keyword")
+    """Return the keywords forecast to rise (or fall) the most, largest change first.
+
+    Only forecasts classified in `direction` count, so a change inside the flat band
+    never appears in the rising or falling list.
+    """
+    forecasts = KeywordForecast.objects.filter(
+        keyword__site=site, direction=direction
+    ).select_related("keyword")
     if direction == "rising":
         return list(forecasts.filter(change_percent__gt=0).order_by("-change_percent")[:MOVERS_SHOWN])
     return list(forecasts.filter(change_percent__lt=0).order_by("change_percent")[:MOVERS_SHOWN])

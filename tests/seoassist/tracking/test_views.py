@@ -21,9 +21,14 @@ def tracked(site):
             TrendPoint(keyword=keyword, date=datetime.date(2024, 1, 1) + datetime.timedelta(weeks=w), value=w)
             for w in range(40)
         )
+        direction = "flat"
+        if change > 10:
+            direction = "rising"
+        elif change < -10:
+            direction = "falling"
         KeywordForecast.objects.create(
             keyword=keyword, method="seasonal_naive",
-            direction="rising" if change > 10 else "falling" if change < -10 else "flat",
+            direction=direction,
             change_percent=change,
             points=[{"date": "2024-10-07", "p10": 30, "p50": 40, "p90": 50}],
         )
@@ -56,6 +61,14 @@ class DashboardViewTests:
         # Sparkline data: 26 most recent points, oldest first, and the forecast medians.
         assert '"history": [14.0, 15.0' in html
         assert '"forecast": [40]' in html
+
+    def test_flat_keyword_is_no_mover(self, site, tracked):
+        from seoassist.tracking.selectors import forecast_movers
+
+        rising = [forecast.keyword.text for forecast in forecast_movers(site=site, direction="rising")]
+        falling = [forecast.keyword.text for forecast in forecast_movers(site=site, direction="falling")]
+        assert rising == ["花粉症"]
+        assert falling == ["熱中症"]
 
     def test_no_inline_script_or_style(self, client, editor_user, tracked):
         client.force_login(editor_user)
