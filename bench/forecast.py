@@ -3,7 +3,7 @@
 One process, one JSON object on stdout, keyed by method: lstm, naive, seasonal_naive,
 ets, theta, arima and selected. Each entry contains the mean sMAPE, MASE and 80 %
 interval coverage over the scored series, and the wall-clock and process CPU seconds
-spent fitting and forecasting. "series" says how many series were scored.
+spent fitting and forecasting. "series" is the number of series scored.
 
 The folder is either the M4 layout (<Frequency>-train.csv and <Frequency>-test.csv, the
 test file giving the horizon), or any folder of CSV files the product imports (Google

@@ -2,8 +2,8 @@
 
 Example::
 
-    nice .venv/bin/python bench/lm.py --data ../shared/data --budget 60
-    nice .venv/bin/python bench/lm.py --data ../shared/data --budget 180 --shakespeare-only
+    nice .venv/bin/python bench/lm.py --data DATA_DIR --budget 60
+    nice .venv/bin/python bench/lm.py --data DATA_DIR --budget 180 --shakespeare-only
 
 Every model gets the same wall-clock training budget in the same process:
 

@@ -535,7 +535,7 @@ def _lock_held(draft: Draft, user: AbstractBaseUser, token: str) -> bool:
 @dataclass(frozen=True)
 class LockState:
     held: bool
-    # The lock of whoever holds the draft now; None when nobody does.
+    # The draft's current lock, or None when no user has it.
     lock: DraftLock | None
 
 

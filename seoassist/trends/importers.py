@@ -130,7 +130,7 @@ class SearchTableData:
 
 @dataclass
 class ParsedFile:
-    """What one uploaded file contains; exactly one list is filled for CSV files."""
+    """The parsed content of one uploaded file. A CSV file fills exactly one of the lists."""
 
     file_name: str
     series: list[ParsedSeries] = field(default_factory=list)

@@ -164,7 +164,7 @@ class DraftEditingTests:
         first = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
         second = _open_as(open_context(), language, edit_url, "colleague", "colleague-pass-123")
 
-        # The second editor sees who holds the draft and takes it over.
+        # The second editor is shown who has the lock, and takes it over.
         expect(second.locator("#lock-notice")).to_contain_text("editor")
         second.get_by_role("button", name=tr(language, "Take over editing"), exact=True).click()
         expect(second.locator("#lock-notice")).to_have_count(0)

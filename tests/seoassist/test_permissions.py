@@ -1,6 +1,6 @@
 """Who may open each view: every URL name of the project, anonymous and for each role.
 
-ROUTES holds one line per view and method with the status each kind of user
+ROUTES contains one line per view and method with the status each kind of user
 gets. A view added to the URLconf fails `test_every_view_has_a_row` until it
 gets its line here (or in PUBLIC_NAMES when it needs no login).
 
@@ -127,15 +127,15 @@ ROUTES = [
           data={"check_id": "text_length", "reason": "短いお知らせ"}),
     Route("analysis:check_restore",     "POST", "draft",   200, 200, 200, 200, 404, 403,
           data={"check_id": "text_length"}),
-    # No language model is trained in this fixture, so an allowed rewrite ends in an error
-    # message too; the roles' difference is the 302 against 404 and 403.
+    # The fixture trains no language model, so an allowed rewrite also ends in an error
+    # message. The roles differ only in 302 against 404 and 403.
     Route("drafting:draft_section_regenerate", "POST", "draft", 302, 302, 302, 302, 404, 403,
           args=(1,)),
     Route("tracking:dashboard",         "GET",  None,      200, 200, 200, 200, 200, 403),
     Route("tracking:alert_acknowledge", "POST", "alert",   302, 302, 302, 302, 404, 403),
 ]
 
-# Views that answer without a login. Django's admin has its own login and staff check.
+# Views that respond without a login. Django's admin has its own login and staff check.
 PUBLIC_NAMES = {
     "core:health", "set_language", "login", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete",

@@ -8,5 +8,5 @@ def _english(english_messages):
 
 @pytest.fixture(autouse=True)
 def _english_requests(client):
-    """Ask views for English pages; without it the site's default language (Japanese) answers."""
+    """Ask views for English pages; without it the views respond in the site's default language (Japanese)."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -267,7 +267,8 @@ class DraftExportTests:
         assert exported.file_name == "pollen-allergy-tips-wordpress.xml"
         root = ET.fromstring(exported.content)
         channel = root.find("channel")
-        assert root.tag == "rss" and root.get("version") == "2.0"
+        assert root.tag == "rss"
+        assert root.get("version") == "2.0"
         assert channel.findtext("wp:wxr_version", namespaces=WXR_NAMESPACES) == "1.2"
         items = channel.findall("item")
         assert len(items) == 1
