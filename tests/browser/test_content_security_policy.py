@@ -88,3 +88,58 @@ class ContentSecurityPolicyTests:
         page.locator("select[name=language]").select_option("en")
         # The script submits the form, so the new page arrives after select_option returns.
         expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    def test_long_edit_and_save_report_no_violation(
+        self, context: BrowserContext, page: Page, editor_user: AbstractBaseUser, drafted
+    ) -> None:
+        """Typing a long body refreshes the preview and the analysis panel; saving reloads the page."""
+        from django.urls import reverse
+
+        _, draft = drafted
+        console_errors: list[str] = []
+
+        def keep_policy_messages(message: ConsoleMessage) -> None:
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+                console_errors.append(message.text)
+
+        context.add_init_script(RECORD_VIOLATIONS)
+        page.on("console", keep_policy_messages)
+        page.goto("/")
+        log_in(page, username="editor", password="editor-pass-123")
+        page.wait_for_url("**/")
+        page.goto(reverse("drafting:draft_edit", args=[draft.pk]))
+        page.wait_for_load_state("load")
+        sections = "\n\n".join(
+            f"## 花粉症の対策その{number}\n\n"
+            + "花粉症の季節には、マスクと眼鏡で花粉を防ぎ、帰宅したら衣服を払ってから部屋に入ります。" * 6
+            + "\n\n- 外出を控える\n- 洗濯物は部屋に干す\n\n> 医師に相談しましょう。\n\n"
+            + "| 対策 | 効果 |\n| --- | --- |\n| マスク | 高い |\n\n**大切**なのは*早めの*対策です。"
+            + "[詳しくはこちら](https://example.com/)"
+            for number in range(1, 9)
+        )
+        body = page.locator("#id_body")
+        body.fill(sections)
+        body.press("End")
+        body.type("。")
+        # The preview and the analysis panel answer the edit before the save.
+        expect(page.locator("#preview h2").first).to_be_visible()
+        expect(page.locator("#analysis-panel .analysis-check").first).to_be_visible()
+        # Scripts may size the swap targets; htmx must not copy such styles as attributes.
+        page.evaluate("document.querySelector('#preview').style.minHeight = '40em'")
+        page.evaluate("document.querySelector('#analysis-panel').style.minHeight = '20em'")
+        body.type("花粉")
+        page.wait_for_timeout(1500)
+        assert page.evaluate("window.__cspViolations") == []
+        page.locator("#draft-form button[type=submit]").first.click()
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(1200)
+        assert page.evaluate("window.__cspViolations") == []
+        draft.refresh_from_db()
+        newest = draft.revisions.first()
+        assert newest is not None and "花粉症の対策その8" in newest.body
+        page.goto(reverse("drafting:draft_revisions", args=[draft.pk]))
+        page.goto(reverse("drafting:draft_revision_diff", args=[draft.pk, newest.number]))
+        page.wait_for_timeout(300)
+        violations = page.evaluate("window.__cspViolations")
+        assert violations == [], violations
+        assert console_errors == []
