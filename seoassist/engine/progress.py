@@ -1,7 +1,7 @@
 """Progress of a language-model training run: one bar across its phases that never goes back."""
 import logging
-import time
 from collections.abc import Sequence
+from time import monotonic
 
 from django.utils import timezone
 
@@ -31,8 +31,9 @@ def language_model_phases(first_cell: str) -> list[tuple[TrainingPhase, int]]:
     """Return a language-model run's phases in order, each with its share of PROGRESS_SCALE.
 
     The run trains ``first_cell`` and then the other cell, and the engine fits the
-    n-gram baseline after each of them. The shares are estimates: both cells get the
-    same steps, and the remaining work takes seconds to minutes beside them.
+    n-gram baseline after each of them. The shares are estimates. Both cells get the
+    same steps and time budget, and the remaining work takes seconds to minutes
+    beside them (the demo site's run: about 100 s per cell and 7 s for the rest).
     """
     second_cell = "gru" if first_cell == "lstm" else "lstm"
     return [
@@ -61,9 +62,11 @@ class PhasedProgress:
 
     Each phase owns a slice of the scale, and the engine's ``(step, total)`` within
     the phase moves the bar through that slice only, so a second training that
-    starts again at step 0 no longer sends the bar back. The stored value never
-    decreases, also not below ``floor``: a run delivered again after a worker died
-    passes ``floor`` as the value that the previous attempt reached.
+    starts again at step 0 no longer sends the bar back. A phase entered with a time
+    budget moves by the larger of its step and time fractions, because training on a
+    budget usually stops long before its last step. The stored value never decreases,
+    also not below ``floor``: a run delivered again after a worker died passes
+    ``floor`` as the value that the previous attempt reached.
     """
 
     def __init__(
@@ -76,25 +79,38 @@ class PhasedProgress:
         self.index = -1
         self.units = max(0, min(floor, PROGRESS_SCALE))
         self._last_write = 0.0
+        self._phase_started = 0.0
+        self._budget_seconds: float | None = None
 
     @property
     def phase(self) -> TrainingPhase | None:
         return self.phases[self.index][0] if self.index >= 0 else None
 
-    def enter(self, phase: TrainingPhase, message: str = "") -> None:
-        """Start the next phase named ``phase`` and store at once where its slice begins."""
+    def enter(
+        self, phase: TrainingPhase, message: str = "", *, budget_seconds: float | None = None
+    ) -> None:
+        """Start the next phase named ``phase`` and store at once where its slice begins.
+
+        ``budget_seconds`` is the phase's time limit, such as a training's max_seconds.
+        """
         for index in range(self.index + 1, len(self.phases)):
             if self.phases[index][0] == phase:
                 self.index = index
+                self._phase_started = monotonic()
+                self._budget_seconds = budget_seconds
                 self._store(self._slice_start(index), message or phase.value, force=True)
                 return
         raise ValueError(f"phase={phase!r} does not come after {self.phase!r} in {self.phases!r}")
 
     def report(self, step: int, total: int, message: str) -> None:
-        """Move through the current phase's slice. The signature matches lstm_engine's progress callback."""
+        """Move through the current phase's slice; called like lstm_engine's progress callback."""
         if self.index < 0:
             raise RuntimeError("report() was called before the first enter()")
-        fraction = min(1.0, max(0.0, step / total)) if total > 0 else 0.0
+        fraction = step / total if total > 0 else 0.0
+        if self._budget_seconds:
+            elapsed = monotonic() - self._phase_started
+            fraction = max(fraction, elapsed / self._budget_seconds)
+        fraction = min(1.0, max(0.0, fraction))
         if self.phase in _STEPLESS_PHASES:
             fraction = 0.0
         share = self.phases[self.index][1]
@@ -105,7 +121,7 @@ class PhasedProgress:
 
     def _store(self, units: int, message: str, *, force: bool) -> None:
         self.units = max(self.units, min(units, PROGRESS_SCALE))
-        now = time.monotonic()
+        now = monotonic()
         if not force and now - self._last_write < WRITE_INTERVAL_SECONDS:
             return
         self._last_write = now

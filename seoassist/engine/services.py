@@ -351,7 +351,7 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     cell's figures are stored under ``other_cell``. The progress bar spans both
     cells, the baselines and the comparison (see ``language_model_phases``).
     """
-    from lstm_engine import LanguageModelConfig, train_language_model
+    from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
 
     from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
 
@@ -359,11 +359,11 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     documents = site_documents(run.site)
     started = time.monotonic()
     model_config, train_config = _language_model_configs()
-    # Without a config the engine sizes the model by the corpus, so the same rule names the first cell.
-    first_cell = (
-        model_config
-        or LanguageModelConfig.for_corpus_size(sum(d.character_count() for d in documents))
-    ).cell
+    # Without configs the engine sizes them by the corpus, so the same rules name the
+    # first cell and the time budget of each cell here.
+    n_characters = sum(document.character_count() for document in documents)
+    first_cell = (model_config or LanguageModelConfig.for_corpus_size(n_characters)).cell
+    budget_seconds = (train_config or TrainConfig.for_corpus_size(n_characters)).max_seconds
     progress = PhasedProgress(
         run_id=run.pk,
         phases=language_model_phases(first_cell),
@@ -378,7 +378,7 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     # The copier keeps running while the other cell trains, so the main cell's last
     # checkpoint reaches storage even when its own training ends between two copies.
     try:
-        progress.enter(cell_training_phase(first_cell))
+        progress.enter(cell_training_phase(first_cell), budget_seconds=budget_seconds)
         result = train_language_model(
             documents,
             work_dir,
@@ -431,7 +431,7 @@ def _train_other_cell(
     model_config = LanguageModelConfig(**result.model_config)
     other = "gru" if model_config.cell == "lstm" else "lstm"
     other_dir = work_dir.with_name(work_dir.name + "-" + other)
-    progress.enter(cell_training_phase(other))
+    progress.enter(cell_training_phase(other), budget_seconds=result.train_config["max_seconds"])
     other_result = train_language_model(
         documents,
         other_dir,

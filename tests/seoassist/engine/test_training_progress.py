@@ -120,6 +120,22 @@ class PhasedProgressTests:
 
         assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 45, 45]
 
+    def test_time_budget_moves_the_bar_ahead_of_steps(self, site, recorded_progress, monkeypatch):
+        from seoassist.engine import progress as progress_module
+        from seoassist.engine.models import TrainingPhase
+
+        clock = [1000.0]
+        monkeypatch.setattr(progress_module, "monotonic", lambda: clock[0])
+        progress = self._progress(self._run(site).pk)
+        progress.enter(TrainingPhase.PREPARING)
+        progress.enter(TrainingPhase.TRAINING_LSTM, budget_seconds=100.0)
+        clock[0] += 50.0
+        progress.report(10, 1000, "step 10/1000")
+        clock[0] += 100.0
+        progress.report(20, 1000, "step 20/1000")
+
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 23, 45]
+
     def test_floor_keeps_an_earlier_attempts_value(self, site, recorded_progress):
         from seoassist.engine.models import TrainingPhase
 
