@@ -47,6 +47,10 @@ from lstm_engine.tokenizer import TOKENIZER_FILENAME, DocumentTokenizer, train_t
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]
+PhaseCallback = Callable[[str], None]
+# Phase announced through ``on_phase`` when the optimizer steps are over and the
+# n-gram baselines are fitted, which reports no steps of its own.
+PHASE_NGRAM_BASELINE = "ngram_baseline"
 
 # Bumped whenever the checkpoint layout or the meaning of a resumed run changes.
 CHECKPOINT_FORMAT_VERSION = 1
@@ -138,6 +142,7 @@ def train_language_model(
     model_config: LanguageModelConfig | None = None,
     train_config: TrainConfig | None = None,
     progress: ProgressCallback | None = None,
+    on_phase: PhaseCallback | None = None,
 ) -> LanguageModelTrainResult:
     """Train a tokenizer, an LSTM language model and an n-gram baseline on ``documents``.
 
@@ -163,6 +168,9 @@ def train_language_model(
         Called as ``progress(step, total_steps, message)`` after each evaluation and about
         every 2% of the steps. An exception raised by it stops training, and the last
         checkpoint stays usable for resuming.
+    on_phase:
+        Called as ``on_phase(PHASE_NGRAM_BASELINE)`` before the n-gram baselines are
+        fitted, so that a caller can label that stretch without steps.
 
     Returns
     -------
@@ -177,7 +185,7 @@ def train_language_model(
     model_config = model_config or LanguageModelConfig.for_corpus_size(n_characters)
     train_config = train_config or TrainConfig.for_corpus_size(n_characters)
     with torch_threads(train_config.num_threads):
-        return _train(documents, Path(output_dir), model_config, train_config, progress)
+        return _train(documents, Path(output_dir), model_config, train_config, progress, on_phase)
 
 
 def _train(
@@ -186,6 +194,7 @@ def _train(
     model_config: LanguageModelConfig,
     train_config: TrainConfig,
     progress: ProgressCallback | None,
+    on_phase: PhaseCallback | None = None,
 ) -> LanguageModelTrainResult:
     output_dir.mkdir(parents=True, exist_ok=True)
     report = _progress_reporter(progress)
@@ -272,6 +281,7 @@ def _train(
         device=device,
         output_dir=output_dir,
         report=report,
+        on_phase=on_phase,
     )
 
 
@@ -475,6 +485,7 @@ def _finish(
     device: torch.device,
     output_dir: Path,
     report: ProgressCallback,
+    on_phase: PhaseCallback | None = None,
 ) -> LanguageModelTrainResult:
     """Score the best weights and the n-gram baselines on the full validation set and write the outputs."""
     if run.best_state is not None:
@@ -487,6 +498,8 @@ def _finish(
     target_characters = int(tokenizer_character_lengths(tokenizer)[validation_stream[positions]].sum())
     nats_per_character = total_loss / max(1, target_characters)
 
+    if on_phase is not None:
+        on_phase(PHASE_NGRAM_BASELINE)
     report(run.step, total_steps, "fitting n-gram baselines")
     train_stream = train_corpus.stream()
     best_ngram: KneserNeyModel | None = None

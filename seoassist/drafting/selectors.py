@@ -5,7 +5,14 @@ from django.utils import timezone
 
 from seoassist.core.models import Role, Site
 from seoassist.core.selectors import user_role_on_site
-from seoassist.drafting.models import LOCK_TIMEOUT, Draft, DraftComment, DraftLock, KeywordRequest
+from seoassist.drafting.models import (
+    LOCK_TIMEOUT,
+    Draft,
+    DraftComment,
+    DraftLock,
+    KeywordRequest,
+    RequestStatus,
+)
 
 
 def keyword_request_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[KeywordRequest]:
@@ -17,6 +24,23 @@ def keyword_request_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[Keyw
 
 def keyword_request_get(*, site: Site, user: AbstractBaseUser, pk: int) -> KeywordRequest:
     return get_object_or_404(keyword_request_list(site=site, user=user), pk=pk)
+
+
+def keyword_request_waits_for_models(*, keyword_request: KeywordRequest) -> bool:
+    """Tell whether the request waits for the site's first models, or will once a worker takes it.
+
+    A queued request of a site without a language model, or whose first forecaster
+    is still training, waits as soon as a worker takes it, so its page shows the wait
+    before that.
+    """
+    from seoassist.engine.selectors import first_forecaster_pending, language_model_status
+
+    if keyword_request.status == RequestStatus.WAITING_FOR_MODEL:
+        return True
+    if keyword_request.status != RequestStatus.QUEUED:
+        return False
+    site = keyword_request.site
+    return not language_model_status(site).is_ready or first_forecaster_pending(site)
 
 
 def draft_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[Draft]:

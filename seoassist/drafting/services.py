@@ -117,6 +117,7 @@ def keyword_request_create(
         )
         keyword_request.full_clean()
         keyword_request.save()
+        _first_language_model_start(site, keyword_request.ui_language)
         transaction.on_commit(lambda: keyword_request_dispatch(request_id=keyword_request.pk))
     return keyword_request
 
@@ -271,6 +272,28 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
     return locked
 
 
+def _first_language_model_start(site: Site, ui_language: str) -> None:
+    """Queue the site's first language and query models when the site has no language model.
+
+    The worker that takes the request queues them too, but queueing them with the
+    request lets its page show the training from the first render.
+    """
+    from seoassist.engine.models import ModelKind, ModelVersion
+    from seoassist.engine.services import training_run_start
+
+    if ModelVersion.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL).exists():
+        return
+    try:
+        training_run_start(
+            site=site, kind=ModelKind.LANGUAGE_MODEL, trigger="request", ui_language=ui_language
+        )
+    except ApplicationError as error:
+        # The worker raises the same error when it takes the request, and fails it with it.
+        logger.info("Skipped the first language model for site %s: %s", site.pk, error.message)
+        return
+    _query_model_start(site, ui_language)
+
+
 def _query_model_start(site: Site, ui_language: str) -> None:
     """Queue the site's first query model beside its language model; drafts never wait for it."""
     from seoassist.engine.models import ModelKind, ModelVersion
@@ -288,16 +311,9 @@ def _query_model_start(site: Site, ui_language: str) -> None:
 
 def _first_forecaster_pending(site: Site) -> bool:
     """Tell whether the site's first forecaster is still training, so requests wait for it."""
-    from seoassist.core.models import JobStatus
-    from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+    from seoassist.engine.selectors import first_forecaster_pending
 
-    if ModelVersion.objects.filter(site=site, kind=ModelKind.FORECASTER).exists():
-        return False
-    return TrainingRun.objects.filter(
-        site=site,
-        kind=ModelKind.FORECASTER,
-        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
-    ).exists()
+    return first_forecaster_pending(site)
 
 
 def _generate(model, keyword_request: KeywordRequest, related: list[str]):

@@ -38,6 +38,7 @@ from seoassist.drafting.selectors import (
     draft_lock_holder,
     keyword_request_get,
     keyword_request_list,
+    keyword_request_waits_for_models,
 )
 from seoassist.drafting.services import (
     COMMENT_ROLES,
@@ -160,6 +161,7 @@ def _request_context(site, keyword_request) -> dict:
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
         "pending_runs": training_runs_unfinished(site=site),
+        "waits_for_models": keyword_request_waits_for_models(keyword_request=keyword_request),
         "related_links": [
             {
                 "keyword": related,

@@ -43,8 +43,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def progress_percent(self, run: TrainingRun) -> int:
         return run.progress_percent
     readonly_fields = [
-        "status", "progress_step", "progress_total", "progress_message", "error", "started_at",
-        "finished_at", "model_version", "attempts", "metrics", "created_at",
+        "status", "progress_step", "progress_total", "progress_phase", "progress_message", "error",
+        "started_at", "finished_at", "model_version", "attempts", "metrics", "created_at",
     ]
 
     def has_add_permission(self, request) -> bool:

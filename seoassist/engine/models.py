@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.core.models import ProgressModel, Site, TimeStampedModel
+from seoassist.core.models import JobStatus, ProgressModel, Site, TimeStampedModel
 
 
 class ModelKind(models.TextChoices):
@@ -18,6 +18,16 @@ class TrainingKind(models.TextChoices):
     FORECASTER = "forecaster", _("Demand forecaster")
     QUERY_MODEL = "query_model", _("Related-search model")
     LANGUAGE_MODEL_SEARCH = "lm_search", _("Language-model hyperparameter search")
+
+
+class TrainingPhase(models.TextChoices):
+    """Stretch of a language-model run that its progress bar names, in the order they run."""
+
+    PREPARING = "preparing", _("Preparing the articles")
+    TRAINING_LSTM = "training_lstm", _("Training the LSTM")
+    TRAINING_GRU = "training_gru", _("Training the GRU")
+    NGRAM_BASELINE = "ngram_baseline", _("Fitting the n-gram baseline")
+    SAVING = "saving", _("Comparing the models and saving the better one")
 
 
 class ModelVersion(TimeStampedModel):
@@ -90,6 +100,10 @@ class TrainingRun(ProgressModel):
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    # Set by language-model runs, whose bar spans several phases. Other kinds leave it blank.
+    progress_phase = models.CharField(
+        _("phase"), max_length=20, choices=TrainingPhase.choices, blank=True
+    )
     # Report of runs that produce no model version, such as a search's trial table.
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
 
@@ -100,3 +114,10 @@ class TrainingRun(ProgressModel):
 
     def __str__(self) -> str:
         return f"{self.site} {self.get_kind_display()} #{self.pk}"
+
+    @property
+    def progress_label(self) -> str:
+        """Name the running phase in the active language, or count the steps of a run without phases."""
+        if self.status == JobStatus.RUNNING and self.progress_phase:
+            return str(self.get_progress_phase_display())
+        return super().progress_label

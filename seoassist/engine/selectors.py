@@ -28,6 +28,17 @@ def language_model_status(site: Site) -> ModelStatus:
     return ModelStatus(version=version, run=run)
 
 
+def first_forecaster_pending(site: Site) -> bool:
+    """Tell whether the site has no forecaster yet and its first one is queued or training."""
+    if ModelVersion.objects.filter(site=site, kind=ModelKind.FORECASTER).exists():
+        return False
+    return TrainingRun.objects.filter(
+        site=site,
+        kind=ModelKind.FORECASTER,
+        status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+    ).exists()
+
+
 def model_version_list(*, site: Site) -> QuerySet[ModelVersion]:
     return ModelVersion.objects.filter(site=site).order_by("-created_at")
 

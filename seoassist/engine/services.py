@@ -19,7 +19,19 @@ from django.utils.translation import gettext as _
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobStatus, Site
 from seoassist.engine.artifacts import artifacts_local_dir, artifacts_publish
-from seoassist.engine.models import ModelKind, ModelVersion, TrainingKind, TrainingRun
+from seoassist.engine.models import (
+    ModelKind,
+    ModelVersion,
+    TrainingKind,
+    TrainingPhase,
+    TrainingRun,
+)
+from seoassist.engine.progress import (
+    PROGRESS_SCALE,
+    PhasedProgress,
+    cell_training_phase,
+    language_model_phases,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +167,7 @@ def _training_run_execute(run_id: int) -> TrainingRun:
         if run.kind == TrainingKind.LANGUAGE_MODEL_SEARCH:
             return _search_language_model(run=run, work_dir=work_dir, progress=progress)
         if run.kind == ModelKind.LANGUAGE_MODEL:
-            version = _train_language_model(run=run, work_dir=work_dir, progress=progress)
+            version = _train_language_model(run=run, work_dir=work_dir)
         elif run.kind == ModelKind.QUERY_MODEL:
             version = _train_query_model(run=run, work_dir=work_dir, progress=progress)
         else:
@@ -332,23 +344,32 @@ def markdown_blocks(body: str) -> list[tuple[str, str]]:
     return [(kind, text) for kind, text in blocks if text]
 
 
-def _train_language_model(
-    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
-) -> ModelVersion:
+def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     """Train the configured cell and the other one on the same split; store the better as the version.
 
     The version serves only if its model also beats the n-gram baseline; the other
-    cell's figures are stored under ``other_cell``.
+    cell's figures are stored under ``other_cell``. The progress bar spans both
+    cells, the baselines and the comparison (see ``language_model_phases``).
     """
-    from lstm_engine import train_language_model
+    from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
 
     from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
 
     _check_training_data(site=run.site, kind=run.kind)
     documents = site_documents(run.site)
-    progress(0, 1, "preparing %d documents" % len(documents))
     started = time.monotonic()
     model_config, train_config = _language_model_configs()
+    # Without configs the engine sizes them by the corpus, so the same rules name the
+    # first cell and the time budget of each cell here.
+    n_characters = sum(document.character_count() for document in documents)
+    first_cell = (model_config or LanguageModelConfig.for_corpus_size(n_characters)).cell
+    budget_seconds = (train_config or TrainConfig.for_corpus_size(n_characters)).max_seconds
+    progress = PhasedProgress(
+        run_id=run.pk,
+        phases=language_model_phases(first_cell),
+        floor=run.progress_step if run.progress_total == PROGRESS_SCALE else 0,
+    )
+    progress.enter(TrainingPhase.PREPARING, "preparing %d documents" % len(documents))
     # A run that another host started resumes from the checkpoint it left in storage.
     checkpoint_restore(run_id=run.pk, work_dir=work_dir)
     sync = CheckpointSync(run_id=run.pk, work_dir=work_dir)
@@ -357,12 +378,14 @@ def _train_language_model(
     # The copier keeps running while the other cell trains, so the main cell's last
     # checkpoint reaches storage even when its own training ends between two copies.
     try:
+        progress.enter(cell_training_phase(first_cell), budget_seconds=budget_seconds)
         result = train_language_model(
             documents,
             work_dir,
             model_config=model_config,
             train_config=train_config,
-            progress=progress,
+            progress=progress.report,
+            on_phase=lambda name: _engine_phase_enter(progress, name),
         )
         other_dir, other_result = _train_other_cell(
             documents=documents, work_dir=work_dir, result=result, progress=progress
@@ -371,6 +394,7 @@ def _train_language_model(
         sync.stopped.set()
         if sync.is_alive():
             sync.join()
+    progress.enter(TrainingPhase.SAVING)
     try:
         served_dir, served, runner_up = work_dir, result, other_result
         if other_result.val_loss < result.val_loss:
@@ -395,7 +419,7 @@ def _train_language_model(
 
 
 def _train_other_cell(
-    *, documents: list, work_dir: Path, result: Any, progress: Callable[[int, int, str], None]
+    *, documents: list, work_dir: Path, result: Any, progress: PhasedProgress
 ) -> tuple[Path, Any]:
     """Train the other recurrent cell (GRU for an LSTM) with the same split, size and budget.
 
@@ -407,14 +431,26 @@ def _train_other_cell(
     model_config = LanguageModelConfig(**result.model_config)
     other = "gru" if model_config.cell == "lstm" else "lstm"
     other_dir = work_dir.with_name(work_dir.name + "-" + other)
+    progress.enter(cell_training_phase(other), budget_seconds=result.train_config["max_seconds"])
     other_result = train_language_model(
         documents,
         other_dir,
         model_config=replace(model_config, cell=other),
         train_config=TrainConfig(**result.train_config),
-        progress=lambda step, total, message: progress(step, total, f"{other}: {message}"),
+        progress=lambda step, total, message: progress.report(step, total, f"{other}: {message}"),
+        on_phase=lambda name: _engine_phase_enter(progress, name),
     )
     return other_dir, other_result
+
+
+def _engine_phase_enter(progress: PhasedProgress, name: str) -> None:
+    """Follow a phase that lstm_engine announces while it trains one cell."""
+    from lstm_engine.training import PHASE_NGRAM_BASELINE
+
+    if name == PHASE_NGRAM_BASELINE:
+        progress.enter(TrainingPhase.NGRAM_BASELINE)
+    else:
+        logger.warning("Ignored the unknown training phase %r", name)
 
 
 def _cell_summary(result: Any, served: Any) -> dict[str, Any]:

@@ -221,7 +221,9 @@ SEOASSIST_SEARCH_TRIAL_SECONDS = env_int("SEOASSIST_SEARCH_TRIAL_SECONDS", 180)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 if not CELERY_BROKER_URL:
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_URL = "filesystem://"
+    # The transport ignores the host, but kombu 5.7 logs "No hostname was supplied" each
+    # time it copies the connection of a URL without one, so the URL names localhost.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

@@ -75,6 +75,106 @@ class RequestCreateViewTests:
         assert "first models are still training" in response.content.decode()
 
 
+@pytest.fixture
+def site_with_articles(site):
+    from pathlib import Path
+
+    from seoassist.corpus.services import articles_import_path
+
+    articles = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
+    articles_import_path(site=site, path=articles)
+    return site
+
+
+class RequestPageBeforeWorkerTests:
+    """The request page before any worker took the request."""
+
+    def _submit(self, client, editor_user, django_capture_on_commit_callbacks, monkeypatch):
+        monkeypatch.setattr("seoassist.core.dispatch.task_send", lambda task, *args: None)
+        client.force_login(editor_user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("drafting:request_create"), {"keywords": "花粉症、 対策", "target_length": ""}
+            )
+        assert response.status_code == 302
+        return KeywordRequest.objects.get()
+
+    def test_first_render_shows_queued_training(
+        self, client, editor_user, site_with_articles, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from seoassist.engine.models import ModelKind, TrainingRun
+
+        submitted = self._submit(client, editor_user, django_capture_on_commit_callbacks, monkeypatch)
+
+        response = client.get(
+            reverse("drafting:request_detail", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+        html = response.content.decode()
+        assert submitted.status == RequestStatus.QUEUED
+        run = TrainingRun.objects.get(site=site_with_articles, kind=ModelKind.LANGUAGE_MODEL)
+        assert run.trigger == "request"
+        assert "Waiting for the first trained model" in html
+        assert "first models are still training" in html
+        assert f'id="run-{run.pk}"' in html
+        assert "Language model #%d</strong> · Queued" % run.pk in html
+        assert "0 % · Waiting for a worker" in html
+        assert 'class="status status-queued"' not in html
+
+    def test_polled_status_shows_training_progress(
+        self, client, editor_user, site_with_articles, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import ModelKind, TrainingPhase, TrainingRun
+
+        submitted = self._submit(client, editor_user, django_capture_on_commit_callbacks, monkeypatch)
+        TrainingRun.objects.filter(kind=ModelKind.LANGUAGE_MODEL).update(
+            status=JobStatus.RUNNING, progress_step=300, progress_total=1000,
+            progress_phase=TrainingPhase.TRAINING_LSTM,
+        )
+
+        response = client.get(
+            reverse("drafting:request_status", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+        html = response.content.decode()
+        assert "Waiting for the first trained model" in html
+        assert "30 % · Training the LSTM" in html
+
+    def test_site_without_articles_says_training_starts_with_worker(
+        self, client, editor_user, site, django_capture_on_commit_callbacks, monkeypatch
+    ):
+        from seoassist.engine.models import TrainingRun
+
+        submitted = self._submit(client, editor_user, django_capture_on_commit_callbacks, monkeypatch)
+
+        response = client.get(
+            reverse("drafting:request_detail", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+        assert not TrainingRun.objects.exists()
+        assert "The site has no language model yet" in response.content.decode()
+
+    def test_site_with_model_shows_request_progress(self, client, editor_user, site):
+        from seoassist.engine.models import ModelKind, ModelVersion
+
+        ModelVersion.objects.create(site=site, kind=ModelKind.LANGUAGE_MODEL, number=1, artifact_prefix="x")
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
+            target_length=1500, progress_total=4,
+        )
+        client.force_login(editor_user)
+
+        response = client.get(
+            reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+
+        html = response.content.decode()
+        assert 'class="status status-queued"' in html
+        assert "Waiting for the first trained model" not in html
+        assert '<progress class="progress"' in html
+
+
 class DraftEditViewTests:
     def test_save_stores_new_revision(self, client, editor_user, draft):
         client.force_login(editor_user)

@@ -1,0 +1,188 @@
+"""A language-model run shows one progress bar across both cells, the baselines and the saving."""
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
+LANGUAGE_MODEL_PHASES = [
+    "preparing",
+    "training_lstm",
+    "ngram_baseline",
+    "training_gru",
+    "ngram_baseline",
+    "saving",
+]
+
+
+@pytest.fixture
+def site_with_articles(site):
+    from seoassist.corpus.services import articles_import_path
+
+    articles_import_path(site=site, path=DEMO_ARTICLES)
+    return site
+
+
+@pytest.fixture
+def recorded_progress(monkeypatch) -> list[tuple[int, str, str]]:
+    """Record (percent, phase, label) of the run row after every progress write."""
+    from seoassist.engine import progress
+    from seoassist.engine.models import TrainingRun
+
+    store = progress.training_run_progress_store
+    recorded = []
+
+    def store_and_record(**fields) -> None:
+        store(**fields)
+        run = TrainingRun.objects.get(pk=fields["run_id"])
+        recorded.append((run.progress_percent, run.progress_phase, run.progress_label))
+
+    monkeypatch.setattr(progress, "WRITE_INTERVAL_SECONDS", 0.0)
+    monkeypatch.setattr(progress, "training_run_progress_store", store_and_record)
+    return recorded
+
+
+def _phase_sequence(phases: list[str]) -> list[str]:
+    """Collapse repeats of the same phase in a row."""
+    sequence: list[str] = []
+    for phase in phases:
+        if not sequence or sequence[-1] != phase:
+            sequence.append(phase)
+    return sequence
+
+
+class LanguageModelRunProgressTests:
+    def test_progress_rises_through_labelled_phases(self, site_with_articles, recorded_progress, settings):
+        from seoassist.engine.models import ModelKind, TrainingRun
+        from seoassist.engine.services import training_run_start
+        from seoassist.engine.tasks import training_run_task
+
+        settings.SEOASSIST_TINY_TRAINING_STEPS = 12
+        settings.SEOASSIST_CHECKPOINT_SYNC_SECONDS = 0
+        run = training_run_start(site=site_with_articles, kind=ModelKind.LANGUAGE_MODEL, ui_language="en")
+
+        training_run_task(run.pk)
+
+        finished = TrainingRun.objects.get(pk=run.pk)
+        assert finished.status == "succeeded", finished.error
+        assert finished.progress_percent == 100
+        percents = [percent for percent, _phase, _label in recorded_progress]
+        assert percents == sorted(percents), percents
+        assert _phase_sequence([phase for _percent, phase, _label in recorded_progress]) == LANGUAGE_MODEL_PHASES
+        labels = {phase: label for _percent, phase, label in recorded_progress}
+        assert labels["training_lstm"] == "Training the LSTM"
+        assert labels["training_gru"] == "Training the GRU"
+        assert labels["ngram_baseline"] == "Fitting the n-gram baseline"
+        assert labels["saving"] == "Comparing the models and saving the better one"
+        gru_percents = [percent for percent, phase, _label in recorded_progress if phase == "training_gru"]
+        lstm_percents = [percent for percent, phase, _label in recorded_progress if phase == "training_lstm"]
+        assert min(gru_percents) >= max(lstm_percents)
+        assert max(gru_percents) > min(gru_percents), "the GRU steps move the bar"
+
+
+class PhasedProgressTests:
+    def _progress(self, run_id: int, floor: int = 0):
+        from seoassist.engine.progress import PhasedProgress, language_model_phases
+
+        return PhasedProgress(run_id=run_id, phases=language_model_phases("lstm"), floor=floor)
+
+    def _run(self, site):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import TrainingRun
+
+        return TrainingRun.objects.create(site=site, kind="language_model", status=JobStatus.RUNNING)
+
+    def test_second_cell_starts_after_first(self, site, recorded_progress):
+        from seoassist.engine.models import TrainingPhase
+
+        progress = self._progress(self._run(site).pk)
+        progress.enter(TrainingPhase.PREPARING)
+        progress.enter(TrainingPhase.TRAINING_LSTM)
+        progress.report(0, 40, "step 0/40")
+        progress.report(40, 40, "step 40/40")
+        progress.enter(TrainingPhase.NGRAM_BASELINE)
+        progress.enter(TrainingPhase.TRAINING_GRU)
+        progress.report(0, 40, "step 0/40")
+        progress.report(20, 40, "step 20/40")
+
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 1, 45, 45, 47, 47, 69]
+
+    def test_steps_during_ngram_fit_keep_the_bar(self, site, recorded_progress):
+        from seoassist.engine.models import TrainingPhase
+
+        progress = self._progress(self._run(site).pk)
+        progress.enter(TrainingPhase.PREPARING)
+        progress.enter(TrainingPhase.TRAINING_LSTM)
+        progress.enter(TrainingPhase.NGRAM_BASELINE)
+        progress.report(40, 40, "fitting n-gram baselines")
+
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 45, 45]
+
+    def test_time_budget_moves_the_bar_ahead_of_steps(self, site, recorded_progress, monkeypatch):
+        from seoassist.engine import progress as progress_module
+        from seoassist.engine.models import TrainingPhase
+
+        clock = [1000.0]
+        monkeypatch.setattr(progress_module, "monotonic", lambda: clock[0])
+        progress = self._progress(self._run(site).pk)
+        progress.enter(TrainingPhase.PREPARING)
+        progress.enter(TrainingPhase.TRAINING_LSTM, budget_seconds=100.0)
+        clock[0] += 50.0
+        progress.report(10, 1000, "step 10/1000")
+        clock[0] += 100.0
+        progress.report(20, 1000, "step 20/1000")
+
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 23, 45]
+
+    def test_floor_keeps_an_earlier_attempts_value(self, site, recorded_progress):
+        from seoassist.engine.models import TrainingPhase
+
+        progress = self._progress(self._run(site).pk, floor=600)
+        progress.enter(TrainingPhase.PREPARING)
+        progress.enter(TrainingPhase.TRAINING_LSTM)
+        progress.report(40, 40, "resumed at the last step")
+
+        assert [percent for percent, _phase, _label in recorded_progress] == [60, 60, 60]
+
+    def test_phase_cannot_come_back(self, site, recorded_progress):
+        from seoassist.engine.models import TrainingPhase
+
+        progress = self._progress(self._run(site).pk)
+        progress.enter(TrainingPhase.SAVING)
+
+        with pytest.raises(ValueError, match="does not come after"):
+            progress.enter(TrainingPhase.TRAINING_LSTM)
+
+    def test_shares_must_fill_the_scale(self):
+        from seoassist.engine.models import TrainingPhase
+        from seoassist.engine.progress import PhasedProgress
+
+        with pytest.raises(ValueError, match="must add up to 1000"):
+            PhasedProgress(run_id=1, phases=[(TrainingPhase.PREPARING, 10)])
+
+
+class RunStatusLabelTests:
+    def test_running_phase_is_shown(self, client, admin_user, site):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import TrainingPhase, TrainingRun
+
+        run = TrainingRun.objects.create(
+            site=site, kind="language_model", status=JobStatus.RUNNING,
+            progress_step=520, progress_total=1000, progress_phase=TrainingPhase.TRAINING_GRU,
+        )
+        client.force_login(admin_user)
+
+        response = client.get(reverse("engine:run_status", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
+
+        assert response.status_code == 200
+        assert "52 % · Training the GRU" in response.content.decode()
+
+    def test_run_without_phase_counts_steps(self, site, english_messages):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import TrainingRun
+
+        run = TrainingRun(site=site, kind="forecaster", status=JobStatus.RUNNING, progress_step=3, progress_total=30)
+
+        assert run.progress_label == "Step 3 of 30"
