@@ -43,12 +43,16 @@ ENGLISH_TITLE_SPEC = DraftSpec(
 
 class BatchScorerTests:
     @pytest.mark.parametrize("cell", ["lstm", "gru"])
-    def test_batch_step_matches_single_steps(self, cell: str) -> None:
+    @pytest.mark.parametrize("stepper", [True, False], ids=["stepper", "model"])
+    def test_batch_step_matches_single_steps(self, cell: str, stepper: bool) -> None:
         torch.manual_seed(0)
         model = RecurrentLanguageModel(
             LanguageModelConfig(vocab_size=60, embedding_size=16, hidden_size=24, num_layers=2, cell=cell)
         ).eval()
         scorer = RecurrentScorer(model)
+        if not stepper:
+            # Without the CPU stepper, steps run through the model, as on an accelerator.
+            scorer.stepper = None
         states = [scorer.start([3, 9]), scorer.start([4]), scorer.start([3, 9])]
         tokens = [17, 30, 5]
         batched = scorer.advance_batch(states, tokens)
