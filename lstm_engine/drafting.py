@@ -191,6 +191,8 @@ class _VocabularyTables:
         # kept out of English drafts, and Latin letters, discouraged in Japanese ones.
         self.has_japanese = torch.zeros(size, dtype=torch.bool)
         self.has_latin = torch.zeros(size, dtype=torch.bool)
+        # Text of every piece with Latin letters. A byte piece is its ASCII character.
+        self.latin_texts: dict[int, str] = {}
         self.ends_paragraph = {language: torch.zeros(size, dtype=torch.bool) for language in ("ja", "en")}
         self.brackets: dict[int, str] = {}
 
@@ -208,6 +210,8 @@ class _VocabularyTables:
                 self.has_japanese[piece_id] = 0xE3 <= value <= 0xEF
                 self.starts_with_space[piece_id] = value == 0x20
                 self.has_latin[piece_id] = chr(value).isascii() and chr(value).isalpha()
+                if self.has_latin[piece_id]:
+                    self.latin_texts[piece_id] = chr(value)
                 continue
             if not text or any(unicodedata.category(char)[0] == "C" or char == "\ufffd" for char in text):
                 self.allowed[piece_id] = False
@@ -216,6 +220,8 @@ class _VocabularyTables:
             self.starts_with_space[piece_id] = text[0].isspace()
             self.has_japanese[piece_id] = any(0x3000 <= ord(char) < 0xD800 or 0xF900 <= ord(char) for char in text)
             self.has_latin[piece_id] = any(char.isascii() and char.isalpha() for char in text)
+            if self.has_latin[piece_id]:
+                self.latin_texts[piece_id] = text
             stripped = text.strip()
             self.exempt[piece_id] = not stripped or all(unicodedata.category(c)[0] == "P" for c in stripped)
             self.has_period[piece_id] = "。" in text
@@ -379,18 +385,11 @@ class _LatinWords:
     may add only runs that are such words, or the start of one at the piece's end.
     """
 
-    def __init__(self, tokenizer: DocumentTokenizer, tables: _VocabularyTables, texts: Sequence[str]) -> None:
+    def __init__(self, tables: _VocabularyTables, texts: Sequence[str]) -> None:
         self.words = {run for text in texts for run in LATIN_RUN.findall(normalize_text(text))}
         self.prefixes = {word[:end] for word in self.words for end in range(1, len(word) + 1)}
-        self.size = tokenizer.vocab_size
-        self.texts: list[str] = []
-        for piece_id, text in enumerate(tokenizer.piece_texts):
-            if bool(tables.is_byte[piece_id]):
-                # A byte piece is its ASCII character, or a part of a non-Latin character.
-                value = int(tables.byte_values[piece_id])
-                text = chr(value) if value < 0x80 else ""
-            self.texts.append(text)
-        self.latin_ids = torch.nonzero(tables.has_latin).flatten().tolist()
+        self.size = len(tables.allowed)
+        self.latin_texts = tables.latin_texts
         self._masks: dict[str, torch.Tensor] = {}
 
     def trailing_run(self, text: str) -> str:
@@ -414,14 +413,15 @@ class _LatinWords:
 
     def _build_mask(self, run: str) -> torch.Tensor:
         complete = run == "" or run in self.words or run not in self.prefixes
+        fitting = [piece_id for piece_id, piece in self.latin_texts.items() if self._piece_fits(run, piece, complete)]
         if complete:
+            # Pieces without Latin letters may follow, and so may those whose runs fit.
             mask = torch.ones(self.size, dtype=torch.bool)
-            candidates = self.latin_ids
+            mask[torch.tensor(list(self.latin_texts), dtype=torch.long)] = False
         else:
+            # The text ends inside a permitted word, so only pieces that continue it may follow.
             mask = torch.zeros(self.size, dtype=torch.bool)
-            candidates = range(self.size)
-        for piece_id in candidates:
-            mask[piece_id] = self._piece_fits(run, self.texts[piece_id], complete)
+        mask[torch.tensor(fitting, dtype=torch.long)] = True
         return mask
 
     def _piece_fits(self, run: str, piece: str, complete: bool) -> bool:
@@ -455,7 +455,7 @@ class _DraftWriter:
         self.latin: _LatinWords | None = None
         if self.language == "ja":
             texts = [*spec.keywords, *spec.related_keywords, *prompt_texts]
-            self.latin = _LatinWords(self.tokenizer, self.tables, texts)
+            self.latin = _LatinWords(self.tables, texts)
         self.log_prob_total = 0.0
         self.token_total = 0
 
