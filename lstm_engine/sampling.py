@@ -149,15 +149,20 @@ class RecurrentStepper:
         zeros = torch.zeros(len(self.layers), 1, self.hidden_size)
         return (zeros, zeros.clone()) if self.cell == "lstm" else zeros
 
+    @torch.inference_mode()
     def step(self, state: RecurrentState, token_id: int) -> tuple[RecurrentState, torch.Tensor]:
         """Read one token; return the new state and (V,) logits of the next token."""
-        new_state, logits = self.step_batch(state, [token_id])
+        # A slice of the embedding is cheaper than an index tensor for a single token.
+        new_state, logits = self._forward(state, self.embedding[token_id : token_id + 1])
         return new_state, logits[0]
 
     @torch.inference_mode()
     def step_batch(self, state: RecurrentState, token_ids: Sequence[int]) -> tuple[RecurrentState, torch.Tensor]:
         """Read one token per sequence of a batch; return the (L, B, H) state and (B, V) logits."""
-        x = self.embedding[torch.tensor(token_ids, dtype=torch.long)]  # (B, E)
+        return self._forward(state, self.embedding[torch.tensor(token_ids, dtype=torch.long)])
+
+    def _forward(self, state: RecurrentState, x: torch.Tensor) -> tuple[RecurrentState, torch.Tensor]:
+        """Run the layers on (B, E) input embeddings from (L, B, H) states."""
         hiddens: list[torch.Tensor] = []
         cells: list[torch.Tensor] = []
         for layer, weights in enumerate(self.layers):
