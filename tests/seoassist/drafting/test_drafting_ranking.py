@@ -2,6 +2,7 @@
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from lstm_engine.drafting import DraftSection, GeneratedDraft, TextCandidate
 from seoassist.drafting.ranking import (
@@ -136,3 +137,25 @@ def _forecast():
         "keyword": "花粉症対策", "method": "none", "direction": "unknown", "change_percent": None,
         "history": [], "points": [], "backtest": {}, "note": "",
     }
+
+
+class EditorCandidateListTests:
+    def test_draft_without_stored_ranking_lists_checks(self, client, editor_user, english_draft):
+        # The draft's keyphrase is "pollen allergy".
+        good_title = "Pollen allergy tips for a calmer spring at home"
+        english_draft.title_candidates = ["Spring is here", good_title]
+        english_draft.save()
+        client.force_login(editor_user)
+        html = client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert 'id="title-candidates"' in html
+        assert "title-candidates.js" in html
+        # Ranked by their checks alone: the title that starts with the keyphrase first.
+        assert html.index(f'data-title="{good_title}"') < html.index('data-title="Spring is here"')
+        assert "Keyphrase at the start" in html
+
+    def test_draft_without_candidates_lists_none(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'id="title-candidates"' not in html
