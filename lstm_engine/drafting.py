@@ -391,6 +391,9 @@ class _LatinWords:
         self.size = len(tables.allowed)
         self.latin_texts = tables.latin_texts
         self._masks: dict[str, torch.Tensor] = {}
+        if not self.words:
+            # Without permitted words, every Latin piece is masked wherever it would go.
+            self._masks[""] = ~tables.has_latin
 
     def trailing_run(self, text: str) -> str:
         """Return the Latin run that ends ``text``, or ""."""
