@@ -14,7 +14,8 @@ Every model gets the same wall-clock training budget in the same process:
 - training throughput of the library's loop against a bare embedding, LSTM and softmax
   step of the same shapes, and as a share of the measured matrix-multiply FLOP/s;
 - seconds to draft 1,500 Japanese characters and 600 English words with the LSTM;
-- peak resident memory of the process.
+- peak resident memory of the process, and of a fresh process that loads the LSTM
+  and drafts once as a worker does (bench/draft_worker.py).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from torch import nn
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from draft_worker import run_worker_draft  # noqa: E402
 from lm_quick import read_article, select_articles  # noqa: E402
 
 from lstm_engine.character_model import CharacterTrainConfig, split_text, train_character_model  # noqa: E402
@@ -341,8 +343,14 @@ def main() -> None:
         report["draft_seconds_ja_int8"] = time_draft(trained_ja["lstm"][0], spec_ja, quantize=True)["seconds"]
         report["draft_seconds_en_int8"] = time_draft(trained_en["lstm"][0], spec_en, quantize=True)["seconds"]
         report["drafts"] = {"ja": draft_ja, "en": draft_en}
+        # A fresh process that loads the LSTM and drafts once, as a worker does.
+        worker_drafts = {"ja": run_worker_draft(trained_ja["lstm"][0], spec_ja)}
+        worker_drafts["en"] = run_worker_draft(trained_en["lstm"][0], spec_en)
 
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    report["worker_peak_rss_mb_ja"] = worker_drafts["ja"]["peak_rss_mb"]
+    report["worker_peak_rss_mb_en"] = worker_drafts["en"]["peak_rss_mb"]
+    report["worker_drafts"] = worker_drafts
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     report["load_average_end"] = load_average()
     report["torch"] = torch.__version__

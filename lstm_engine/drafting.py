@@ -42,9 +42,10 @@ MAX_BRACKET_DEPTH = 2
 # Typical paragraph length and section length used to lay out the outline.
 PARAGRAPH_UNITS = {"ja": 200, "en": 80}
 SECTION_UNITS = {"ja": 400, "en": 160}
-# Logit penalty on pieces with Latin letters in Japanese drafts. They stay possible
-# because Japanese web text often contains English names and acronyms.
-LATIN_PENALTY_JA = 1.5
+# Runs of Latin letters. A Japanese draft may contain only the runs that its keywords
+# or its prompt contain, so that English text from a mixed corpus stays out.
+LATIN_RUN = re.compile(r"[A-Za-z]+")
+LATIN_TAIL = re.compile(r"[A-Za-z]+\Z")
 # Tokens generated after a keyword insertion before a paragraph may be closed by force.
 INSERTION_GRACE_TOKENS = 15
 
@@ -60,6 +61,7 @@ class DraftSpec:
     # Characters without whitespace for "ja", words for "en".
     target_length: int
     title_candidates: int = 3
+    meta_description_candidates: int = 3
     seed: int = 0
     decoding: DecodingConfig = field(default_factory=DecodingConfig)
 
@@ -92,6 +94,10 @@ class DraftSpec:
             )
         if not 1 <= self.title_candidates <= 10:
             raise ValueError(f"title_candidates must be between 1 and 10, got {self.title_candidates!r}")
+        if not 1 <= self.meta_description_candidates <= 10:
+            raise ValueError(
+                f"meta_description_candidates must be between 1 and 10, got {self.meta_description_candidates!r}"
+            )
 
 
 @dataclass
@@ -100,6 +106,18 @@ class DraftSection:
 
     heading: str
     paragraphs: list[str]
+
+
+@dataclass
+class TextCandidate:
+    """A generated title or meta description and its mean log-likelihood.
+
+    ``log_likelihood`` is the mean natural-log probability per token of the text and of
+    the symbol that ends it, under the unmodified model distribution.
+    """
+
+    text: str
+    log_likelihood: float
 
 
 @dataclass
@@ -113,6 +131,10 @@ class GeneratedDraft:
     # Mean natural-log probability per token of the title, body and meta description,
     # including forced keyword tokens, under the unmodified model distribution.
     log_likelihood: float
+    # The title and meta description candidates with their likelihoods, best first, so
+    # that a caller can rerank them. ``title`` and ``meta_description`` are the first.
+    scored_titles: list[TextCandidate] = field(default_factory=list)
+    scored_meta_descriptions: list[TextCandidate] = field(default_factory=list)
 
     def body_markdown(self) -> str:
         """Return the body as Markdown: ``## heading`` lines and blank-line separated paragraphs."""
@@ -169,6 +191,8 @@ class _VocabularyTables:
         # kept out of English drafts, and Latin letters, discouraged in Japanese ones.
         self.has_japanese = torch.zeros(size, dtype=torch.bool)
         self.has_latin = torch.zeros(size, dtype=torch.bool)
+        # Text of every piece with Latin letters. A byte piece is its ASCII character.
+        self.latin_texts: dict[int, str] = {}
         self.ends_paragraph = {language: torch.zeros(size, dtype=torch.bool) for language in ("ja", "en")}
         self.brackets: dict[int, str] = {}
 
@@ -186,6 +210,8 @@ class _VocabularyTables:
                 self.has_japanese[piece_id] = 0xE3 <= value <= 0xEF
                 self.starts_with_space[piece_id] = value == 0x20
                 self.has_latin[piece_id] = chr(value).isascii() and chr(value).isalpha()
+                if self.has_latin[piece_id]:
+                    self.latin_texts[piece_id] = chr(value)
                 continue
             if not text or any(unicodedata.category(char)[0] == "C" or char == "\ufffd" for char in text):
                 self.allowed[piece_id] = False
@@ -194,6 +220,8 @@ class _VocabularyTables:
             self.starts_with_space[piece_id] = text[0].isspace()
             self.has_japanese[piece_id] = any(0x3000 <= ord(char) < 0xD800 or 0xF900 <= ord(char) for char in text)
             self.has_latin[piece_id] = any(char.isascii() and char.isalpha() for char in text)
+            if self.has_latin[piece_id]:
+                self.latin_texts[piece_id] = text
             stripped = text.strip()
             self.exempt[piece_id] = not stripped or all(unicodedata.category(c)[0] == "P" for c in stripped)
             self.has_period[piece_id] = "。" in text
@@ -261,7 +289,8 @@ class _SegmentProgress:
     """Mutable state of one segment while it is generated."""
 
     text_state: _TextState
-    placed: dict[str, bool]  # keyword -> already in the text
+    placed: dict[str, bool]  # keyword -> already in the text, required keywords first
+    max_tokens: int  # hard cap, so that a degenerate model cannot loop forever
     tokens: list[int] = field(default_factory=list)
     log_prob: float = 0.0
     forced: deque[int] = field(default_factory=deque)
@@ -348,10 +377,73 @@ def _brackets_valid(stack: list[str], brackets: str) -> bool:
     return len(simulated) <= MAX_BRACKET_DEPTH
 
 
+class _LatinWords:
+    """Masks that keep Latin letters in a Japanese draft to the words of its keywords and prompt.
+
+    Every Latin run in the text must grow into one of ``words``. While the text ends with
+    a run that is only the start of such a word, the next piece must continue it. A piece
+    may add only runs that are such words, or the start of one at the piece's end.
+    """
+
+    def __init__(self, tables: _VocabularyTables, texts: Sequence[str]) -> None:
+        self.words = {run for text in texts for run in LATIN_RUN.findall(normalize_text(text))}
+        self.prefixes = {word[:end] for word in self.words for end in range(1, len(word) + 1)}
+        self.size = len(tables.allowed)
+        self.latin_texts = tables.latin_texts
+        self._masks: dict[str, torch.Tensor] = {}
+        if not self.words:
+            # Without permitted words, every Latin piece is masked wherever it would go.
+            self._masks[""] = ~tables.has_latin
+
+    def trailing_run(self, text: str) -> str:
+        """Return the Latin run that ends ``text``, or ""."""
+        match = LATIN_TAIL.search(text[-64:])
+        return match.group() if match else ""
+
+    def run_complete(self, text: str) -> bool:
+        """Return whether ``text`` may stop here: it does not end inside a permitted word."""
+        run = self.trailing_run(text)
+        return run == "" or run in self.words or run not in self.prefixes
+
+    def mask(self, text: str) -> torch.Tensor:
+        """Return the (V,) bool mask of the pieces that may follow ``text``."""
+        run = self.trailing_run(text)
+        mask = self._masks.get(run)
+        if mask is None:
+            mask = self._build_mask(run)
+            self._masks[run] = mask
+        return mask
+
+    def _build_mask(self, run: str) -> torch.Tensor:
+        complete = run == "" or run in self.words or run not in self.prefixes
+        fitting = [piece_id for piece_id, piece in self.latin_texts.items() if self._piece_fits(run, piece, complete)]
+        if complete:
+            # Pieces without Latin letters may follow, and so may those whose runs fit.
+            mask = torch.ones(self.size, dtype=torch.bool)
+            mask[torch.tensor(list(self.latin_texts), dtype=torch.long)] = False
+        else:
+            # The text ends inside a permitted word, so only pieces that continue it may follow.
+            mask = torch.zeros(self.size, dtype=torch.bool)
+        mask[torch.tensor(fitting, dtype=torch.long)] = True
+        return mask
+
+    def _piece_fits(self, run: str, piece: str, complete: bool) -> bool:
+        continues = bool(piece) and piece[0].isascii() and piece[0].isalpha()
+        if not complete and not continues:
+            return False
+        for match in LATIN_RUN.finditer(piece):
+            word = run + match.group() if match.start() == 0 else match.group()
+            allowed = self.prefixes if match.end() == len(piece) else self.words
+            if word not in allowed:
+                return False
+        return True
+
+
 class _DraftWriter:
     """Generator of one draft, with its random generator and likelihood sums."""
 
-    def __init__(self, model: LoadedLanguageModel, spec: DraftSpec) -> None:
+    def __init__(self, model: LoadedLanguageModel, spec: DraftSpec, prompt_texts: Sequence[str] = ()) -> None:
+        """Prepare to write ``spec``; ``prompt_texts`` are the texts the model reads besides the keywords."""
         self.tokenizer = model.tokenizer
         self.scorer: TokenScorer = model.scorer
         self.spec = spec
@@ -363,6 +455,10 @@ class _DraftWriter:
             [self.tokenizer.paragraph_id, self.tokenizer.heading_id, self.tokenizer.end_id], dtype=torch.long
         )
         self.end_id_set = {int(i) for i in self.end_ids}
+        self.latin: _LatinWords | None = None
+        if self.language == "ja":
+            texts = [*spec.keywords, *spec.related_keywords, *prompt_texts]
+            self.latin = _LatinWords(self.tables, texts)
         self.log_prob_total = 0.0
         self.token_total = 0
 
@@ -406,66 +502,142 @@ class _DraftWriter:
         and grow with every token. ``banned_first`` bans tokens as the first freely chosen
         token, which makes title candidates differ even under greedy decoding.
         """
-        keywords_to_place = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
-        progress = _SegmentProgress(text_state=_TextState(), placed=dict.fromkeys(keywords_to_place, False))
-        if rules.forced_prefix:
-            progress.forced.extend(self._keyword_ids(rules.forced_prefix, ""))
-        # Hard cap on tokens, so that a degenerate model cannot loop forever.
-        max_tokens = 6 * (rules.hard_max_characters or rules.max_units * (6 if rules.unit == "words" else 1)) + 60
-
+        progress = self._begin_segment(rules)
         while True:
             log_probs = self.scorer.next_log_probs(state)
-            text_state = progress.text_state
-            text = text_state.text
-            unplaced = [keyword for keyword in rules.required if not progress.placed[keyword]]
-            clean = text_state.bytes_needed == 0 and not progress.forced
-            measure = _measure(text, rules.unit)
-            end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
-
-            if clean:
-                action = self._plan_forced(
-                    rules, text_state, unplaced, measure, len(progress.tokens), progress.inserted_at, max_tokens
-                )
-                if action == "end":
-                    if not end_ok:
-                        # Over length with nothing left to force, so stop rather than loop.
-                        logger.debug("closing %s segment at %d units", rules.kind, measure)
-                    return progress.segment(state)
-                if action is not None:
-                    kind, ids = action
-                    if kind == "insert":
-                        progress.inserted_at = len(progress.tokens)
-                    progress.forced.extend(ids)
-
-            if progress.forced:
-                token = progress.forced.popleft()
-            else:
-                progress.closing_steps = progress.closing_steps + 1 if measure >= rules.target_units else 0
-                chosen = self._choose_free_token(
-                    log_probs, rules, progress, keywords_to_place, unplaced, end_ok, no_repeat, history, banned_first
-                )
-                if chosen is None:
-                    return progress.segment(state)
-                token = chosen
-                if progress.first_free is None:
-                    progress.first_free = token
-                room = self._room(rules, text_state)
-                if room is not None:
-                    room -= len(self.tokenizer.piece_texts[token]) + len(text_state.stack) + int(rules.sentence_end)
-                self._start_keyword(token, text, keywords_to_place, progress.placed, progress.forced, room)
-
-            progress.log_prob += float(log_probs[token])
-            progress.tokens.append(token)
-            history.append(token)
-            no_repeat.add(token)
+            token = self._next_token(progress, rules, log_probs, no_repeat, history, banned_first)
+            if token is None:
+                return progress.segment(state)
+            self._append_token(progress, token, log_probs, no_repeat, history)
             state = self.scorer.advance(state, [token])
-            text_state.append(token, self.tables, self.tokenizer.piece_texts[token])
-            progress.boundary_guard = False
-            if text_state.bytes_needed == 0:
-                for keyword in keywords_to_place:
-                    if not progress.placed[keyword] and self._contains(text_state.text, keyword):
-                        progress.placed[keyword] = True
-                        progress.boundary_guard = self.language == "en" and keyword[-1].isalnum()
+
+    def write_segments(self, state: Any, rules: _SegmentRules, count: int, banned_first: set[int]) -> list[_Segment]:
+        """Generate ``count`` independent segments from ``state`` side by side.
+
+        Each segment follows ``rules`` exactly as :meth:`write_segment` would, with its own
+        history and n-gram index. The scorer reads the next token of every unfinished
+        segment in one batched step. ``banned_first`` grows with each segment's first
+        freely chosen token, so that no two segments open with the same free token. The
+        segments choose their tokens in a fixed order, so the same seed gives the same result.
+        """
+        progresses = [self._begin_segment(rules) for _ in range(count)]
+        no_repeats = [NoRepeatIndex(self.decoding.no_repeat_ngram_size) for _ in range(count)]
+        histories: list[list[int]] = [[] for _ in range(count)]
+        states = [state] * count
+        finished: list[_Segment | None] = [None] * count
+        live = list(range(count))
+        while live:
+            stepping: list[int] = []
+            tokens: list[int] = []
+            for index in live:
+                progress = progresses[index]
+                log_probs = self.scorer.next_log_probs(states[index])
+                first_free_before = progress.first_free
+                token = self._next_token(
+                    progress, rules, log_probs, no_repeats[index], histories[index], banned_first
+                )
+                if token is None:
+                    finished[index] = progress.segment(states[index])
+                    continue
+                if first_free_before is None and progress.first_free is not None:
+                    banned_first.add(progress.first_free)
+                self._append_token(progress, token, log_probs, no_repeats[index], histories[index])
+                stepping.append(index)
+                tokens.append(token)
+            if stepping:
+                advanced = self._advance_batch([states[index] for index in stepping], tokens)
+                for index, new_state in zip(stepping, advanced, strict=True):
+                    states[index] = new_state
+            live = stepping
+        return [segment for segment in finished if segment is not None]
+
+    def _advance_batch(self, states: list[Any], tokens: list[int]) -> list[Any]:
+        """Read one token per state, in one call when the scorer supports batches."""
+        advance_batch = getattr(self.scorer, "advance_batch", None)
+        if advance_batch is None:
+            return [self.scorer.advance(state, [token]) for state, token in zip(states, tokens, strict=True)]
+        return advance_batch(states, tokens)
+
+    def _begin_segment(self, rules: _SegmentRules) -> _SegmentProgress:
+        keywords_to_place = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
+        max_tokens = 6 * (rules.hard_max_characters or rules.max_units * (6 if rules.unit == "words" else 1)) + 60
+        progress = _SegmentProgress(
+            text_state=_TextState(), placed=dict.fromkeys(keywords_to_place, False), max_tokens=max_tokens
+        )
+        if rules.forced_prefix:
+            progress.forced.extend(self._keyword_ids(rules.forced_prefix, ""))
+        return progress
+
+    def _next_token(
+        self,
+        progress: _SegmentProgress,
+        rules: _SegmentRules,
+        log_probs: torch.Tensor,
+        no_repeat: NoRepeatIndex,
+        history: list[int],
+        banned_first: set[int] | None,
+    ) -> int | None:
+        """Return the next token of the segment, forced or sampled, or None when it ends here."""
+        keywords_to_place = list(progress.placed)
+        text_state = progress.text_state
+        text = text_state.text
+        unplaced = [keyword for keyword in rules.required if not progress.placed[keyword]]
+        clean = text_state.bytes_needed == 0 and not progress.forced
+        measure = _measure(text, rules.unit)
+        end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
+
+        if clean:
+            action = self._plan_forced(
+                rules, text_state, unplaced, measure, len(progress.tokens), progress.inserted_at, progress.max_tokens
+            )
+            if action == "end":
+                if not end_ok:
+                    # Over length with nothing left to force, so stop rather than loop.
+                    logger.debug("closing %s segment at %d units", rules.kind, measure)
+                return None
+            if action is not None:
+                kind, ids = action
+                if kind == "insert":
+                    progress.inserted_at = len(progress.tokens)
+                progress.forced.extend(ids)
+
+        if progress.forced:
+            return progress.forced.popleft()
+        progress.closing_steps = progress.closing_steps + 1 if measure >= rules.target_units else 0
+        token = self._choose_free_token(
+            log_probs, rules, progress, keywords_to_place, unplaced, end_ok, no_repeat, history, banned_first
+        )
+        if token is None:
+            return None
+        if progress.first_free is None:
+            progress.first_free = token
+        room = self._room(rules, text_state)
+        if room is not None:
+            room -= len(self.tokenizer.piece_texts[token]) + len(text_state.stack) + int(rules.sentence_end)
+        self._start_keyword(token, text, keywords_to_place, progress.placed, progress.forced, room)
+        return token
+
+    def _append_token(
+        self,
+        progress: _SegmentProgress,
+        token: int,
+        log_probs: torch.Tensor,
+        no_repeat: NoRepeatIndex,
+        history: list[int],
+    ) -> None:
+        """Add ``token`` to the segment's text, likelihood, history and keyword bookkeeping."""
+        text_state = progress.text_state
+        progress.log_prob += float(log_probs[token])
+        progress.tokens.append(token)
+        history.append(token)
+        no_repeat.add(token)
+        text_state.append(token, self.tables, self.tokenizer.piece_texts[token])
+        progress.boundary_guard = False
+        if text_state.bytes_needed == 0:
+            for keyword in progress.placed:
+                if not progress.placed[keyword] and self._contains(text_state.text, keyword):
+                    progress.placed[keyword] = True
+                    progress.boundary_guard = self.language == "en" and keyword[-1].isalnum()
 
     def _choose_free_token(
         self,
@@ -517,12 +689,10 @@ class _DraftWriter:
     def _bonus(
         self, log_probs: torch.Tensor, rules: _SegmentRules, progress: _SegmentProgress, keywords_to_place: list[str]
     ) -> torch.Tensor:
-        """Return (V,) logit adjustments: script preference, keyword starts and closing pressure."""
+        """Return (V,) logit adjustments: keyword starts and closing pressure."""
         tables = self.tables
         text_state = progress.text_state
         bonus = torch.zeros_like(log_probs)
-        if self.language == "ja":
-            bonus[tables.has_latin] -= LATIN_PENALTY_JA
         if text_state.bytes_needed > 0:
             return bonus
         growth = self.decoding.keyword_boost + self.decoding.keyword_boost_growth * len(progress.tokens)
@@ -542,6 +712,8 @@ class _DraftWriter:
 
     def _may_end(self, text: str, rules: _SegmentRules, measure: int) -> bool:
         if not text.strip() or measure < rules.min_units:
+            return False
+        if self.latin is not None and not self.latin.run_complete(text):
             return False
         if rules.sentence_end:
             return self._ends_paragraph(text)
@@ -626,6 +798,8 @@ class _DraftWriter:
             allowed &= ~tables.starts_with_space
         if self.language == "en":
             allowed &= ~tables.has_japanese
+        if self.latin is not None:
+            allowed &= self.latin.mask(text_state.text)
         room = self._room(rules, text_state)
         if room is not None:
             reserve = len(text_state.stack) + (1 if rules.sentence_end else 0)
@@ -709,19 +883,21 @@ def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
 
     title_state = writer.scorer.start(_keyword_prompt(tokenizer, spec))
 
-    candidates = _write_titles(writer, spec, title_state)
-    best_title = candidates[0]
+    titles = _write_titles(writer, spec, title_state)
+    best_title = titles[0][1]
     writer.account(best_title)
     sections = _write_body(writer, spec, best_title.state)
-    meta = _write_meta_description(writer, spec, best_title.state)
-    writer.account(meta)
+    metas = _write_meta_descriptions(writer, spec, best_title.state)
+    writer.account(metas[0][1])
 
     draft = GeneratedDraft(
         title=best_title.text,
-        title_candidates=[segment.text for segment in candidates],
-        meta_description=meta.text,
+        title_candidates=[segment.text for _, segment in titles],
+        meta_description=metas[0][1].text,
         sections=sections,
         log_likelihood=writer.log_prob_total / max(1, writer.token_total),
+        scored_titles=[TextCandidate(segment.text, score) for score, segment in titles],
+        scored_meta_descriptions=[TextCandidate(segment.text, score) for score, segment in metas],
     )
     logger.info(
         "generated %s draft: %d sections, body length %d (target %d), mean log-likelihood %.3f",
@@ -784,7 +960,9 @@ def _regenerate_section(
     heading: str,
     target_units: int,
 ) -> list[str]:
-    writer = _DraftWriter(model, spec)
+    prompt_texts = [title, heading, *(section.heading for section in sections_before)]
+    prompt_texts += [paragraph for section in sections_before for paragraph in section.paragraphs]
+    writer = _DraftWriter(model, spec, prompt_texts)
     tokenizer = model.tokenizer
     prompt = _keyword_prompt(tokenizer, spec) + tokenizer.encode(normalize_text(title))
     for section in sections_before:
@@ -833,8 +1011,13 @@ def _keyword_prompt(tokenizer: DocumentTokenizer, spec: DraftSpec) -> list[int]:
     return prompt
 
 
-def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> list[_Segment]:
-    """Generate distinct title candidates, best mean log-likelihood first."""
+def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> list[tuple[float, _Segment]]:
+    """Generate distinct title candidates with their scores, best mean log-likelihood first."""
+    return _write_distinct(writer, title_state, _title_rules(spec), spec.title_candidates)
+
+
+def _title_rules(spec: DraftSpec) -> _SegmentRules:
+    """Return the title rules: the first keyword as prefix, further keywords that fit, the length cap."""
     language = spec.language
     title_max = TITLE_MAX_CHARACTERS[language]
     first_keyword = spec.keywords[0]
@@ -845,7 +1028,7 @@ def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> li
         if len(keyword) + 1 <= room_for_extras:
             extra_keywords.append(keyword)
             room_for_extras -= len(keyword) + 1
-    title_rules = _SegmentRules(
+    return _SegmentRules(
         kind="title",
         required=[first_keyword, *extra_keywords],
         forced_prefix=first_keyword,
@@ -857,24 +1040,31 @@ def _write_titles(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> li
         ban_period=True,
     )
 
+
+def _write_distinct(
+    writer: _DraftWriter, state: Any, rules: _SegmentRules, count: int
+) -> list[tuple[float, _Segment]]:
+    """Generate up to ``count`` distinct segments from ``state``, best mean log-likelihood first.
+
+    Segments are decoded as one batch. When some repeat an earlier text, a further batch
+    replaces them, until ``2 * count`` segments have been tried. Each score is the mean
+    log-probability per token of the segment and of the paragraph symbol that ends it.
+    """
     scored: list[tuple[float, _Segment]] = []
     seen_texts: set[str] = set()
     banned_first: set[int] = set()
-    for _ in range(spec.title_candidates * 2):
-        if len(scored) == spec.title_candidates:
-            break
-        segment = writer.write_segment(
-            title_state, title_rules, NoRepeatIndex(spec.decoding.no_repeat_ngram_size), [], banned_first
-        )
-        if segment.first_free_token is not None:
-            banned_first.add(segment.first_free_token)
-        if segment.text in seen_texts:
-            continue
-        seen_texts.add(segment.text)
-        end_log_prob = float(writer.scorer.next_log_probs(segment.state)[writer.tokenizer.paragraph_id])
-        scored.append(((segment.log_prob + end_log_prob) / (len(segment.tokens) + 1), segment))
+    attempts_left = count * 2
+    while len(scored) < count and attempts_left > 0:
+        batch_size = min(count - len(scored), attempts_left)
+        attempts_left -= batch_size
+        for segment in writer.write_segments(state, rules, batch_size, banned_first):
+            if segment.text in seen_texts:
+                continue
+            seen_texts.add(segment.text)
+            end_log_prob = float(writer.scorer.next_log_probs(segment.state)[writer.tokenizer.paragraph_id])
+            scored.append(((segment.log_prob + end_log_prob) / (len(segment.tokens) + 1), segment))
     scored.sort(key=lambda item: item[0], reverse=True)
-    return [segment for _, segment in scored]
+    return scored
 
 
 class _LengthPlan:
@@ -979,8 +1169,13 @@ def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[Draft
     return sections
 
 
-def _write_meta_description(writer: _DraftWriter, spec: DraftSpec, title_state: Any) -> _Segment:
-    """Generate a meta description with the first keyword as a fresh paragraph after the title."""
+def _write_meta_descriptions(
+    writer: _DraftWriter, spec: DraftSpec, title_state: Any
+) -> list[tuple[float, _Segment]]:
+    """Generate meta descriptions with the first keyword, each a fresh paragraph after the title.
+
+    Returns distinct candidates with their scores, best mean log-likelihood first.
+    """
     meta_min, meta_max = META_DESCRIPTION_RANGE[spec.language]
     meta_rules = _SegmentRules(
         kind="meta",
@@ -993,7 +1188,7 @@ def _write_meta_description(writer: _DraftWriter, spec: DraftSpec, title_state: 
         sentence_end=True,
     )
     state = writer.scorer.advance(title_state, [writer.tokenizer.paragraph_id])
-    return writer.write_segment(state, meta_rules, NoRepeatIndex(spec.decoding.no_repeat_ngram_size), [])
+    return _write_distinct(writer, state, meta_rules, spec.meta_description_candidates)
 
 
 def _outline_keywords(spec: DraftSpec) -> list[str]:
@@ -1072,6 +1267,7 @@ __all__: Sequence[str] = [
     "DraftSection",
     "DraftSpec",
     "GeneratedDraft",
+    "TextCandidate",
     "body_length",
     "check_draft",
     "generate_draft",

@@ -152,35 +152,45 @@ class RecurrentStepper:
     @torch.inference_mode()
     def step(self, state: RecurrentState, token_id: int) -> tuple[RecurrentState, torch.Tensor]:
         """Read one token; return the new state and (V,) logits of the next token."""
-        x = self.embedding[token_id : token_id + 1]  # (1, E)
+        # A slice of the embedding is cheaper than an index tensor for a single token.
+        new_state, logits = self._forward(state, self.embedding[token_id : token_id + 1])
+        return new_state, logits[0]
+
+    @torch.inference_mode()
+    def step_batch(self, state: RecurrentState, token_ids: Sequence[int]) -> tuple[RecurrentState, torch.Tensor]:
+        """Read one token per sequence of a batch; return the (L, B, H) state and (B, V) logits."""
+        return self._forward(state, self.embedding[torch.tensor(token_ids, dtype=torch.long)])
+
+    def _forward(self, state: RecurrentState, x: torch.Tensor) -> tuple[RecurrentState, torch.Tensor]:
+        """Run the layers on (B, E) input embeddings from (L, B, H) states."""
         hiddens: list[torch.Tensor] = []
         cells: list[torch.Tensor] = []
         for layer, weights in enumerate(self.layers):
             if self.cell == "lstm":
-                h, c = state[0][layer], state[1][layer]  # (1, H) each
-                gates = torch.addmm(weights[1], torch.cat([x, h], dim=1), weights[0])  # (1, 4H)
+                h, c = state[0][layer], state[1][layer]  # (B, H) each
+                gates = torch.addmm(weights[1], torch.cat([x, h], dim=1), weights[0])  # (B, 4H)
                 i, f, g, o = gates.chunk(4, dim=1)
                 c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
                 x = torch.sigmoid(o) * torch.tanh(c)
                 cells.append(c)
             else:
-                h = state[layer]  # (1, H)
-                input_gates = torch.addmm(weights[1], x, weights[0]).chunk(3, dim=1)  # 3 x (1, H)
+                h = state[layer]  # (B, H)
+                input_gates = torch.addmm(weights[1], x, weights[0]).chunk(3, dim=1)  # 3 x (B, H)
                 hidden_gates = torch.addmm(weights[3], h, weights[2]).chunk(3, dim=1)
                 reset = torch.sigmoid(input_gates[0] + hidden_gates[0])
                 update = torch.sigmoid(input_gates[1] + hidden_gates[1])
                 candidate = torch.tanh(input_gates[2] + reset * hidden_gates[2])
                 x = (1.0 - update) * candidate + update * h
             hiddens.append(x)
-        new_state: RecurrentState = torch.stack(hiddens)  # (L, 1, H)
+        new_state: RecurrentState = torch.stack(hiddens)  # (L, B, H)
         if self.cell == "lstm":
             new_state = (new_state, torch.stack(cells))
         if self.projection is not None:
-            x = torch.addmm(self.projection[1], x, self.projection[0])  # (1, E)
+            x = torch.addmm(self.projection[1], x, self.projection[0])  # (B, E)
         if self.quantized_output is not None:
-            logits = self.quantized_output(x)[0]  # (V,)
+            logits = self.quantized_output(x)  # (B, V)
         else:
-            logits = torch.addmm(self.output_bias, x, self.output_weight)[0]  # (V,)
+            logits = torch.addmm(self.output_bias, x, self.output_weight)  # (B, V)
         return new_state, logits
 
 
@@ -213,6 +223,38 @@ class RecurrentScorer:
     def next_log_probs(self, state: RecurrentScorerState) -> torch.Tensor:
         """Return (V,) log-probabilities of the next token."""
         return state.log_probs
+
+    @torch.inference_mode()
+    def advance_batch(
+        self, states: Sequence[RecurrentScorerState], token_ids: Sequence[int]
+    ) -> list[RecurrentScorerState]:
+        """Return the state after reading ``token_ids[i]`` on top of ``states[i]``, in one forward step."""
+        if len(states) != len(token_ids) or not states:
+            raise ValueError(f"expected one token per state, got {len(token_ids)} tokens for {len(states)} states")
+        # Hidden tensors are (L, 1, H) per state, stacked along the batch dimension.
+        if self.model.config.cell == "lstm":
+            hidden: RecurrentState = (
+                torch.cat([state.hidden[0] for state in states], dim=1),
+                torch.cat([state.hidden[1] for state in states], dim=1),
+            )
+        else:
+            hidden = torch.cat([state.hidden for state in states], dim=1)
+        if self.stepper is not None:
+            new_hidden, logits = self.stepper.step_batch(hidden, token_ids)  # logits (B, V)
+        else:
+            ids = torch.tensor([[int(token)] for token in token_ids], dtype=torch.long, device=self.device)  # (B, 1)
+            output, new_hidden = self.model(ids, hidden)  # (B, 1, V)
+            logits = output[:, -1].float()
+        log_probs = torch.log_softmax(logits, dim=-1).cpu()  # (B, V)
+        results = []
+        for index in range(len(states)):
+            row_hidden: RecurrentState
+            if isinstance(new_hidden, tuple):
+                row_hidden = (new_hidden[0][:, index : index + 1], new_hidden[1][:, index : index + 1])
+            else:
+                row_hidden = new_hidden[:, index : index + 1]
+            results.append(RecurrentScorerState(hidden=row_hidden, log_probs=log_probs[index]))
+        return results
 
     @torch.inference_mode()
     def _run(self, hidden: RecurrentState | None, token_ids: Sequence[int]) -> RecurrentScorerState:
@@ -254,6 +296,12 @@ class NgramScorer:
         keep = self.model.order - 1
         history = (state.history + tuple(int(i) for i in token_ids))[-keep:] if keep else ()
         return NgramScorerState(history=history)
+
+    def advance_batch(self, states: Sequence[NgramScorerState], token_ids: Sequence[int]) -> list[NgramScorerState]:
+        """Return the state after reading ``token_ids[i]`` on top of ``states[i]``, one state at a time."""
+        if len(states) != len(token_ids):
+            raise ValueError(f"expected one token per state, got {len(token_ids)} tokens for {len(states)} states")
+        return [self.advance(state, [token]) for state, token in zip(states, token_ids)]
 
     def next_log_probs(self, state: NgramScorerState) -> torch.Tensor:
         """Return (V,) log-probabilities of the next token."""

@@ -65,3 +65,23 @@ def draft_lock_holder(*, draft: Draft) -> DraftLock | None:
         .select_related("holder")
         .first()
     )
+
+
+def draft_title_candidate_list(*, draft: Draft) -> list[dict]:
+    """Return the draft's title candidates with their checks, width and likelihood rank, best first.
+
+    Drafts generated before the ranking was stored are ranked by their checks alone.
+    """
+    from seoassist.drafting.ranking import title_candidates_rank
+
+    stored = (draft.generation or {}).get("title_ranking")
+    if stored:
+        return stored
+    if not draft.title_candidates:
+        return []
+    ranked = title_candidates_rank(
+        candidates=[(str(text), None) for text in draft.title_candidates],
+        keyphrase=str(draft.keywords[0]) if draft.keywords else "",
+        language=draft.language,
+    )
+    return [candidate.as_dict() for candidate in ranked]

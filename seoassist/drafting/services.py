@@ -208,6 +208,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
 
     _request_update(request_id, progress_step=3, progress_message="writing the draft")
     generated = _generate(model, keyword_request, related)
+    titles, meta_descriptions = _candidates_rank(generated, keyword_request)
 
     with transaction.atomic():
         locked = KeywordRequest.objects.select_for_update().get(pk=request_id)
@@ -236,10 +237,10 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             owner=locked.created_by,
             language=locked.language,
             keywords=locked.keywords,
-            title=generated.title[:300],
-            title_candidates=generated.title_candidates,
-            slug=_draft_slug(generated.title, locked),
-            meta_description=generated.meta_description[:500],
+            title=titles[0].text[:300],
+            title_candidates=[candidate.text for candidate in titles],
+            slug=_draft_slug(titles[0].text, locked),
+            meta_description=meta_descriptions[0].text[:500],
             body=generated.body_markdown(),
             generation={
                 "model_version": version.number,
@@ -248,6 +249,8 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
                 if version.is_active
                 else "ngram_baseline",
                 "log_likelihood": generated.log_likelihood,
+                "title_ranking": [candidate.as_dict() for candidate in titles],
+                "meta_description_ranking": [candidate.as_dict() for candidate in meta_descriptions],
             },
         )
         draft.full_clean()
@@ -327,6 +330,26 @@ def _generate(model, keyword_request: KeywordRequest, related: list[str]):
         seed=keyword_request.pk,
     )
     return generate_draft(model, spec)
+
+
+def _candidates_rank(generated, keyword_request: KeywordRequest):
+    """Rank the generated titles and meta descriptions by their SEO checks and likelihood."""
+    from seoassist.drafting.ranking import meta_description_candidates_rank, title_candidates_rank
+
+    keyphrase = keyword_request.keywords[0] if keyword_request.keywords else ""
+    titles = [(candidate.text, candidate.log_likelihood) for candidate in generated.scored_titles]
+    metas = [(candidate.text, candidate.log_likelihood) for candidate in generated.scored_meta_descriptions]
+    ranked_titles = title_candidates_rank(
+        candidates=titles or [(generated.title, None)],
+        keyphrase=keyphrase,
+        language=keyword_request.language,
+    )
+    ranked_metas = meta_description_candidates_rank(
+        candidates=metas or [(generated.meta_description, None)],
+        keyphrase=keyphrase,
+        language=keyword_request.language,
+    )
+    return ranked_titles, ranked_metas
 
 
 def _draft_slug(title: str, keyword_request: KeywordRequest) -> str:

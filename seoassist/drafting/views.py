@@ -36,6 +36,7 @@ from seoassist.drafting.selectors import (
     draft_get,
     draft_list,
     draft_lock_holder,
+    draft_title_candidate_list,
     keyword_request_get,
     keyword_request_list,
     keyword_request_waits_for_models,
@@ -274,6 +275,7 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "sections": [
             (index, heading) for index, (heading, _paragraphs) in enumerate(draft_sections_split(draft.body))
         ],
+        "title_candidates": draft_title_candidate_list(draft=draft),
         "comments": draft_comment_list(draft=draft),
         "actions": draft_actions_allowed(draft=draft, user=request.user),
         "transition_form": DraftTransitionForm(),

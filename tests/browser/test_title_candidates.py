@@ -1,0 +1,64 @@
+"""Title candidates on the draft editor page: picking one fills the title and refreshes the analysis."""
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from seoassist.core.models import Site
+from seoassist.drafting.models import Draft
+from tests.browser.support import log_in
+
+pytestmark = [pytest.mark.browser]
+
+FIRST = "見積もりを安くする方法と比較のコツ"
+# The keyphrase is inside the title rather than at its start.
+SECOND = "失敗しない見積もりの取り方と業者選び"
+
+
+@pytest.fixture
+def draft(site: Site, editor_user: AbstractBaseUser) -> Draft:
+    ranking = [
+        {
+            "text": FIRST, "log_likelihood": -2.1, "likelihood_rank": 2,
+            "checks": {"keyphrase_in_title": "good", "title_width": "good"}, "measure": 340, "score": 18.0,
+        },
+        {
+            "text": SECOND, "log_likelihood": -1.7, "likelihood_rank": 1,
+            "checks": {"keyphrase_in_title": "improve", "title_width": "good"}, "measure": 360, "score": 17.0,
+        },
+    ]
+    return Draft.objects.create(
+        site=site, owner=editor_user, language="ja", keywords=["見積もり"],
+        title=FIRST, title_candidates=[FIRST, SECOND], slug="mitsumori", meta_description="",
+        body="見積もりは無料です。\n\n## 比較\n\n三社の見積もりを比べます。",
+        generation={"title_ranking": ranking},
+    )
+
+
+class TitleCandidateTests:
+    def test_candidates_show_width_and_checks(self, page: Page, draft: Draft) -> None:
+        page.goto(reverse("drafting:draft_edit", args=[draft.pk]))
+        log_in(page, username="editor", password="editor-pass-123")
+        items = page.locator("#title-candidates .title-candidate-item")
+        expect(items).to_have_count(2)
+        expect(items.nth(0).locator("button.title-candidate")).to_have_attribute("aria-pressed", "true")
+        expect(items.nth(1)).to_contain_text("360 px")
+        expect(items.nth(1).locator(".check-keyphrase_in_title .analysis-icon")).to_have_class(
+            "analysis-icon status-improve"
+        )
+
+    def test_picked_candidate_refreshes_analysis(self, page: Page, draft: Draft) -> None:
+        page.goto(reverse("drafting:draft_edit", args=[draft.pk]))
+        log_in(page, username="editor", password="editor-pass-123")
+        page.wait_for_load_state("load")
+        keyphrase_check = page.locator("#analysis-panel .check-keyphrase_in_title .analysis-icon")
+        expect(keyphrase_check).to_have_class("analysis-icon status-good")
+
+        page.locator("#title-candidates button.title-candidate", has_text=SECOND).click()
+
+        expect(page.locator("#id_title")).to_have_value(SECOND)
+        expect(page.locator("#title-candidates button.title-candidate").nth(1)).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        expect(keyphrase_check).to_have_class("analysis-icon status-improve")
+        expect(page.locator("#analysis-panel .serp-title")).to_have_text(SECOND)
