@@ -21,9 +21,11 @@ logger = logging.getLogger(__name__)
 
 Language = Literal["ja", "en"]
 
-# Result-page limits used for titles and meta descriptions, in characters.
+# Result-page limits used for titles and meta descriptions, in characters. The meta
+# description ranges are the "good" ranges of the editor's analysis: two 600 px snippet
+# lines hold about 80 full-width characters or 156 Latin ones.
 TITLE_MAX_CHARACTERS = {"ja": 32, "en": 60}
-META_DESCRIPTION_RANGE = {"ja": (50, 100), "en": (120, 156)}
+META_DESCRIPTION_RANGE = {"ja": (60, 80), "en": (120, 156)}
 HEADING_MAX_CHARACTERS = {"ja": 30, "en": 70}
 # Maximum keyword length, in characters, that still leaves room for the rest of a title.
 KEYWORD_MAX_CHARACTERS = {"ja": 20, "en": 40}
