@@ -34,21 +34,28 @@ def drafted(demo_site: Site, editor_user: AbstractBaseUser):
     return queued, draft
 
 
+@pytest.fixture
+def policy_console_messages(context: BrowserContext, page: Page) -> list[str]:
+    """Record policy violations in every document and collect the console's policy messages."""
+    messages: list[str] = []
+
+    def keep_policy_messages(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            messages.append(message.text)
+
+    context.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", keep_policy_messages)
+    return messages
+
+
 class ContentSecurityPolicyTests:
     def test_main_pages_report_no_violation(
-        self, context: BrowserContext, page: Page, editor_user: AbstractBaseUser, drafted
+        self, page: Page, editor_user: AbstractBaseUser, drafted, policy_console_messages: list[str]
     ) -> None:
         from django.urls import reverse
 
         queued, draft = drafted
-        console_errors: list[str] = []
-
-        def keep_policy_messages(message: ConsoleMessage) -> None:
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-                console_errors.append(message.text)
-
-        context.add_init_script(RECORD_VIOLATIONS)
-        page.on("console", keep_policy_messages)
+        console_errors = policy_console_messages
 
         page.goto("/")
         log_in(page, username="editor", password="editor-pass-123")
@@ -90,20 +97,13 @@ class ContentSecurityPolicyTests:
         expect(page.locator("html")).to_have_attribute("lang", "en")
 
     def test_long_edit_and_save_report_no_violation(
-        self, context: BrowserContext, page: Page, editor_user: AbstractBaseUser, drafted
+        self, page: Page, editor_user: AbstractBaseUser, drafted, policy_console_messages: list[str]
     ) -> None:
         """Typing a long body refreshes the preview and the analysis panel; saving reloads the page."""
         from django.urls import reverse
 
         _, draft = drafted
-        console_errors: list[str] = []
-
-        def keep_policy_messages(message: ConsoleMessage) -> None:
-            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-                console_errors.append(message.text)
-
-        context.add_init_script(RECORD_VIOLATIONS)
-        page.on("console", keep_policy_messages)
+        console_errors = policy_console_messages
         page.goto("/")
         log_in(page, username="editor", password="editor-pass-123")
         page.wait_for_url("**/")
