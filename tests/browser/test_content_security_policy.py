@@ -124,7 +124,7 @@ class ContentSecurityPolicyTests:
         # The preview and the analysis panel answer the edit before the save.
         expect(page.locator("#preview h2").first).to_be_visible()
         expect(page.locator("#analysis-panel .analysis-check").first).to_be_visible()
-        # Scripts may size the swap targets; htmx must not copy such styles as attributes.
+        # Scripts may size the swap targets, and htmx must not copy such styles as attributes.
         page.evaluate("document.querySelector('#preview').style.minHeight = '40em'")
         page.evaluate("document.querySelector('#analysis-panel').style.minHeight = '20em'")
         body.type("花粉")
