@@ -215,6 +215,9 @@ class TrainConfig:
         # With longer budgets (load 1.7 to 4.3) the LSTM reached 4.33 after 180 s, 4.22
         # after 300 s and 4.22 when the 8 epochs ended after about 345 s, against the
         # 4-gram's 4.25. Dropout 0.3 with 16 epochs in 600 s reached only 4.26.
+        # On an idle machine two threads ran 20,200 tokens/s against 11,800 and reached
+        # 4.45 against 4.69 in 60 s, but at load 2.5 they ran 5,900 tokens/s, so the
+        # preset keeps one thread.
         if n_characters < MEDIUM_CORPUS_CHARACTERS:
             return cls(
                 batch_size=64,
