@@ -13,7 +13,10 @@ Every model gets the same wall-clock training budget in the same process:
   character on the last 10 % of the text after training on the first 90 %;
 - training throughput of the library's loop against a bare embedding, LSTM and softmax
   step of the same shapes, and as a share of the measured matrix-multiply FLOP/s;
-- seconds to draft 1,500 Japanese characters and 600 English words with the LSTM;
+- the LSTM interpolated with the n-gram, its weight fitted on the first half of the
+  held-out articles and its bits per character measured on the second half;
+- seconds to draft 1,500 Japanese characters and 600 English words with the LSTM, and
+  with the LSTM mixed with the n-gram;
 - peak resident memory of the process, and of a fresh process that loads the LSTM
   and drafts once as a worker does (bench/draft_worker.py).
 """
@@ -106,6 +109,17 @@ def language_figures(prefix: str, trained: dict[str, tuple[Path, LanguageModelTr
         f"gru_bpc_{prefix}": round(gru.val_bits_per_char, 4),
         f"ngram_bpc_{prefix}": round(lstm.ngram_bits_per_char, 4),
         f"lstm_vs_ngram_{prefix}": round(lstm.val_bits_per_char / lstm.ngram_bits_per_char - 1.0, 4),
+        # The mixture interpolates the LSTM with the n-gram. Its weight is fitted on the first
+        # half of the validation articles and its bpc is measured on the second half only,
+        # so compare it with mixture_parts_bpc, the LSTM and the n-gram on that same half.
+        f"mixture_bpc_{prefix}": _rounded(lstm.mixture_bits_per_char),
+        f"mixture_weight_{prefix}": _rounded(lstm.mixture_weight),
+        f"mixture_parts_bpc_{prefix}": {
+            "lstm": _rounded(lstm.mixture_lstm_bits_per_char),
+            "ngram": _rounded(lstm.mixture_ngram_bits_per_char),
+        },
+        f"gru_mixture_bpc_{prefix}": _rounded(gru.mixture_bits_per_char),
+        f"gru_mixture_weight_{prefix}": _rounded(gru.mixture_weight),
         f"details_{prefix}": {
             "lstm_perplexity": round(lstm.val_perplexity, 2),
             "gru_perplexity": round(gru.val_perplexity, 2),
@@ -120,6 +134,10 @@ def language_figures(prefix: str, trained: dict[str, tuple[Path, LanguageModelTr
             "model_config": lstm.model_config,
         },
     }
+
+
+def _rounded(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def measure_matmul_flops(threads: int, rounds: int = 5, seconds: float = 0.4) -> float:
@@ -228,9 +246,11 @@ def training_flops_per_token(config: dict[str, int]) -> float:
     return 6.0 * (recurrent + projection + embedding_size * vocab)
 
 
-def time_draft(directory: Path, spec: DraftSpec, quantize: bool = False) -> dict[str, object]:
-    """Load the LSTM of ``directory``, warm it up and time one draft of ``spec``."""
-    model = load_language_model(directory, use_baseline=False, quantize=quantize)
+def time_draft(
+    directory: Path, spec: DraftSpec, quantize: bool = False, mixture: bool = False
+) -> dict[str, object]:
+    """Load the LSTM of ``directory`` (with ``mixture``, mixed with its n-gram), warm it up and time one draft."""
+    model = load_language_model(directory, use_baseline=False, quantize=quantize, mixture=mixture)
     generate_draft(model, replace(spec, target_length=TIMING_WARMUP_LENGTH[spec.language]))
     started = time.perf_counter()
     draft = generate_draft(model, spec)
@@ -342,6 +362,8 @@ def main() -> None:
         report["draft_seconds_en"] = draft_en["seconds"]
         report["draft_seconds_ja_int8"] = time_draft(trained_ja["lstm"][0], spec_ja, quantize=True)["seconds"]
         report["draft_seconds_en_int8"] = time_draft(trained_en["lstm"][0], spec_en, quantize=True)["seconds"]
+        report["draft_seconds_ja_mixture"] = time_draft(trained_ja["lstm"][0], spec_ja, mixture=True)["seconds"]
+        report["draft_seconds_en_mixture"] = time_draft(trained_en["lstm"][0], spec_en, mixture=True)["seconds"]
         report["drafts"] = {"ja": draft_ja, "en": draft_en}
         # A fresh process that loads the LSTM and drafts once, as a worker does.
         worker_drafts = {"ja": run_worker_draft(trained_ja["lstm"][0], spec_ja)}

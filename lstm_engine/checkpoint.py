@@ -16,7 +16,7 @@ from lstm_engine.config import LanguageModelConfig
 from lstm_engine.device import resolve_device
 from lstm_engine.language_model import RecurrentLanguageModel
 from lstm_engine.ngram import NGRAM_FILENAME, KneserNeyModel
-from lstm_engine.sampling import NgramScorer, RecurrentScorer, TokenScorer
+from lstm_engine.sampling import MixtureScorer, NgramScorer, RecurrentScorer, TokenScorer
 from lstm_engine.tokenizer import TOKENIZER_FILENAME, DocumentTokenizer
 
 logger = logging.getLogger(__name__)
@@ -94,14 +94,15 @@ def load_model_file(path: Path, device: torch.device | str = "cpu") -> Recurrent
 
 @dataclass
 class LoadedLanguageModel:
-    """A tokenizer and the scorer that drafts use: the LSTM, or the n-gram baseline."""
+    """A tokenizer and the scorer that drafts use: the LSTM, the n-gram baseline or their mixture."""
 
     tokenizer: DocumentTokenizer
     scorer: TokenScorer
-    kind: Literal["lstm", "ngram"]
+    kind: Literal["lstm", "ngram", "mixture"]
     directory: Path
     # None when the scorer is the n-gram baseline.
     model: RecurrentLanguageModel | None = None
+    # None when the scorer is the LSTM alone.
     ngram: KneserNeyModel | None = None
     # Contents of metrics.json written at the end of training, or empty if the file is missing.
     metrics: dict[str, Any] = field(default_factory=dict)
@@ -113,6 +114,7 @@ def load_language_model(
     device: str = "cpu",
     use_baseline: bool | Literal["auto"] = False,
     quantize: bool = False,
+    mixture: bool | Literal["auto"] = False,
 ) -> LoadedLanguageModel:
     """Load a trained tokenizer and model for generation.
 
@@ -128,6 +130,10 @@ def load_language_model(
     quantize:
         Run the output layer as a dynamically quantised int8 layer on the CPU: faster
         with a large vocabulary, with log-probabilities within about 0.01 of fp32.
+    mixture:
+        True interpolates the LSTM with the n-gram baseline, using the weight that
+        metrics.json records (``mixture_weight``). ``"auto"`` does so only when metrics.json
+        records that the mixture beat both parts. Ignored when the baseline is loaded.
 
     Returns
     -------
@@ -145,13 +151,18 @@ def load_language_model(
         use_baseline = metrics.get("beats_baseline") is False
     elif not isinstance(use_baseline, bool):
         raise ValueError(f"use_baseline must be True, False or 'auto', got {use_baseline!r}")
+    if mixture == "auto":
+        mixture = metrics.get("mixture_beats_both") is True
+    elif not isinstance(mixture, bool):
+        raise ValueError(f"mixture must be True, False or 'auto', got {mixture!r}")
     if use_baseline:
-        ngram_path = directory / NGRAM_FILENAME
-        if not ngram_path.is_file():
-            raise FileNotFoundError(f"n-gram file not found: {ngram_path}; train a model into {directory} first")
-        ngram = KneserNeyModel.load(ngram_path)
-        _check_vocabulary(ngram.vocab_size, tokenizer, ngram_path)
+        ngram = _load_ngram(directory, tokenizer)
         return LoadedLanguageModel(tokenizer, NgramScorer(ngram), "ngram", directory, ngram=ngram, metrics=metrics)
+    weight = metrics.get("mixture_weight")
+    if mixture and weight is None:
+        raise ValueError(
+            f"{metrics_path} records no mixture_weight; retrain the model with this version to serve a mixture"
+        )
     model_path = directory / MODEL_FILENAME
     if not model_path.is_file():
         raise FileNotFoundError(f"model file not found: {model_path}; train a model into {directory} first")
@@ -159,8 +170,36 @@ def load_language_model(
     model = load_model_file(model_path, torch_device)
     _check_vocabulary(model.config.vocab_size, tokenizer, model_path)
     scorer = RecurrentScorer(model, torch_device, quantize=quantize)
+    if mixture:
+        ngram = _load_ngram(directory, tokenizer)
+        logger.info(
+            "loaded %s language model from %s on %s, mixed with its %d-gram at weight %.3f",
+            model.config.cell,
+            directory,
+            torch_device,
+            ngram.order,
+            weight,
+        )
+        return LoadedLanguageModel(
+            tokenizer,
+            MixtureScorer(scorer, NgramScorer(ngram), float(weight)),
+            "mixture",
+            directory,
+            model=model,
+            ngram=ngram,
+            metrics=metrics,
+        )
     logger.info("loaded %s language model from %s on %s", model.config.cell, directory, torch_device)
     return LoadedLanguageModel(tokenizer, scorer, "lstm", directory, model=model, metrics=metrics)
+
+
+def _load_ngram(directory: Path, tokenizer: DocumentTokenizer) -> KneserNeyModel:
+    ngram_path = directory / NGRAM_FILENAME
+    if not ngram_path.is_file():
+        raise FileNotFoundError(f"n-gram file not found: {ngram_path}; train a model into {directory} first")
+    ngram = KneserNeyModel.load(ngram_path)
+    _check_vocabulary(ngram.vocab_size, tokenizer, ngram_path)
+    return ngram
 
 
 def _check_vocabulary(vocab_size: int, tokenizer: DocumentTokenizer, path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Next-token scoring protocol, its LSTM and n-gram implementations, and token sampling."""
+"""Next-token scoring protocol, its LSTM, n-gram and mixture implementations, and token sampling."""
 from __future__ import annotations
 
 import math
@@ -314,6 +314,100 @@ class NgramScorer:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
         return log_probs
+
+
+@dataclass(frozen=True)
+class MixtureScorerState:
+    """States of the recurrent scorer and of the n-gram scorer after the same tokens."""
+
+    recurrent: RecurrentScorerState
+    ngram: NgramScorerState
+
+
+class MixtureScorer:
+    """TokenScorer for the linear interpolation of an LSTM and an n-gram model.
+
+    The next-token distribution is ``weight * p_rnn + (1 - weight) * p_ngram``, mixed in
+    log space over the whole vocabulary, so it sums to one whenever both parts do.
+    """
+
+    def __init__(self, recurrent: RecurrentScorer, ngram: NgramScorer, weight: float) -> None:
+        if recurrent.vocab_size != ngram.vocab_size:
+            raise ValueError(
+                f"the recurrent model has {recurrent.vocab_size} tokens but the n-gram model has "
+                f"{ngram.vocab_size}; both must come from the same training run"
+            )
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"weight must be in [0, 1], got {weight!r}")
+        self.recurrent = recurrent
+        self.ngram = ngram
+        self.weight = float(weight)
+        self.vocab_size = recurrent.vocab_size
+        self.device = recurrent.device
+        # log(0) is -inf, and logaddexp(x, -inf) == x, so weights 0 and 1 return one part exactly.
+        self._log_weight = math.log(weight) if weight > 0.0 else -math.inf
+        self._log_complement = math.log1p(-weight) if weight < 1.0 else -math.inf
+
+    def start(self, token_ids: Sequence[int]) -> MixtureScorerState:
+        """Return the state after reading ``token_ids`` from an empty context."""
+        return MixtureScorerState(self.recurrent.start(token_ids), self.ngram.start(token_ids))
+
+    def advance(self, state: MixtureScorerState, token_ids: Sequence[int]) -> MixtureScorerState:
+        """Return the state after reading ``token_ids`` on top of ``state``."""
+        return MixtureScorerState(
+            self.recurrent.advance(state.recurrent, token_ids), self.ngram.advance(state.ngram, token_ids)
+        )
+
+    def next_log_probs(self, state: MixtureScorerState) -> torch.Tensor:
+        """Return (V,) log-probabilities of the next token under the mixture."""
+        recurrent = self.recurrent.next_log_probs(state.recurrent)  # (V,)
+        ngram = self.ngram.next_log_probs(state.ngram)  # (V,)
+        return torch.logaddexp(recurrent + self._log_weight, ngram + self._log_complement)
+
+
+def mixture_log_likelihood(weight: float, recurrent_log_probs: np.ndarray, ngram_log_probs: np.ndarray) -> float:
+    """Return the summed natural-log likelihood of the targets under the mixture with ``weight``.
+
+    Both arrays hold the log-probability that each part gives the same target tokens.
+    """
+    log_weight = math.log(weight) if weight > 0.0 else -math.inf
+    log_complement = math.log1p(-weight) if weight < 1.0 else -math.inf
+    return float(np.logaddexp(recurrent_log_probs + log_weight, ngram_log_probs + log_complement).sum())
+
+
+def fit_mixture_weight(
+    recurrent_log_probs: np.ndarray, ngram_log_probs: np.ndarray, *, iterations: int = 200, tolerance: float = 1e-7
+) -> float:
+    """Return the weight of the recurrent part that maximises the likelihood of the targets.
+
+    Runs expectation maximisation from 0.5: the new weight is the mean posterior
+    responsibility of the recurrent part. The log-likelihood is concave in the weight and
+    EM never lowers it. Its endpoints are compared at the end, because EM approaches a
+    boundary optimum only in the limit, so the result never scores below either part alone.
+    """
+    recurrent_log_probs = np.asarray(recurrent_log_probs, dtype=np.float64)
+    ngram_log_probs = np.asarray(ngram_log_probs, dtype=np.float64)
+    if recurrent_log_probs.shape != ngram_log_probs.shape or recurrent_log_probs.ndim != 1:
+        raise ValueError(
+            f"log-probability arrays must be 1-D and of equal length, got shapes "
+            f"{recurrent_log_probs.shape} and {ngram_log_probs.shape}"
+        )
+    if len(recurrent_log_probs) == 0:
+        raise ValueError("no target tokens to fit the mixture weight on")
+    difference = recurrent_log_probs - ngram_log_probs
+    weight = 0.5
+    for _ in range(iterations):
+        # Posterior of the recurrent part: sigmoid(logit(weight) + log p_rnn - log p_ngram).
+        logit = math.log(weight) - math.log1p(-weight) + difference
+        new_weight = float(np.mean(0.5 * (1.0 + np.tanh(0.5 * logit))))
+        new_weight = min(max(new_weight, 1e-12), 1.0 - 1e-12)
+        converged = abs(new_weight - weight) < tolerance
+        weight = new_weight
+        if converged:
+            break
+    candidates = (weight, 0.0, 1.0)
+    scores = [mixture_log_likelihood(candidate, recurrent_log_probs, ngram_log_probs) for candidate in candidates]
+    return candidates[int(np.argmax(scores))]
 
 
 class NoRepeatIndex:

@@ -41,6 +41,7 @@ from lstm_engine.data import (
 from lstm_engine.device import autocast, resolve_device, torch_threads
 from lstm_engine.language_model import RecurrentLanguageModel, RecurrentState, detach_state
 from lstm_engine.ngram import NGRAM_FILENAME, KneserNeyModel, evaluate_ngram
+from lstm_engine.sampling import fit_mixture_weight, mixture_log_likelihood
 from lstm_engine.seeding import set_seed
 from lstm_engine.tokenizer import TOKENIZER_FILENAME, DocumentTokenizer, train_tokenizer
 
@@ -81,6 +82,18 @@ class LanguageModelTrainResult:
     tokens_per_second: float = 0.0
     # "completed", "early_stopping" or "time_budget".
     stop_reason: str = "completed"
+    # Interpolation p = w * p_lstm + (1 - w) * p_ngram. The weight w is fitted on the first
+    # half of the validation documents, and every mixture_* score below is measured on the
+    # second half only, where the LSTM and the n-gram are scored again for comparison.
+    mixture_weight: float | None = None
+    mixture_perplexity: float | None = None
+    mixture_bits_per_char: float | None = None
+    mixture_lstm_bits_per_char: float | None = None
+    mixture_ngram_bits_per_char: float | None = None
+    mixture_fit_tokens: int = 0
+    mixture_report_tokens: int = 0
+    # The mixture scores below both parts on the reported half.
+    mixture_beats_both: bool = False
 
     def as_metrics(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict of every field."""
@@ -222,6 +235,8 @@ def _train(
     device = resolve_device(train_config.device)
     set_seed(train_config.seed)
     model = RecurrentLanguageModel(effective_config).to(device)
+    if train_config.unigram_output_bias:
+        _set_unigram_output_bias(model, train_corpus.stream())
     optimizer = _build_optimizer(model, train_config)
     batch_size = effective_batch_size(train_corpus.n_tokens + 1, train_config.batch_size)
     steps_per_epoch = windows_per_epoch(batchify(train_corpus.stream(), batch_size), train_config.bptt)
@@ -275,6 +290,7 @@ def _train(
         tokenizer=tokenizer,
         train_corpus=train_corpus,
         validation_stream=validation_stream,
+        validation_corpus_lengths=[len(ids) for ids in validation_corpus.documents],
         effective_config=effective_config,
         train_config=train_config,
         total_steps=total_steps,
@@ -446,6 +462,26 @@ def validation_target_positions(n_tokens: int) -> np.ndarray:
 
 
 @torch.no_grad()
+def token_log_probabilities(
+    model: RecurrentLanguageModel, stream: np.ndarray, bptt: int, device: torch.device
+) -> np.ndarray:
+    """Return the natural-log probability of every scored token, in the order of :func:`validation_target_positions`."""
+    was_training = model.training
+    model.eval()
+    columns = batchify(stream, validation_batch_size(len(stream))).to(device)  # (B, L)
+    hidden: RecurrentState | None = None
+    pieces: list[torch.Tensor] = []
+    for index in range(windows_per_epoch(columns, bptt)):
+        inputs, targets = window(columns, index, bptt)  # (B, T), (B, T)
+        logits, hidden = model(inputs, hidden)  # (B, T, V)
+        log_probs = torch.log_softmax(logits.float(), dim=-1)  # (B, T, V)
+        pieces.append(log_probs.gather(-1, targets.unsqueeze(-1)).squeeze(-1).cpu())  # (B, T)
+    model.train(was_training)
+    # Windows run along the columns, so joining them on the time axis restores column order.
+    return torch.cat(pieces, dim=1).reshape(-1).double().numpy()
+
+
+@torch.no_grad()
 def evaluate_language_model(
     model: RecurrentLanguageModel, stream: np.ndarray, bptt: int, device: torch.device
 ) -> tuple[float, int]:
@@ -479,6 +515,7 @@ def _finish(
     tokenizer: DocumentTokenizer,
     train_corpus: EncodedCorpus,
     validation_stream: np.ndarray,
+    validation_corpus_lengths: Sequence[int],
     effective_config: LanguageModelConfig,
     train_config: TrainConfig,
     total_steps: int,
@@ -490,12 +527,15 @@ def _finish(
     """Score the best weights and the n-gram baselines on the full validation set and write the outputs."""
     if run.best_state is not None:
         model.load_state_dict(run.best_state)
-    total_loss, count = evaluate_language_model(model, validation_stream, train_config.bptt, device)
+    lstm_log_probs = token_log_probabilities(model, validation_stream, train_config.bptt, device)
+    total_loss = float(-lstm_log_probs.sum())
+    count = len(lstm_log_probs)
     val_loss = total_loss / count
     positions = validation_target_positions(len(validation_stream))
     if len(positions) != count:
         raise RuntimeError(f"validation scored {count} tokens but the n-gram positions number {len(positions)}")
-    target_characters = int(tokenizer_character_lengths(tokenizer)[validation_stream[positions]].sum())
+    target_lengths = tokenizer_character_lengths(tokenizer)[validation_stream[positions]]
+    target_characters = int(target_lengths.sum())
     nats_per_character = total_loss / max(1, target_characters)
 
     if on_phase is not None:
@@ -512,6 +552,14 @@ def _finish(
             best_ngram, best_ngram_loss = ngram, ngram_loss
     assert best_ngram is not None
     best_ngram.save(output_dir / NGRAM_FILENAME)
+    ngram_log_probs = np.log(best_ngram.probabilities_at(validation_stream, positions))
+    mixture = _fit_mixture(
+        lstm_log_probs,
+        ngram_log_probs,
+        positions=positions,
+        target_lengths=target_lengths,
+        fit_end=_mixture_fit_end(validation_corpus_lengths),
+    )
 
     train_config_dict = asdict(train_config)
     save_model_file(output_dir / MODEL_FILENAME, model.state_dict(), effective_config, train_config_dict)
@@ -532,6 +580,7 @@ def _finish(
         train_config=json.loads(json.dumps(train_config_dict)),
         tokens_per_second=run.tokens_seen / run.elapsed_seconds if run.elapsed_seconds > 0 else 0.0,
         stop_reason=run.stop_reason,
+        **mixture,
     )
     (output_dir / METRICS_FILENAME).write_text(json.dumps(result.as_metrics(), indent=2), encoding="utf-8")
     report(
@@ -541,6 +590,61 @@ def _finish(
         f"{result.ngram_order}-gram perplexity {result.ngram_perplexity:.2f}",
     )
     return result
+
+
+def _mixture_fit_end(document_lengths: Sequence[int]) -> int:
+    """Return the stream offset that splits the validation documents into two halves.
+
+    The split falls on the document boundary nearest the middle of the stream, or at the
+    middle itself when a single document makes one half empty.
+    """
+    total = int(sum(document_lengths))
+    boundaries = np.cumsum(np.asarray(document_lengths, dtype=np.int64))[:-1]
+    inner = boundaries[(boundaries > 0) & (boundaries < total)]
+    if len(inner) == 0:
+        return total // 2
+    return int(inner[np.argmin(np.abs(inner - total / 2))])
+
+
+def _fit_mixture(
+    lstm_log_probs: np.ndarray,
+    ngram_log_probs: np.ndarray,
+    *,
+    positions: np.ndarray,
+    target_lengths: np.ndarray,
+    fit_end: int,
+) -> dict[str, Any]:
+    """Fit the LSTM/n-gram mixture weight on targets before ``fit_end`` and score it on the rest.
+
+    Returns the mixture_* fields of :class:`LanguageModelTrainResult`, empty when either
+    half has no scored token.
+
+    NOTE: the n-gram order (3 or 4) is still chosen on the whole validation set, so that
+    one choice has seen the reported half.
+    """
+    fit = positions < fit_end
+    held_out = ~fit
+    if not fit.any() or not held_out.any():
+        logger.warning("validation set too small to fit and score a mixture weight separately")
+        return {}
+    weight = fit_mixture_weight(lstm_log_probs[fit], ngram_log_probs[fit])
+    mixture_nats = -mixture_log_likelihood(weight, lstm_log_probs[held_out], ngram_log_probs[held_out])
+    lstm_nats = float(-lstm_log_probs[held_out].sum())
+    ngram_nats = float(-ngram_log_probs[held_out].sum())
+    tokens = int(held_out.sum())
+    characters = max(1, int(target_lengths[held_out].sum()))
+    bits = math.log(2) * characters
+    logger.info("mixture weight %.3f of the LSTM, fitted on %d tokens", weight, int(fit.sum()))
+    return {
+        "mixture_weight": weight,
+        "mixture_perplexity": math.exp(mixture_nats / tokens),
+        "mixture_bits_per_char": mixture_nats / bits,
+        "mixture_lstm_bits_per_char": lstm_nats / bits,
+        "mixture_ngram_bits_per_char": ngram_nats / bits,
+        "mixture_fit_tokens": int(fit.sum()),
+        "mixture_report_tokens": tokens,
+        "mixture_beats_both": mixture_nats < min(lstm_nats, ngram_nats),
+    }
 
 
 def tokenizer_character_lengths(tokenizer: DocumentTokenizer) -> np.ndarray:
@@ -555,6 +659,17 @@ def tokenizer_character_lengths(tokenizer: DocumentTokenizer) -> np.ndarray:
     is_byte = tokenizer.byte_values >= 0
     lengths[is_byte] = (tokenizer.byte_values[is_byte] & 0xC0) != 0x80
     return lengths
+
+
+@torch.no_grad()
+def _set_unigram_output_bias(model: RecurrentLanguageModel, train_stream: np.ndarray) -> None:
+    """Start the output bias at the log unigram frequencies, so the first steps skip learning them.
+
+    Each count gets 0.5 added, so a piece that never occurs in training keeps a finite bias.
+    """
+    counts = np.bincount(train_stream, minlength=model.config.vocab_size).astype(np.float64) + 0.5
+    log_frequencies = np.log(counts / counts.sum())
+    model.decoder.bias.copy_(torch.from_numpy(log_frequencies).to(model.decoder.bias))
 
 
 def _build_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:

@@ -472,7 +472,7 @@ def _sample_draft_metrics(*, documents: list, work_dir: Path, beats_baseline: bo
     from lstm_engine import load_language_model
     from lstm_engine.quality import measure_sample_drafts
 
-    model = load_language_model(work_dir, use_baseline=not beats_baseline)
+    model = load_language_model(work_dir, use_baseline=not beats_baseline, mixture="auto")
     quality = measure_sample_drafts(model, documents)
     if quality is None:
         return {}
@@ -536,8 +536,10 @@ def _language_model_configs() -> tuple[Any, Any]:
 def language_model_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
     """Return the version that drafts for the site and its loaded model, or None.
 
-    The active version serves. When no language model has beaten its n-gram
-    baseline yet, the newest version's n-gram baseline serves instead.
+    The active version serves, interpolated with its n-gram baseline when training
+    recorded that the mixture beat both parts on held-out articles. When no language
+    model has beaten its n-gram baseline yet, the newest version's n-gram baseline
+    serves instead.
     """
     from lstm_engine import load_language_model
 
@@ -557,7 +559,7 @@ def language_model_for_site(site: Site) -> tuple[ModelVersion, Any] | None:
             local_dir = artifacts_local_dir(
                 prefix=version.artifact_prefix, files=version.artifact_files
             )
-            model = load_language_model(local_dir, use_baseline=use_baseline)
+            model = load_language_model(local_dir, use_baseline=use_baseline, mixture="auto")
             # Keep only the newest few models so a long-lived worker stays small.
             if len(_model_cache) >= 4:
                 _model_cache.pop(next(iter(_model_cache)))

@@ -1,6 +1,7 @@
 """Tests for model files, training checkpoints and loading models for generation."""
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from lstm_engine.checkpoint import (
     restore_rng_state,
     save_atomically,
 )
+from lstm_engine.sampling import MixtureScorer
 from lstm_engine.training import LanguageModelTrainResult
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -56,6 +58,37 @@ class LoadLanguageModelTests:
         directory, result = trained_directory
         loaded = load_language_model(directory, use_baseline="auto")
         assert loaded.kind == ("lstm" if result.beats_baseline else "ngram")
+
+    def test_mixture_uses_recorded_weight(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        directory, result = trained_directory
+        loaded = load_language_model(directory, mixture=True)
+        assert loaded.kind == "mixture"
+        assert isinstance(loaded.scorer, MixtureScorer)
+        assert loaded.scorer.weight == result.mixture_weight
+        assert loaded.model is not None
+        assert loaded.ngram is not None
+
+    def test_mixture_auto_follows_recorded_comparison(
+        self, trained_directory: tuple[Path, LanguageModelTrainResult]
+    ) -> None:
+        directory, result = trained_directory
+        loaded = load_language_model(directory, mixture="auto")
+        assert loaded.kind == ("mixture" if result.mixture_beats_both else "lstm")
+
+    def test_baseline_wins_over_mixture(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
+        loaded = load_language_model(trained_directory[0], use_baseline=True, mixture=True)
+        assert loaded.kind == "ngram"
+
+    def test_mixture_without_recorded_weight_rejected(
+        self, trained_directory: tuple[Path, LanguageModelTrainResult], tmp_path: Path
+    ) -> None:
+        directory, _ = trained_directory
+        for name in ("tokenizer.model", "model.pt", "ngram.npz"):
+            shutil.copy(directory / name, tmp_path / name)
+        (tmp_path / "metrics.json").write_text(json.dumps({"beats_baseline": True}), encoding="utf-8")
+        with pytest.raises(ValueError, match="no mixture_weight"):
+            load_language_model(tmp_path, mixture=True)
+        assert load_language_model(tmp_path, mixture="auto").kind == "lstm"
 
     def test_missing_directory_raises(self, tmp_path: Path) -> None:
         with pytest.raises(FileNotFoundError, match="tokenizer file not found"):

@@ -12,9 +12,13 @@ from lstm_engine.config import LanguageModelConfig
 from lstm_engine.language_model import RecurrentLanguageModel
 from lstm_engine.sampling import (
     DecodingConfig,
+    MixtureScorer,
+    NgramScorer,
     NoRepeatIndex,
     RecurrentScorer,
     filter_top_k_top_p,
+    fit_mixture_weight,
+    mixture_log_likelihood,
     select_token,
 )
 
@@ -211,3 +215,111 @@ class RecurrentStepperTests:
         ids = [5, 8, 13, 21]
         difference = (exact.next_log_probs(exact.start(ids)) - quantized.next_log_probs(quantized.start(ids))).abs()
         assert float(difference.max()) < 0.05
+
+
+def mixture_scorer(model: LoadedLanguageModel, baseline: LoadedLanguageModel, weight: float) -> MixtureScorer:
+    assert isinstance(model.scorer, RecurrentScorer)
+    assert isinstance(baseline.scorer, NgramScorer)
+    return MixtureScorer(model.scorer, baseline.scorer, weight)
+
+
+def prompt_ids(model: LoadedLanguageModel) -> list[int]:
+    tokenizer = model.tokenizer
+    return [tokenizer.end_id, tokenizer.keywords_id, *tokenizer.encode("自宅でコーヒーを淹れる")]
+
+
+class MixtureScorerTests:
+    @pytest.mark.parametrize("weight", [0.0, 0.3, 0.7, 1.0])
+    def test_probabilities_sum_to_one(
+        self, weight: float, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel
+    ) -> None:
+        scorer = mixture_scorer(loaded_model, loaded_baseline, weight)
+        state = scorer.start(prompt_ids(loaded_model))
+        for token in loaded_model.tokenizer.encode("豆の鮮度"):
+            log_probs = scorer.next_log_probs(state)
+            assert log_probs.shape == (loaded_model.tokenizer.vocab_size,)
+            assert math.isclose(float(torch.logsumexp(log_probs.double(), dim=0)), 0.0, abs_tol=1e-4)
+            state = scorer.advance(state, [token])
+
+    def test_weight_one_equals_recurrent_model(
+        self, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel
+    ) -> None:
+        scorer = mixture_scorer(loaded_model, loaded_baseline, 1.0)
+        ids = prompt_ids(loaded_model)
+        expected = loaded_model.scorer.next_log_probs(loaded_model.scorer.start(ids))
+        assert torch.equal(scorer.next_log_probs(scorer.start(ids)), expected)
+
+    def test_weight_zero_equals_ngram(
+        self, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel
+    ) -> None:
+        scorer = mixture_scorer(loaded_model, loaded_baseline, 0.0)
+        ids = prompt_ids(loaded_model)
+        expected = loaded_baseline.scorer.next_log_probs(loaded_baseline.scorer.start(ids))
+        assert torch.equal(scorer.next_log_probs(scorer.start(ids)), expected)
+
+    def test_intermediate_weight_mixes_probabilities(
+        self, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel
+    ) -> None:
+        scorer = mixture_scorer(loaded_model, loaded_baseline, 0.25)
+        ids = prompt_ids(loaded_model)
+        recurrent = loaded_model.scorer.next_log_probs(loaded_model.scorer.start(ids)).double().exp()
+        ngram = loaded_baseline.scorer.next_log_probs(loaded_baseline.scorer.start(ids)).double().exp()
+        mixed = scorer.next_log_probs(scorer.start(ids)).double().exp()
+        assert torch.allclose(mixed, 0.25 * recurrent + 0.75 * ngram, atol=1e-6)
+
+    def test_states_are_not_mutated(self, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel) -> None:
+        scorer = mixture_scorer(loaded_model, loaded_baseline, 0.5)
+        state = scorer.start(prompt_ids(loaded_model))
+        before = scorer.next_log_probs(state).clone()
+        scorer.advance(state, [loaded_model.tokenizer.paragraph_id])
+        assert torch.equal(scorer.next_log_probs(state), before)
+
+    @pytest.mark.parametrize("weight", [-0.1, 1.5])
+    def test_weight_outside_unit_interval_rejected(
+        self, weight: float, loaded_model: LoadedLanguageModel, loaded_baseline: LoadedLanguageModel
+    ) -> None:
+        with pytest.raises(ValueError, match="weight"):
+            mixture_scorer(loaded_model, loaded_baseline, weight)
+
+
+class FitMixtureWeightTests:
+    def test_weight_within_unit_interval(self) -> None:
+        generator = np.random.default_rng(0)
+        recurrent = np.log(generator.uniform(0.01, 1.0, 500))
+        ngram = np.log(generator.uniform(0.01, 1.0, 500))
+        weight = fit_mixture_weight(recurrent, ngram)
+        assert 0.0 <= weight <= 1.0
+
+    def test_finds_interior_optimum(self) -> None:
+        # Each part is right on a different half of the tokens, so both are needed.
+        recurrent = np.log(np.r_[np.full(300, 0.9), np.full(100, 0.01)])
+        ngram = np.log(np.r_[np.full(300, 0.01), np.full(100, 0.9)])
+        weight = fit_mixture_weight(recurrent, ngram)
+        grid = np.linspace(0.0, 1.0, 1001)
+        best = grid[np.argmax([mixture_log_likelihood(value, recurrent, ngram) for value in grid])]
+        assert 0.0 < weight < 1.0
+        assert weight == pytest.approx(best, abs=2e-3)
+
+    def test_dominant_part_gets_full_weight(self) -> None:
+        recurrent = np.log(np.full(200, 0.5))
+        ngram = np.log(np.full(200, 0.001))
+        assert fit_mixture_weight(recurrent, ngram) == 1.0
+        assert fit_mixture_weight(ngram, recurrent) == 0.0
+
+    def test_fitted_mixture_never_loses_to_a_part(self) -> None:
+        generator = np.random.default_rng(1)
+        for _ in range(5):
+            recurrent = np.log(generator.uniform(0.001, 1.0, 300))
+            ngram = np.log(generator.uniform(0.001, 1.0, 300))
+            weight = fit_mixture_weight(recurrent, ngram)
+            fitted = mixture_log_likelihood(weight, recurrent, ngram)
+            assert fitted >= recurrent.sum() - 1e-9
+            assert fitted >= ngram.sum() - 1e-9
+
+    def test_mismatched_lengths_rejected(self) -> None:
+        with pytest.raises(ValueError, match="equal length"):
+            fit_mixture_weight(np.zeros(3), np.zeros(4))
+
+    def test_empty_input_rejected(self) -> None:
+        with pytest.raises(ValueError, match="no target tokens"):
+            fit_mixture_weight(np.zeros(0), np.zeros(0))

@@ -6,12 +6,18 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from lstm_engine.config import LanguageModelConfig, TrainConfig
 from lstm_engine.data import Document, split_documents
-from lstm_engine.training import LanguageModelTrainResult, train_language_model
+from lstm_engine.training import (
+    LanguageModelTrainResult,
+    _fit_mixture,
+    _mixture_fit_end,
+    train_language_model,
+)
 
 
 class InterruptTraining(Exception):
@@ -27,6 +33,42 @@ class TrainLanguageModelTests:
         assert result.beats_baseline == (result.val_perplexity < result.ngram_perplexity)
         assert result.val_bits_per_char > 0
         assert result.ngram_bits_per_char > 0
+
+    def test_mixture_scored_on_separate_half(
+        self, trained_directory: tuple[Path, LanguageModelTrainResult]
+    ) -> None:
+        _, result = trained_directory
+        assert result.mixture_weight is not None
+        assert 0.0 <= result.mixture_weight <= 1.0
+        assert result.mixture_fit_tokens > 0
+        assert result.mixture_report_tokens > 0
+        assert result.mixture_fit_tokens + result.mixture_report_tokens == result.validation_tokens
+        assert result.mixture_perplexity is not None and result.mixture_perplexity > 1.0
+
+    def test_mixture_comparison_matches_scores(
+        self, trained_directory: tuple[Path, LanguageModelTrainResult]
+    ) -> None:
+        _, result = trained_directory
+        assert result.mixture_bits_per_char is not None
+        assert result.mixture_lstm_bits_per_char is not None
+        assert result.mixture_ngram_bits_per_char is not None
+        best_part = min(result.mixture_lstm_bits_per_char, result.mixture_ngram_bits_per_char)
+        assert result.mixture_beats_both == (result.mixture_bits_per_char < best_part)
+
+    def test_unigram_output_bias_sets_initial_bias(
+        self,
+        tmp_path: Path,
+        japanese_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        train_config = tiny_train_config(max_steps=1, learning_rate=1e-9, warmup_steps=0, unigram_output_bias=True)
+        train_language_model(
+            japanese_documents, tmp_path, model_config=tiny_model_config(), train_config=train_config
+        )
+        bias = torch.load(tmp_path / "model.pt", weights_only=True)["state_dict"]["decoder.bias"]
+        assert float(torch.logsumexp(bias.double(), dim=0)) == pytest.approx(0.0, abs=1e-3)
+        assert float(bias.max() - bias.min()) > 1.0
 
     def test_result_counts_steps_and_tokens(self, trained_directory: tuple[Path, LanguageModelTrainResult]) -> None:
         _, result = trained_directory
@@ -193,3 +235,35 @@ class SplitDocumentsTests:
         assert len(validation) == 2
         assert len(train) + len(validation) == len(japanese_documents)
         assert not {d.title for d in train} & {d.title for d in validation}
+
+
+class MixtureSplitTests:
+    def test_split_falls_on_nearest_document_boundary(self) -> None:
+        assert _mixture_fit_end([40, 30, 30, 100]) == 100
+        assert _mixture_fit_end([10, 10, 200, 10]) == 20
+
+    def test_single_document_split_in_middle(self) -> None:
+        assert _mixture_fit_end([101]) == 50
+
+    def test_weight_ignores_reported_half(self) -> None:
+        generator = np.random.default_rng(3)
+        positions = np.arange(1, 401)
+        lstm = np.log(generator.uniform(0.01, 1.0, 400))
+        ngram = np.log(generator.uniform(0.01, 1.0, 400))
+        lengths = np.ones(400, dtype=np.int64)
+        first = _fit_mixture(lstm, ngram, positions=positions, target_lengths=lengths, fit_end=200)
+        changed = lstm.copy()
+        changed[positions >= 200] = np.log(0.999)
+        second = _fit_mixture(changed, ngram, positions=positions, target_lengths=lengths, fit_end=200)
+        assert first["mixture_weight"] == second["mixture_weight"]
+        assert first["mixture_fit_tokens"] == 199
+        assert first["mixture_report_tokens"] == 201
+        assert second["mixture_bits_per_char"] < first["mixture_bits_per_char"]
+
+    def test_empty_reported_half_skips_mixture(self) -> None:
+        lstm = np.log(np.full(300, 0.5))
+        ngram = np.log(np.full(300, 0.25))
+        fitted = _fit_mixture(
+            lstm, ngram, positions=np.arange(300), target_lengths=np.ones(300, dtype=np.int64), fit_end=300
+        )
+        assert fitted == {}
