@@ -3,6 +3,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,6 +27,9 @@ from seoassist.drafting.models import (
     RequestForecast,
     RequestStatus,
 )
+
+if TYPE_CHECKING:
+    from seoassist.engine.models import ModelVersion
 
 logger = logging.getLogger(__name__)
 
@@ -245,9 +249,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             generation={
                 "model_version": version.number,
                 "model_version_id": version.pk,
-                "served_by": (version.metrics or {}).get("cell", "lstm")
-                if version.is_active
-                else "ngram_baseline",
+                "served_by": _served_by(version),
                 "log_likelihood": generated.log_likelihood,
                 "title_ranking": [candidate.as_dict() for candidate in titles],
                 "meta_description_ranking": [candidate.as_dict() for candidate in meta_descriptions],
@@ -295,6 +297,14 @@ def _first_language_model_start(site: Site, ui_language: str) -> None:
         logger.info("Skipped the first language model for site %s: %s", site.pk, error.message)
         return
     _query_model_start(site, ui_language)
+
+
+def _served_by(version: "ModelVersion") -> str:
+    """Name the scorer that wrote a draft: the cell, the cell mixed with its n-gram, or the n-gram."""
+    if not version.is_active:
+        return "ngram_baseline"
+    cell = (version.metrics or {}).get("cell", "lstm")
+    return f"{cell}+ngram" if version.serves_mixture else cell
 
 
 def _query_model_start(site: Site, ui_language: str) -> None:
