@@ -47,10 +47,13 @@ def related_keywords_rank(
     """
     from lstm_engine.queries import bigram_jaccard
 
-    cooccurring = related_keywords_suggest(
-        site=site, keywords=keywords, language=language, limit=limit
+    cooccurring = _keyword_sized(
+        related_keywords_suggest(site=site, keywords=keywords, language=language, limit=limit),
+        language,
     )
-    searches = [item.text for item in related_searches_predict(site=site, keywords=keywords)]
+    searches = _keyword_sized(
+        [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
+    )
     if not searches:
         return cooccurring
     fused: dict[str, float] = {}
@@ -71,6 +74,23 @@ def related_keywords_rank(
             continue
         merged.append(display[key])
     return merged[:limit]
+
+
+def _keyword_sized(terms: list[str], language: str) -> list[str]:
+    """Drop terms longer than a drafting keyword may be, such as whole article titles.
+
+    The query model learns from titles and headings as well as keywords, so some
+    of its suggestions are phrases that the draft outline cannot use as keywords.
+    """
+    from lstm_engine.drafting import KEYWORD_MAX_CHARACTERS
+    from lstm_engine.tokenizer import normalize_text
+
+    limit = KEYWORD_MAX_CHARACTERS.get(language, max(KEYWORD_MAX_CHARACTERS.values()))
+    # Measured as the drafting spec measures its keywords.
+    kept = [term for term in terms if len(normalize_text(term)) <= limit]
+    if len(kept) < len(terms):
+        logger.info("Dropped %d related terms longer than %d characters", len(terms) - len(kept), limit)
+    return kept
 
 
 def related_searches_predict(*, site: Site, keywords: list[str]) -> list[RelatedSearch]:

@@ -115,3 +115,30 @@ class RequestPageRelatedTests:
         assert link in page
         form = client.get(reverse("drafting:request_create"), {"keywords": "花粉症, 東京 花粉症"})
         assert 'value="花粉症, 東京 花粉症"' in form.content.decode()
+
+
+class RelatedKeywordLengthTests:
+    def test_title_length_suggestions_are_dropped(self, pollen_site, monkeypatch):
+        long_title = "花粉症対策の基本 帰宅後と室内でできる毎日の工夫"
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [
+                RelatedSearch(text=long_title, likelihood=0.9, demand=None, direction=""),
+                RelatedSearch(text="花粉症 薬", likelihood=0.5, demand=None, direction=""),
+            ],
+        )
+        ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
+        assert long_title not in ranked
+        assert "花粉症 薬" in ranked
+
+    def test_ranked_terms_fit_a_draft_spec(self, pollen_site, monkeypatch):
+        from lstm_engine import DraftSpec
+
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [
+                RelatedSearch(text="花粉症" * 8, likelihood=0.9, demand=None, direction=""),
+            ],
+        )
+        ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
+        DraftSpec(keywords=["花粉症"], related_keywords=ranked[:4], language="ja", target_length=800)
