@@ -1,4 +1,6 @@
 """Markdown rendering with sanitised output, for every HTML the app shows."""
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +30,11 @@ def sanitize_html(html: str) -> SafeString:
     return mark_safe(cleaned)  # noqa: S308 — nh3 output is safe by construction
 
 
+# Python-Markdown writes a column's alignment as an inline style, which the sanitiser
+# drops and the Content-Security-Policy would block, so it becomes an align attribute.
+_CELL_ALIGNMENT = re.compile(r'<(td|th) style="text-align: (left|right|center);">')
+
+
 def render_markdown(text: str) -> SafeString:
     html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
-    return sanitize_html(html)
+    return sanitize_html(_CELL_ALIGNMENT.sub(r'<\1 align="\2">', html))
