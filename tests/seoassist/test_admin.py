@@ -30,3 +30,13 @@ class AdminListTests:
             url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
             response = client.get(url, {"q": "x"})
             assert response.status_code == 200, url
+
+
+class AdminTranslationTests:
+    def test_project_catalog_keeps_admin_change_label(self):
+        """A project string "Change" must not replace the admin's own Japanese label."""
+        from django.utils import translation
+
+        with translation.override("ja"):
+            assert translation.gettext("Change") == "変更"
+            assert translation.pgettext("forecast change in percent", "Change") == "変化率"
