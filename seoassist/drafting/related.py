@@ -57,7 +57,8 @@ def related_keywords_rank(
     if not searches:
         return cooccurring
     fused: dict[str, float] = {}
-    display: dict[str, str] = {}
+    # The articles' own spelling wins over the query model's case-folded one ("SPF", not "spf").
+    display: dict[str, str] = {normalize_keyword(text): text for text in cooccurring}
     for ranking in (searches, cooccurring):
         for rank, text in enumerate(ranking):
             key = normalize_keyword(text)

@@ -142,3 +142,17 @@ class RelatedKeywordLengthTests:
         )
         ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
         DraftSpec(keywords=["花粉症"], related_keywords=ranked[:4], language="ja", target_length=800)
+
+    def test_article_spelling_wins_over_case_folded_suggestion(self, site, monkeypatch):
+        for index in range(3):
+            Article.objects.create(
+                site=site, language="ja", title=f"日焼け止めの選び方 {index}", body="本文です。",
+                keywords=["日焼け止め", "SPF"], content_hash=f"spf-{index}",
+            )
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [RelatedSearch(text="spf", likelihood=0.9, demand=None, direction="")],
+        )
+        ranked = related_keywords_rank(site=site, keywords=["日焼け止め"], language="ja")
+        assert "SPF" in ranked
+        assert "spf" not in ranked
