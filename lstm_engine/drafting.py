@@ -6,7 +6,7 @@ import re
 import unicodedata
 import weakref
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -44,6 +44,11 @@ MAX_BRACKET_DEPTH = 2
 # Typical paragraph length and section length used to lay out the outline.
 PARAGRAPH_UNITS = {"ja": 200, "en": 80}
 SECTION_UNITS = {"ja": 400, "en": 160}
+# Heading of the closing section, which carries no keyword. The editor's analysis wants
+# the keyphrase or a related one in 30 to 75 % of the subheadings, and every outline
+# heading starts with one, so at most three outline headings precede it.
+SUMMARY_HEADINGS = {"ja": "まとめ", "en": "Summary"}
+MAX_KEYWORD_HEADINGS = 3
 # Runs of Latin letters. A Japanese draft may contain only the runs that its keywords
 # or its prompt contain, so that English text from a mixed corpus stays out.
 LATIN_RUN = re.compile(r"[A-Za-z]+")
@@ -1115,11 +1120,15 @@ class _LengthPlan:
 
 
 def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[DraftSection]:
-    """Generate the introduction (every keyword) and one section per outline keyword after the title."""
+    """Generate the introduction (every keyword), one section per outline keyword and a summary.
+
+    The summary section closes drafts with room for at least two sections.
+    """
     tokenizer = writer.tokenizer
     language = spec.language
     headings_keywords = _outline_keywords(spec)
-    plan = _LengthPlan(spec, len(headings_keywords))
+    with_summary = _max_sections(spec) >= 2
+    plan = _LengthPlan(spec, len(headings_keywords) + int(with_summary))
     history: list[int] = []
     no_repeat = NoRepeatIndex(spec.decoding.no_repeat_ngram_size)
 
@@ -1168,7 +1177,32 @@ def _write_body(writer: _DraftWriter, spec: DraftSpec, state: Any) -> list[Draft
             section.paragraphs.append(paragraph.text)
             state = paragraph.state
         sections.append(section)
+    if with_summary:
+        sections.append(_write_summary(writer, spec, state, plan, next_segment))
     return sections
+
+
+def _write_summary(
+    writer: _DraftWriter,
+    spec: DraftSpec,
+    state: Any,
+    plan: _LengthPlan,
+    next_segment: Callable[[Any, int, _SegmentRules], _Segment],
+) -> DraftSection:
+    """Write the closing section: a fixed heading and paragraphs that repeat the first keyword."""
+    heading_text = SUMMARY_HEADINGS[spec.language]
+    heading_ids = writer.tokenizer.encode(heading_text)
+    writer.symbol_log_prob(state, writer.tokenizer.heading_id)
+    state = writer.scorer.advance(state, [writer.tokenizer.heading_id, *heading_ids])
+    plan.record_heading(heading_text)
+    section = DraftSection(heading=heading_text, paragraphs=[])
+    for index in range(plan.paragraphs_per_section):
+        required = [spec.keywords[0]] if index == 0 else []
+        paragraph = next_segment(state, writer.tokenizer.paragraph_id, plan.paragraph_rules(required))
+        plan.record_paragraph(paragraph.text)
+        section.paragraphs.append(paragraph.text)
+        state = paragraph.state
+    return section
 
 
 def _write_meta_descriptions(
@@ -1196,12 +1230,19 @@ def _write_meta_descriptions(
 def _outline_keywords(spec: DraftSpec) -> list[str]:
     """Return the keyword of each H2 heading: the related keywords, else the requested ones in turn."""
     unit = SECTION_UNITS[spec.language]
-    smallest_section = PARAGRAPH_UNITS[spec.language] * 3 // 4
-    max_sections = max(1, spec.target_length // smallest_section)
+    max_sections = _max_sections(spec)
+    # The summary section takes one of the sections when there is room for two.
+    max_outline = min(MAX_KEYWORD_HEADINGS, max_sections - 1) if max_sections >= 2 else 1
     if spec.related_keywords:
-        return spec.related_keywords[:max_sections]
-    count = min(max_sections, max(2, min(6, round(spec.target_length / unit))))
+        return spec.related_keywords[:max_outline]
+    count = min(max_outline, max(2, min(6, round(spec.target_length / unit))))
     return [spec.keywords[index % len(spec.keywords)] for index in range(count)]
+
+
+def _max_sections(spec: DraftSpec) -> int:
+    """Return how many headed sections the target length has room for."""
+    smallest_section = PARAGRAPH_UNITS[spec.language] * 3 // 4
+    return max(1, spec.target_length // smallest_section)
 
 
 def check_draft(draft: GeneratedDraft, spec: DraftSpec) -> list[str]:

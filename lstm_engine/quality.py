@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from lstm_engine.checkpoint import LoadedLanguageModel
 from lstm_engine.data import Document
-from lstm_engine.drafting import DraftSpec, GeneratedDraft, Language, generate_draft
+from lstm_engine.drafting import SUMMARY_HEADINGS, DraftSpec, GeneratedDraft, Language, generate_draft
 
 
 @dataclass
@@ -20,7 +20,8 @@ class DraftQuality:
     # Share of 4-grams that already occurred earlier in the same draft.
     repetition_rate: float
     # Share of (draft, keyword) pairs where the keyword is in the title, the first
-    # paragraph and at least one heading (or the draft has fewer headings than keywords).
+    # paragraph and at least one outline heading (or the draft has fewer outline headings
+    # than keywords). The summary heading is not an outline heading.
     keyword_coverage: float
     # Maximum length of a span of body characters found verbatim in the training corpus.
     longest_copied_span: int
@@ -74,7 +75,11 @@ def keyword_placed(draft: GeneratedDraft, keyword: str, n_keywords: int = 1) -> 
     """
     lowered = keyword.lower()
     paragraphs = [paragraph for section in draft.sections for paragraph in section.paragraphs]
-    headings = [section.heading for section in draft.sections if section.heading]
+    # The closing summary heading never carries a keyword, so it does not count.
+    summary_headings = set(SUMMARY_HEADINGS.values())
+    headings = [
+        section.heading for section in draft.sections if section.heading and section.heading not in summary_headings
+    ]
     in_title = lowered in draft.title.lower()
     in_first = bool(paragraphs) and lowered in paragraphs[0].lower()
     in_heading = len(headings) < n_keywords or any(lowered in heading.lower() for heading in headings)

@@ -13,6 +13,7 @@ from lstm_engine.data import Document
 from lstm_engine.drafting import (
     META_DESCRIPTION_RANGE,
     TITLE_MAX_CHARACTERS,
+    SUMMARY_HEADINGS,
     DraftSection,
     DraftSpec,
     GeneratedDraft,
@@ -81,9 +82,20 @@ class KeywordPlacementTests:
     def test_headings_contain_related_keywords(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
         draft, spec = draft_and_spec
         headings = [section.heading for section in draft.sections if section.heading]
-        assert len(headings) == len(spec.related_keywords)
-        for heading, keyword in zip(headings, spec.related_keywords, strict=True):
+        assert headings[-1] == SUMMARY_HEADINGS[spec.language]
+        assert len(headings) == len(spec.related_keywords) + 1
+        for heading, keyword in zip(headings[:-1], spec.related_keywords, strict=True):
             assert keyword in heading
+
+    def test_summary_keeps_keyword_headings_within_three_quarters(self, loaded_model: LoadedLanguageModel) -> None:
+        related = ["豆の選び方", "お湯の温度", "道具", "保存方法"]
+        spec = DraftSpec(keywords=["コーヒー"], related_keywords=related, language="ja", target_length=2000, seed=3)
+        draft = generate_draft(loaded_model, spec)
+        headings = [section.heading for section in draft.sections if section.heading]
+        with_phrase = [h for h in headings if any(phrase in h for phrase in ["コーヒー", *related])]
+        assert headings[-1] == "まとめ"
+        assert len(with_phrase) / len(headings) <= 0.75
+        assert "コーヒー" in draft.sections[-1].paragraphs[0]
 
     def test_meta_description_has_first_keyword(self, draft_and_spec: tuple[GeneratedDraft, DraftSpec]) -> None:
         draft, spec = draft_and_spec
@@ -93,8 +105,9 @@ class KeywordPlacementTests:
         spec = DraftSpec(keywords=["睡眠", "習慣"], related_keywords=[], language="ja", target_length=600, seed=1)
         draft = generate_draft(loaded_model, spec)
         headings = [section.heading for section in draft.sections if section.heading]
-        assert headings
-        for heading in headings:
+        assert headings[-1] == SUMMARY_HEADINGS["ja"]
+        assert headings[:-1]
+        for heading in headings[:-1]:
             assert any(keyword in heading for keyword in spec.keywords), heading
 
     def test_five_english_keywords_all_placed(self, loaded_baseline: LoadedLanguageModel) -> None:

@@ -105,7 +105,7 @@ class DraftFromRankedCandidatesTests:
         keyword_request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症対策"], language="ja", target_length=300,
         )
-        version = SimpleNamespace(number=3, pk=None, metrics={"cell": "lstm"}, is_active=True)
+        version = SimpleNamespace(number=3, pk=None, metrics={"cell": "lstm"}, is_active=True, serves_mixture=False)
         monkeypatch.setattr("seoassist.engine.services.language_model_for_site", lambda site: (version, object()))
         monkeypatch.setattr(services, "_first_forecaster_pending", lambda site: False)
         monkeypatch.setattr("seoassist.trends.services.keyword_forecast_compute", lambda **kwargs: _forecast())
