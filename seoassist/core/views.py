@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from seoassist.core.http import SESSION_SITE_KEY, current_site
 from seoassist.core.selectors import site_list_for_user
@@ -51,3 +52,13 @@ def health(request: HttpRequest) -> JsonResponse:
     healthy = status["database"] == "ok" and status["broker"] == "ok"
     status["status"] = "ok" if healthy else "error"
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Redirect browsers that ask for /favicon.ico, such as on the admin pages, to the SVG icon.
+
+    The redirect is temporary because the static URL carries a content hash in production.
+    """
+    return redirect(static("seoassist/img/favicon.svg"))
