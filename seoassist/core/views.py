@@ -8,7 +8,11 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from seoassist.core.http import SESSION_SITE_KEY, current_site
 from seoassist.core.selectors import site_list_for_user
-from seoassist.drafting.selectors import draft_list, keyword_request_list
+from seoassist.drafting.selectors import (
+    draft_list,
+    keyword_request_list,
+    keyword_request_waiting_exists,
+)
 from seoassist.engine.selectors import language_model_status
 
 
@@ -20,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
             requests=keyword_request_list(site=site, user=request.user)[:10],
             drafts=draft_list(site=site, user=request.user)[:10],
             model_status=language_model_status(site),
+            request_waiting=keyword_request_waiting_exists(site=site, user=request.user),
             article_count=site.articles.count(),
             keyword_count=site.keywords.count(),
         )

@@ -40,6 +40,7 @@ from seoassist.drafting.selectors import (
     draft_title_candidate_list,
     keyword_request_get,
     keyword_request_list,
+    keyword_request_waiting_exists,
     keyword_request_waits_for_models,
 )
 from seoassist.drafting.services import (
@@ -100,7 +101,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "drafting/request_form.html",
-        {"form": form, "site": site, "model_status": language_model_status(site)},
+        {
+            "form": form,
+            "site": site,
+            "model_status": language_model_status(site),
+            "request_waiting": keyword_request_waiting_exists(site=site, user=request.user),
+        },
         status=status,
     )
 
