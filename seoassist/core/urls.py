@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("site/", views.site_switch, name="site_switch"),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -1,13 +1,18 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from seoassist.core.http import SESSION_SITE_KEY, current_site
 from seoassist.core.selectors import site_list_for_user
-from seoassist.drafting.selectors import draft_list, keyword_request_list
+from seoassist.drafting.selectors import (
+    draft_list,
+    keyword_request_list,
+    keyword_request_waiting_exists,
+)
 from seoassist.engine.selectors import language_model_status
 
 
@@ -19,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
             requests=keyword_request_list(site=site, user=request.user)[:10],
             drafts=draft_list(site=site, user=request.user)[:10],
             model_status=language_model_status(site),
+            request_waiting=keyword_request_waiting_exists(site=site, user=request.user),
             article_count=site.articles.count(),
             keyword_count=site.keywords.count(),
         )
@@ -51,3 +57,13 @@ def health(request: HttpRequest) -> JsonResponse:
     healthy = status["database"] == "ok" and status["broker"] == "ok"
     status["status"] = "ok" if healthy else "error"
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Redirect browsers that ask for /favicon.ico, such as on the admin pages, to the SVG icon.
+
+    The redirect is temporary because the static URL carries a content hash in production.
+    """
+    return redirect(static("seoassist/img/favicon.svg"))

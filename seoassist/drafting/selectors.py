@@ -22,6 +22,12 @@ def keyword_request_list(*, site: Site, user: AbstractBaseUser) -> QuerySet[Keyw
     return requests
 
 
+def keyword_request_waiting_exists(*, site: Site, user: AbstractBaseUser) -> bool:
+    """Tell whether the user sees a request of the site that has not started yet."""
+    waiting = (RequestStatus.QUEUED, RequestStatus.WAITING_FOR_MODEL)
+    return keyword_request_list(site=site, user=user).filter(status__in=waiting).exists()
+
+
 def keyword_request_get(*, site: Site, user: AbstractBaseUser, pk: int) -> KeywordRequest:
     return get_object_or_404(keyword_request_list(site=site, user=user), pk=pk)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -39,6 +40,7 @@ from seoassist.drafting.selectors import (
     draft_title_candidate_list,
     keyword_request_get,
     keyword_request_list,
+    keyword_request_waiting_exists,
     keyword_request_waits_for_models,
 )
 from seoassist.drafting.services import (
@@ -99,7 +101,12 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "drafting/request_form.html",
-        {"form": form, "site": site, "model_status": language_model_status(site)},
+        {
+            "form": form,
+            "site": site,
+            "model_status": language_model_status(site),
+            "request_waiting": keyword_request_waiting_exists(site=site, user=request.user),
+        },
         status=status,
     )
 
@@ -256,7 +263,7 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         names = ("title", "slug", "meta_description", "body")
         yours = {name: str(form.data.get(name, "")) for name in names}
         theirs = {name: getattr(draft, name) for name in yours}
-        labels = {name: draft._meta.get_field(name).verbose_name for name in yours}
+        labels = _field_labels(yours)
         merge = {
             "message": conflict.message,
             "theirs": theirs,
@@ -416,6 +423,11 @@ def draft_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _field_labels(names) -> dict[str, str]:  # noqa: ANN001
+    """Return the draft fields' labels as the editor form writes them, capitalised."""
+    return {name: capfirst(Draft._meta.get_field(name).verbose_name) for name in names}
+
+
 def draft_revision_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Show one revision beside the current text."""
     site = require_site(request)
@@ -424,7 +436,7 @@ def draft_revision_diff(request: HttpRequest, pk: int, number: int) -> HttpRespo
     names = ("title", "slug", "meta_description", "body")
     old = {name: getattr(revision, name) for name in names}
     new = {name: getattr(draft, name) for name in names}
-    labels = {name: draft._meta.get_field(name).verbose_name for name in names}
+    labels = _field_labels(names)
     return render(
         request,
         "drafting/draft_revision_diff.html",

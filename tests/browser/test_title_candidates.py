@@ -2,6 +2,7 @@
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
+from django.utils.text import slugify
 from playwright.sync_api import Page, expect
 
 from seoassist.core.models import Site
@@ -62,3 +63,62 @@ class TitleCandidateTests:
         )
         expect(keyphrase_check).to_have_class("analysis-icon status-improve")
         expect(page.locator("#analysis-panel .serp-title")).to_have_text(SECOND)
+
+
+ENGLISH_FIRST = "How to Cut Moving Costs"
+# Accents, punctuation and a dash test that the page slugs a title as the server does.
+ENGLISH_SECOND = "Déménagement Quotes: Compare 3 Firms — Before You Book!"
+
+
+@pytest.fixture
+def english_draft(site: Site, editor_user: AbstractBaseUser) -> Draft:
+    ranking = [
+        {
+            "text": text, "log_likelihood": -2.0, "likelihood_rank": rank,
+            "checks": {"keyphrase_in_title": "good", "title_width": "good"}, "measure": 300, "score": 18.0,
+        }
+        for rank, text in enumerate([ENGLISH_FIRST, ENGLISH_SECOND], start=1)
+    ]
+    return Draft.objects.create(
+        site=site, owner=editor_user, language="en", keywords=["moving costs"],
+        title=ENGLISH_FIRST, title_candidates=[ENGLISH_FIRST, ENGLISH_SECOND],
+        slug="how-to-cut-moving-costs", meta_description="",
+        body="Moving costs depend on distance.\n\n## Quotes\n\nCompare three quotes.",
+        generation={"title_ranking": ranking},
+    )
+
+
+class TitleCandidateSlugTests:
+    def _open(self, page: Page, draft: Draft) -> None:
+        page.goto(reverse("drafting:draft_edit", args=[draft.pk]))
+        log_in(page, username="editor", password="editor-pass-123")
+        page.wait_for_load_state("load")
+
+    def test_generated_slug_follows_candidate(self, page: Page, english_draft: Draft) -> None:
+        self._open(page, english_draft)
+
+        page.locator("#title-candidates button.title-candidate", has_text=ENGLISH_SECOND).click()
+
+        expect(page.locator("#id_title")).to_have_value(ENGLISH_SECOND)
+        expect(page.locator("#id_slug")).to_have_value(slugify(ENGLISH_SECOND))
+
+        page.locator("#title-candidates button.title-candidate", has_text=ENGLISH_FIRST).click()
+
+        expect(page.locator("#id_slug")).to_have_value("how-to-cut-moving-costs")
+
+    def test_typed_slug_stays(self, page: Page, english_draft: Draft) -> None:
+        self._open(page, english_draft)
+        page.locator("#id_slug").fill("moving-guide")
+
+        page.locator("#title-candidates button.title-candidate", has_text=ENGLISH_SECOND).click()
+
+        expect(page.locator("#id_title")).to_have_value(ENGLISH_SECOND)
+        expect(page.locator("#id_slug")).to_have_value("moving-guide")
+
+    def test_japanese_slug_stays(self, page: Page, draft: Draft) -> None:
+        self._open(page, draft)
+
+        page.locator("#title-candidates button.title-candidate", has_text=SECOND).click()
+
+        expect(page.locator("#id_title")).to_have_value(SECOND)
+        expect(page.locator("#id_slug")).to_have_value("mitsumori")

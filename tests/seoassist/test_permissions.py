@@ -137,7 +137,7 @@ ROUTES = [
 
 # Views that respond without a login. Django's admin has its own login and staff check.
 PUBLIC_NAMES = {
-    "core:health", "set_language", "login", "password_reset", "password_reset_done",
+    "core:health", "core:favicon", "set_language", "login", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete",
 }
 # Views that need a login but are Django's own (account pages), not the project's.

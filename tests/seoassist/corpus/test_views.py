@@ -37,6 +37,20 @@ class ImportListViewTests:
         assert "private address" in response.content.decode()
         assert ImportJob.objects.count() == 0
 
+    def test_address_form_keeps_fetch_label(self, client, editor_user, no_dispatch):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("corpus:import_list"),
+            {"source": ImportSource.URL, "kind": "articles", "url": "http://10.0.0.5/page"},
+        )
+        html = response.content.decode()
+        assert 'data-address-label="Fetch and import">Fetch and import</button>' in html
+
+    def test_new_form_has_upload_label(self, client, editor_user):
+        client.force_login(editor_user)
+        html = client.get(reverse("corpus:import_list")).content.decode()
+        assert 'data-address-label="Fetch and import">Upload and import</button>' in html
+
     def test_sitemap_source_queues_a_job(
         self, client, editor_user, no_dispatch, django_capture_on_commit_callbacks, local_site
     ):

@@ -181,6 +181,22 @@ class ConflictMergeViewTests:
         assert english_draft.body == "Their line and mine."
         assert english_draft.version == 3
 
+    def test_merge_labels_match_editor_form(self, client, editor_user, second_editor, english_draft):
+        url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        other = Client()
+        other.force_login(second_editor)
+        other.post(url, _form_data(english_draft, body="Their line."))
+
+        client.force_login(editor_user)
+        client.get(url)
+        token = _lock_token(english_draft)
+        response = client.post(
+            url, _form_data(english_draft, body="My line.", lock_token=token), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        html = response.content.decode()
+        assert ">Body (Markdown)</h3>" in html
+        assert ">body (Markdown)<" not in html
+
 
 class RevisionViewTests:
     def test_diff_is_side_by_side_and_escaped(self, client, editor_user, english_draft):
@@ -199,6 +215,20 @@ class RevisionViewTests:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unmarked
         assert "<script>alert" not in html
         assert reverse("drafting:draft_restore", args=[english_draft.pk, 1]) in html
+
+    def test_diff_labels_match_editor_form(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, title="A new title", body="A new body."),
+        )
+        html = client.get(
+            reverse("drafting:draft_revision_diff", args=[english_draft.pk, 1]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+        assert "<h2>Title</h2>" in html
+        assert "<h2>Body (Markdown)</h2>" in html
+        assert "<h2>title</h2>" not in html
 
     def test_restore_makes_new_revision(self, client, editor_user, english_draft):
         client.force_login(editor_user)

@@ -1,5 +1,6 @@
 // Show only the fields that the chosen import source uses: the file fields
-// for an upload, the address field for a web page or a sitemap.
+// for an upload, the address field for a web page or a sitemap. The submit
+// button names the action of that source with a label the page translated.
 (function () {
   "use strict";
 
@@ -16,6 +17,10 @@
     });
     var address = fieldOf("url");
     if (address) { address.hidden = fromFile; }
+    var submit = document.getElementById("import-submit");
+    if (submit) {
+      submit.textContent = fromFile ? submit.dataset.fileLabel : submit.dataset.addressLabel;
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
