@@ -859,7 +859,14 @@ class _DraftWriter:
         self.token_total += len(segment.tokens)
 
 
-def generate_draft(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
+# Picks the title that the body continues from, given the candidates best likelihood first,
+# and returns its index. The product passes one that applies its SEO checks.
+TitleChooser = Callable[[list[TextCandidate]], int]
+
+
+def generate_draft(
+    model: LoadedLanguageModel, spec: DraftSpec, *, choose_title: TitleChooser | None = None
+) -> GeneratedDraft:
     """Generate a keyword-aware article draft.
 
     Parameters
@@ -869,6 +876,9 @@ def generate_draft(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraf
         (the LSTM or the n-gram baseline).
     spec:
         Keywords, outline keywords, language, target length, seed and decoding settings.
+    choose_title:
+        Returns the index of the title candidate to write the body after. Without it the
+        likeliest candidate is used.
 
     Returns
     -------
@@ -881,17 +891,22 @@ def generate_draft(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraf
     cpu_only = torch.device(device).type == "cpu"
     # Single-token steps gain nothing from intra-op threads, which only add contention.
     with torch_threads(1 if cpu_only else None):
-        return _generate(model, spec)
+        return _generate(model, spec, choose_title)
 
 
-def _generate(model: LoadedLanguageModel, spec: DraftSpec) -> GeneratedDraft:
+def _generate(model: LoadedLanguageModel, spec: DraftSpec, choose_title: TitleChooser | None) -> GeneratedDraft:
     writer = _DraftWriter(model, spec)
     tokenizer = model.tokenizer
 
     title_state = writer.scorer.start(_keyword_prompt(tokenizer, spec))
 
     titles = _write_titles(writer, spec, title_state)
-    best_title = titles[0][1]
+    chosen = 0
+    if choose_title is not None:
+        chosen = choose_title([TextCandidate(segment.text, score) for score, segment in titles])
+        if not 0 <= chosen < len(titles):
+            raise ValueError(f"choose_title returned {chosen!r}; expected an index below {len(titles)}")
+    best_title = titles[chosen][1]
     writer.account(best_title)
     sections = _write_body(writer, spec, best_title.state)
     metas = _write_meta_descriptions(writer, spec, best_title.state)

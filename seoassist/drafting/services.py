@@ -331,6 +331,7 @@ def _first_forecaster_pending(site: Site) -> bool:
 
 def _generate(model, keyword_request: KeywordRequest, related: list[str]):
     from lstm_engine import DraftSpec, generate_draft
+    from seoassist.drafting.ranking import title_candidates_rank
 
     spec = DraftSpec(
         keywords=list(keyword_request.keywords),
@@ -339,7 +340,18 @@ def _generate(model, keyword_request: KeywordRequest, related: list[str]):
         target_length=keyword_request.target_length,
         seed=keyword_request.pk,
     )
-    return generate_draft(model, spec)
+    keyphrase = keyword_request.keywords[0] if keyword_request.keywords else ""
+
+    def choose_title(candidates) -> int:
+        # The body continues from the title that the SEO checks rank first.
+        ranked = title_candidates_rank(
+            candidates=[(candidate.text, candidate.log_likelihood) for candidate in candidates],
+            keyphrase=keyphrase,
+            language=keyword_request.language,
+        )
+        return [candidate.text for candidate in candidates].index(ranked[0].text)
+
+    return generate_draft(model, spec, choose_title=choose_title)
 
 
 def _candidates_rank(generated, keyword_request: KeywordRequest):

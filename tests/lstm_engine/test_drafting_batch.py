@@ -148,3 +148,21 @@ class MetaDescriptionCandidateTests:
     def test_candidate_count_validated(self) -> None:
         with pytest.raises(ValueError, match="meta_description_candidates"):
             replace(TITLE_SPEC, meta_description_candidates=0)
+
+
+class TitleChoiceTests:
+    def test_body_follows_chosen_title(self, loaded_model: LoadedLanguageModel) -> None:
+        offered: list[list[str]] = []
+
+        def choose_last(candidates) -> int:
+            offered.append([candidate.text for candidate in candidates])
+            return len(candidates) - 1
+
+        draft = generate_draft(loaded_model, TITLE_SPEC, choose_title=choose_last)
+        assert offered and len(offered[0]) > 1
+        assert draft.title == offered[0][-1]
+        assert draft.title_candidates == offered[0]
+
+    def test_out_of_range_choice_is_rejected(self, loaded_model: LoadedLanguageModel) -> None:
+        with pytest.raises(ValueError, match="choose_title returned 99"):
+            generate_draft(loaded_model, TITLE_SPEC, choose_title=lambda candidates: 99)

@@ -159,3 +159,24 @@ class EditorCandidateListTests:
         client.force_login(editor_user)
         html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
         assert 'id="title-candidates"' not in html
+
+
+class BodyAfterRankedTitleTests:
+    def test_service_chooses_title_by_checks(self, site, editor_user, monkeypatch):
+        from seoassist.drafting import services
+        from seoassist.drafting.models import KeywordRequest
+
+        captured = {}
+
+        def fake_generate_draft(model, spec, *, choose_title=None):
+            captured["choice"] = choose_title(
+                [TextCandidate(BAD_JA_TITLE, -1.0), TextCandidate(GOOD_JA_TITLE, -3.0)]
+            )
+            return "generated"
+
+        monkeypatch.setattr("lstm_engine.generate_draft", fake_generate_draft)
+        request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症対策"], language="ja", target_length=800
+        )
+        assert services._generate(object(), request, []) == "generated"
+        assert captured["choice"] == 1
