@@ -77,6 +77,11 @@ def _is_japanese_char(char: str) -> bool:
     return any(low <= code <= high for low, high in _JAPANESE_RANGES) or char == "々"
 
 
+def contains_japanese(text: str) -> bool:
+    """Return whether ``text`` has at least one kana or kanji character."""
+    return any(_is_japanese_char(char) for char in text)
+
+
 def detect_language(text: str) -> str:
     """Return "ja" when kana and kanji are at least 10 % of the letters in `text`, else "en"."""
     letters = 0

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from seoassist.core.models import Site
-from seoassist.core.text import normalize_keyword
+from seoassist.core.text import contains_japanese, normalize_keyword
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +17,8 @@ FUSION_CONSTANT = 10
 SUGGESTIONS_PER_SEED = 8
 # Character-bigram Jaccard similarity at or above which two suggestions count as one.
 NEAR_DUPLICATE_SIMILARITY = 0.8
+# Polite predicate endings and sentence punctuation: a term ending so is a sentence, not a search.
+_SENTENCE_ENDINGS = ("です", "ます", "でした", "ました", "ません", "。", "！", "？", "!", "?")
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,11 @@ def related_keywords_rank(
     """
     from lstm_engine.queries import bigram_jaccard
 
-    cooccurring = _keyword_sized(
+    cooccurring = _usable_terms(
         related_keywords_suggest(site=site, keywords=keywords, language=language, limit=limit),
         language,
     )
-    searches = _keyword_sized(
+    searches = _usable_terms(
         [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
     )
     if not searches:
@@ -77,20 +79,35 @@ def related_keywords_rank(
     return merged[:limit]
 
 
-def _keyword_sized(terms: list[str], language: str) -> list[str]:
-    """Drop terms longer than a drafting keyword may be, such as whole article titles.
+def _usable_terms(terms: list[str], language: str) -> list[str]:
+    """Keep the terms that can head a section of a draft in ``language``.
 
-    The query model learns from titles and headings as well as keywords, so some
-    of its suggestions are phrases that the draft outline cannot use as keywords.
+    The query model learns from titles and headings as well as keywords, so some of
+    its suggestions are whole titles or sentences, and the articles of a mixed site
+    list keywords in both scripts. Dropped: terms longer than a drafting keyword may
+    be, Japanese terms that end like a sentence, terms without kana or kanji for a
+    Japanese draft, and terms with them for an English draft.
     """
     from lstm_engine.drafting import KEYWORD_MAX_CHARACTERS
     from lstm_engine.tokenizer import normalize_text
 
     limit = KEYWORD_MAX_CHARACTERS.get(language, max(KEYWORD_MAX_CHARACTERS.values()))
-    # Measured as the drafting spec measures its keywords.
-    kept = [term for term in terms if len(normalize_text(term)) <= limit]
+    kept = []
+    for term in terms:
+        # Measured as the drafting spec measures its keywords.
+        text = normalize_text(term)
+        if not text or len(text) > limit:
+            continue
+        if language == "ja" and (not contains_japanese(text) or text.endswith(_SENTENCE_ENDINGS)):
+            continue
+        if language == "en" and contains_japanese(text):
+            continue
+        kept.append(term)
     if len(kept) < len(terms):
-        logger.info("Dropped %d related terms longer than %d characters", len(terms) - len(kept), limit)
+        logger.info(
+            "Dropped %d of %d related terms that cannot head a %s section",
+            len(terms) - len(kept), len(terms), language,
+        )
     return kept
 
 

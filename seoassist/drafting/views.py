@@ -63,8 +63,8 @@ from seoassist.drafting.services import (
     keywords_parse,
 )
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
+from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
-
 
 # How often the editor page saves unsaved text and renews its edit lock. Tests
 # override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
@@ -168,7 +168,10 @@ def _request_context(site, keyword_request) -> dict:
         },
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
-        "pending_runs": training_runs_unfinished(site=site),
+        # Requests wait for the first language model and forecaster, not the related-search model.
+        "pending_runs": training_runs_unfinished(
+            site=site, kinds=[TrainingKind.LANGUAGE_MODEL, TrainingKind.FORECASTER]
+        ),
         "waits_for_models": keyword_request_waits_for_models(keyword_request=keyword_request),
         "related_links": [
             {

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -47,9 +48,9 @@ def training_run_list(*, site: Site) -> QuerySet[TrainingRun]:
     return TrainingRun.objects.filter(site=site).select_related("model_version", "requested_by")
 
 
-def training_runs_unfinished(*, site: Site) -> list[TrainingRun]:
-    return list(
-        TrainingRun.objects.filter(
-            site=site, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-        ).select_related("model_version")
-    )
+def training_runs_unfinished(*, site: Site, kinds: Sequence[str] | None = None) -> list[TrainingRun]:
+    """Return the site's queued and running training runs, only of ``kinds`` when given."""
+    runs = TrainingRun.objects.filter(site=site, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+    if kinds is not None:
+        runs = runs.filter(kind__in=kinds)
+    return list(runs.select_related("model_version"))

@@ -120,6 +120,9 @@ class RequestPageBeforeWorkerTests:
         assert "Language model #%d</strong> · Queued" % run.pk in html
         assert "0 % · Waiting for a worker" in html
         assert 'class="status status-queued"' not in html
+        # The request does not wait for the related-search model, so its run is not listed.
+        query_run = TrainingRun.objects.get(site=site_with_articles, kind=ModelKind.QUERY_MODEL)
+        assert f'id="run-{query_run.pk}"' not in html
 
     def test_polled_status_shows_training_progress(
         self, client, editor_user, site_with_articles, django_capture_on_commit_callbacks, monkeypatch

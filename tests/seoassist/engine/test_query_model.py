@@ -146,13 +146,35 @@ class RelatedKeywordLengthTests:
     def test_article_spelling_wins_over_case_folded_suggestion(self, site, monkeypatch):
         for index in range(3):
             Article.objects.create(
-                site=site, language="ja", title=f"日焼け止めの選び方 {index}", body="本文です。",
-                keywords=["日焼け止め", "SPF"], content_hash=f"spf-{index}",
+                site=site, language="en", title=f"Choosing a sunscreen {index}", body="Body text.",
+                keywords=["sunscreen", "SPF"], content_hash=f"spf-{index}",
             )
         monkeypatch.setattr(
             "seoassist.drafting.related.related_searches_predict",
             lambda *, site, keywords: [RelatedSearch(text="spf", likelihood=0.9, demand=None, direction="")],
         )
-        ranked = related_keywords_rank(site=site, keywords=["日焼け止め"], language="ja")
+        ranked = related_keywords_rank(site=site, keywords=["sunscreen"], language="en")
         assert "SPF" in ranked
         assert "spf" not in ranked
+
+    @pytest.mark.parametrize(
+        ("language", "term"),
+        [
+            ("ja", "spf"),
+            ("ja", "紅葉は光の向きで色が変わります"),
+            ("ja", "防災グッズを備えましょう。"),
+            ("en", "heatstroke 花粉症"),
+        ],
+    )
+    def test_terms_that_cannot_head_a_section_are_dropped(self, pollen_site, monkeypatch, language, term):
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [
+                RelatedSearch(text=term, likelihood=0.9, demand=None, direction=""),
+                RelatedSearch(text="花粉症 薬" if language == "ja" else "hay fever tea",
+                              likelihood=0.5, demand=None, direction=""),
+            ],
+        )
+        ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language=language)
+        assert term not in ranked
+        assert ("花粉症 薬" if language == "ja" else "hay fever tea") in ranked
