@@ -63,6 +63,8 @@ class KeywordRequest(TimeStampedModel):
     @property
     def progress_label(self) -> str:
         """Describe the current step in the active language."""
+        if self.status == RequestStatus.QUEUED:
+            return str(_("Waiting for a worker"))
         if self.status != RequestStatus.RUNNING:
             return ""
         labels = {
