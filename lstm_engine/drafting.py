@@ -859,8 +859,9 @@ class _DraftWriter:
         self.token_total += len(segment.tokens)
 
 
-# Picks the title that the body continues from, given the candidates best likelihood first,
-# and returns its index. The product passes one that applies its SEO checks.
+# A function that picks the title the body continues from. It receives the candidates,
+# best likelihood first, and returns the index of its choice. The Django service passes
+# one that applies the SEO analysis's title checks.
 TitleChooser = Callable[[list[TextCandidate]], int]
 
 

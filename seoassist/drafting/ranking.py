@@ -4,9 +4,9 @@ Each candidate gets the points of the analysis checks that judge it alone: 9 for
 good, 6 for improve and 3 for a problem, as in the analysis panel. It gets up to
 `LIKELIHOOD_POINTS` more for its place in the language model's likelihood order,
 all of them for the likeliest candidate and none for the least likely. A status step is
-3 points, more than the likelihood can add, so a candidate that passes more checks
-always ranks first (a title within the result page's width, a meta description
-within its length limit), and the likelihood orders candidates whose checks agree.
+3 points, more than the likelihood can add. A candidate that passes more checks (a title
+within the result page's width, a meta description within its length limit) therefore
+always ranks first, and the likelihood orders candidates whose checks agree.
 """
 from __future__ import annotations
 

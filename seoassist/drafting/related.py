@@ -17,7 +17,8 @@ FUSION_CONSTANT = 10
 SUGGESTIONS_PER_SEED = 8
 # Character-bigram Jaccard similarity at or above which two suggestions count as one.
 NEAR_DUPLICATE_SIMILARITY = 0.8
-# Polite predicate endings and sentence punctuation: a term ending so is a sentence, not a search.
+# Polite predicate endings and sentence punctuation. A term that ends with one is a
+# sentence, not a search.
 _SENTENCE_ENDINGS = ("です", "ます", "でした", "ました", "ません", "。", "！", "？", "!", "?")
 
 
@@ -92,7 +93,7 @@ def _usable_terms(terms: list[str], language: str) -> list[str]:
     from lstm_engine.tokenizer import normalize_text
 
     limit = KEYWORD_MAX_CHARACTERS.get(language, max(KEYWORD_MAX_CHARACTERS.values()))
-    kept = []
+    usable = []
     for term in terms:
         # Measured as the drafting spec measures its keywords.
         text = normalize_text(term)
@@ -102,13 +103,13 @@ def _usable_terms(terms: list[str], language: str) -> list[str]:
             continue
         if language == "en" and contains_japanese(text):
             continue
-        kept.append(term)
-    if len(kept) < len(terms):
+        usable.append(term)
+    if len(usable) < len(terms):
         logger.info(
             "Dropped %d of %d related terms that cannot head a %s section",
-            len(terms) - len(kept), len(terms), language,
+            len(terms) - len(usable), len(terms), language,
         )
-    return kept
+    return usable
 
 
 def related_searches_predict(*, site: Site, keywords: list[str]) -> list[RelatedSearch]:

@@ -283,20 +283,29 @@ def _first_language_model_start(site: Site, ui_language: str) -> None:
     The worker that takes the request queues them too, but queueing them with the
     request lets its page show the training from the first render.
     """
-    from seoassist.engine.models import ModelKind, ModelVersion
+    from seoassist.engine.models import ModelKind
+
+    if _first_model_start(site, ModelKind.LANGUAGE_MODEL, ui_language):
+        _query_model_start(site, ui_language)
+
+
+def _first_model_start(site: Site, kind: str, ui_language: str) -> bool:
+    """Queue a training run of ``kind`` unless the site has a version of it; return whether one started.
+
+    A run that cannot start (too few articles, say) is logged and skipped, because the
+    worker raises the same error when it takes the request and fails the request with it.
+    """
+    from seoassist.engine.models import ModelVersion
     from seoassist.engine.services import training_run_start
 
-    if ModelVersion.objects.filter(site=site, kind=ModelKind.LANGUAGE_MODEL).exists():
-        return
+    if ModelVersion.objects.filter(site=site, kind=kind).exists():
+        return False
     try:
-        training_run_start(
-            site=site, kind=ModelKind.LANGUAGE_MODEL, trigger="request", ui_language=ui_language
-        )
+        training_run_start(site=site, kind=kind, trigger="request", ui_language=ui_language)
     except ApplicationError as error:
-        # The worker raises the same error when it takes the request, and fails it with it.
-        logger.info("Skipped the first language model for site %s: %s", site.pk, error.message)
-        return
-    _query_model_start(site, ui_language)
+        logger.info("Skipped the first %s model for site %s: %s", kind, site.pk, error.message)
+        return False
+    return True
 
 
 def _served_by(version: "ModelVersion") -> str:
@@ -309,17 +318,9 @@ def _served_by(version: "ModelVersion") -> str:
 
 def _query_model_start(site: Site, ui_language: str) -> None:
     """Queue the site's first query model beside its language model; drafts never wait for it."""
-    from seoassist.engine.models import ModelKind, ModelVersion
-    from seoassist.engine.services import training_run_start
+    from seoassist.engine.models import ModelKind
 
-    if ModelVersion.objects.filter(site=site, kind=ModelKind.QUERY_MODEL).exists():
-        return
-    try:
-        training_run_start(
-            site=site, kind=ModelKind.QUERY_MODEL, trigger="request", ui_language=ui_language
-        )
-    except ApplicationError as error:
-        logger.info("Skipped the query model for site %s: %s", site.pk, error.message)
+    _first_model_start(site, ModelKind.QUERY_MODEL, ui_language)
 
 
 def _first_forecaster_pending(site: Site) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class PublishAdvice:
     publish_by: datetime.date
     peak_date: datetime.date | None
-    # True when the publishing date is today or already past, so the page says "publish now".
+    # True when the publishing date is today or already past, so the page shows "publish now".
     now: bool
 
 

@@ -121,7 +121,7 @@ class ContentSecurityPolicyTests:
         body.fill(sections)
         body.press("End")
         body.type("。")
-        # The preview and the analysis panel answer the edit before the save.
+        # The preview and the analysis panel update after the edit, before the save.
         expect(page.locator("#preview h2").first).to_be_visible()
         expect(page.locator("#analysis-panel .analysis-check").first).to_be_visible()
         # Scripts may size the swap targets, and htmx must not copy such styles as attributes.

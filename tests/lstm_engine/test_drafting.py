@@ -87,7 +87,7 @@ class KeywordPlacementTests:
         for heading, keyword in zip(headings[:-1], spec.related_keywords, strict=True):
             assert keyword in heading
 
-    def test_summary_keeps_keyword_headings_within_three_quarters(self, loaded_model: LoadedLanguageModel) -> None:
+    def test_summary_limits_keyword_headings(self, loaded_model: LoadedLanguageModel) -> None:
         related = ["豆の選び方", "お湯の温度", "道具", "保存方法"]
         spec = DraftSpec(keywords=["コーヒー"], related_keywords=related, language="ja", target_length=2000, seed=3)
         draft = generate_draft(loaded_model, spec)

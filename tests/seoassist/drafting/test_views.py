@@ -245,14 +245,14 @@ class FailedRequestTests:
 
 
 class RequestProgressLabelTests:
-    def test_queued_request_names_what_it_waits_for(self, site, editor_user, english_messages):
+    def test_queued_request_label(self, site, editor_user, english_messages):
         request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症"], language="ja", target_length=800
         )
         assert request.status == RequestStatus.QUEUED
         assert request.progress_label == "Waiting for a worker"
 
-    def test_running_request_names_its_step(self, site, editor_user, english_messages):
+    def test_running_request_label(self, site, editor_user, english_messages):
         request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症"], language="ja", target_length=800,
             status=RequestStatus.RUNNING, progress_step=3,

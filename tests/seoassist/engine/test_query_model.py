@@ -143,7 +143,7 @@ class RelatedKeywordLengthTests:
         ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
         DraftSpec(keywords=["花粉症"], related_keywords=ranked[:4], language="ja", target_length=800)
 
-    def test_article_spelling_wins_over_case_folded_suggestion(self, site, monkeypatch):
+    def test_article_spelling_beats_case_folding(self, site, monkeypatch):
         for index in range(3):
             Article.objects.create(
                 site=site, language="en", title=f"Choosing a sunscreen {index}", body="Body text.",
@@ -166,7 +166,7 @@ class RelatedKeywordLengthTests:
             ("en", "heatstroke 花粉症"),
         ],
     )
-    def test_terms_that_cannot_head_a_section_are_dropped(self, pollen_site, monkeypatch, language, term):
+    def test_unusable_terms_are_dropped(self, pollen_site, monkeypatch, language, term):
         monkeypatch.setattr(
             "seoassist.drafting.related.related_searches_predict",
             lambda *, site, keywords: [
