@@ -47,7 +47,7 @@ from lstm_engine.checkpoint import load_language_model  # noqa: E402
 from lstm_engine.config import LanguageModelConfig, TrainConfig  # noqa: E402
 from lstm_engine.data import Block, Document  # noqa: E402
 from lstm_engine.drafting import DraftSpec, body_length, check_draft, generate_draft  # noqa: E402
-from lstm_engine.training import LanguageModelTrainResult, train_language_model  # noqa: E402
+from lstm_engine.training import LanguageModelTrainResult, NgramBaselines, train_language_model  # noqa: E402
 
 ENGLISH_STOPWORDS = frozenset(
     "a an the and or but of to in on for with at by from as is are was were be been it its this that "
@@ -91,10 +91,15 @@ def train_pair(
     model_config = LanguageModelConfig.for_corpus_size(characters)
     train_config = replace(TrainConfig.for_corpus_size(characters), max_seconds=budget, num_threads=threads)
     trained = {}
+    baselines = NgramBaselines()
     for cell in ("lstm", "gru"):
         output = workdir / cell
         result = train_language_model(
-            documents, output, model_config=replace(model_config, cell=cell), train_config=train_config
+            documents,
+            output,
+            model_config=replace(model_config, cell=cell),
+            train_config=train_config,
+            baselines=baselines,
         )
         trained[cell] = (output, result)
     return trained

@@ -16,7 +16,7 @@ from lstm_engine.drafting import (
     regenerate_section,
 )
 from lstm_engine.sampling import DecodingConfig, TokenScorer
-from lstm_engine.training import LanguageModelTrainResult, train_language_model
+from lstm_engine.training import LanguageModelTrainResult, NgramBaselines, train_language_model
 
 __all__ = [
     "Block",
@@ -28,6 +28,7 @@ __all__ = [
     "LanguageModelConfig",
     "LanguageModelTrainResult",
     "LoadedLanguageModel",
+    "NgramBaselines",
     "TextCandidate",
     "TokenScorer",
     "TrainConfig",

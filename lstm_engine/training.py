@@ -156,6 +156,7 @@ def train_language_model(
     train_config: TrainConfig | None = None,
     progress: ProgressCallback | None = None,
     on_phase: PhaseCallback | None = None,
+    baselines: NgramBaselines | None = None,
 ) -> LanguageModelTrainResult:
     """Train a tokenizer, an LSTM language model and an n-gram baseline on ``documents``.
 
@@ -183,7 +184,12 @@ def train_language_model(
         checkpoint stays usable for resuming.
     on_phase:
         Called as ``on_phase(PHASE_NGRAM_BASELINE)`` before the n-gram baselines are
-        fitted, so that a caller can label that stretch without steps.
+        fitted, so that a caller can label that stretch without steps. A baseline
+        taken from ``baselines`` is not announced.
+    baselines:
+        Baselines fitted by earlier runs, such as the other cell's run on the same
+        documents. A run whose tokens, split and orders match one reuses it instead of
+        fitting it again, and adds the one it fits.
 
     Returns
     -------
@@ -198,7 +204,44 @@ def train_language_model(
     model_config = model_config or LanguageModelConfig.for_corpus_size(n_characters)
     train_config = train_config or TrainConfig.for_corpus_size(n_characters)
     with torch_threads(train_config.num_threads):
-        return _train(documents, Path(output_dir), model_config, train_config, progress, on_phase)
+        return _train(
+            documents, Path(output_dir), model_config, train_config, progress, on_phase, baselines
+        )
+
+
+class NgramBaselines:
+    """The n-gram baselines fitted so far, keyed by the tokens they were fitted and scored on.
+
+    Training the LSTM and then the GRU on the same documents gives both the same
+    tokenizer and split, so the second run takes the first run's baseline from here.
+    """
+
+    def __init__(self) -> None:
+        self._fitted: dict[str, tuple[KneserNeyModel, float]] = {}
+
+    @staticmethod
+    def key(
+        tokenizer: DocumentTokenizer,
+        train_stream: np.ndarray,
+        validation_stream: np.ndarray,
+        orders: Sequence[int],
+    ) -> str:
+        digest = hashlib.sha256(tokenizer.model_proto)
+        for stream in (train_stream, validation_stream):
+            digest.update(np.ascontiguousarray(stream, dtype=np.int64).tobytes())
+            digest.update(b"|")
+        digest.update(repr(tuple(orders)).encode())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[KneserNeyModel, float] | None:
+        """Return the best baseline and its validation loss in nats per token, if fitted."""
+        return self._fitted.get(key)
+
+    def add(self, key: str, model: KneserNeyModel, validation_loss: float) -> None:
+        self._fitted[key] = (model, validation_loss)
+
+    def __len__(self) -> int:
+        return len(self._fitted)
 
 
 def _train(
@@ -208,6 +251,7 @@ def _train(
     train_config: TrainConfig,
     progress: ProgressCallback | None,
     on_phase: PhaseCallback | None = None,
+    baselines: NgramBaselines | None = None,
 ) -> LanguageModelTrainResult:
     output_dir.mkdir(parents=True, exist_ok=True)
     report = _progress_reporter(progress)
@@ -298,6 +342,7 @@ def _train(
         output_dir=output_dir,
         report=report,
         on_phase=on_phase,
+        baselines=baselines,
     )
 
 
@@ -523,6 +568,7 @@ def _finish(
     output_dir: Path,
     report: ProgressCallback,
     on_phase: PhaseCallback | None = None,
+    baselines: NgramBaselines | None = None,
 ) -> LanguageModelTrainResult:
     """Score the best weights and the n-gram baselines on the full validation set and write the outputs."""
     if run.best_state is not None:
@@ -538,19 +584,15 @@ def _finish(
     target_characters = int(target_lengths.sum())
     nats_per_character = total_loss / max(1, target_characters)
 
-    if on_phase is not None:
-        on_phase(PHASE_NGRAM_BASELINE)
-    report(run.step, total_steps, "fitting n-gram baselines")
-    train_stream = train_corpus.stream()
-    best_ngram: KneserNeyModel | None = None
-    best_ngram_loss = math.inf
-    for order in train_config.ngram_orders:
-        ngram = KneserNeyModel.fit(train_stream, order, tokenizer.vocab_size, tokenizer.end_id)
-        ngram_loss = evaluate_ngram(ngram, validation_stream, positions)
-        logger.info("%d-gram baseline validation loss %.4f nats per token", order, ngram_loss)
-        if ngram_loss < best_ngram_loss:
-            best_ngram, best_ngram_loss = ngram, ngram_loss
-    assert best_ngram is not None
+    best_ngram, best_ngram_loss = _ngram_baseline(
+        tokenizer=tokenizer,
+        train_stream=train_corpus.stream(),
+        validation_stream=validation_stream,
+        positions=positions,
+        orders=train_config.ngram_orders,
+        baselines=baselines,
+        announce=lambda: _announce_ngram_phase(run, total_steps, report, on_phase),
+    )
     best_ngram.save(output_dir / NGRAM_FILENAME)
     ngram_log_probs = np.log(best_ngram.probabilities_at(validation_stream, positions))
     mixture = _fit_mixture(
@@ -590,6 +632,48 @@ def _finish(
         f"{result.ngram_order}-gram perplexity {result.ngram_perplexity:.2f}",
     )
     return result
+
+
+def _announce_ngram_phase(
+    run: _RunState, total_steps: int, report: ProgressCallback, on_phase: PhaseCallback | None
+) -> None:
+    if on_phase is not None:
+        on_phase(PHASE_NGRAM_BASELINE)
+    report(run.step, total_steps, "fitting n-gram baselines")
+
+
+def _ngram_baseline(
+    *,
+    tokenizer: DocumentTokenizer,
+    train_stream: np.ndarray,
+    validation_stream: np.ndarray,
+    positions: np.ndarray,
+    orders: Sequence[int],
+    baselines: NgramBaselines | None,
+    announce: Callable[[], None],
+) -> tuple[KneserNeyModel, float]:
+    """Return the n-gram model of the best order in ``orders`` and its validation loss.
+
+    Takes it from ``baselines`` when a run on the same tokens fitted it already;
+    otherwise calls ``announce``, fits every order and adds the best to ``baselines``.
+    """
+    key = NgramBaselines.key(tokenizer, train_stream, validation_stream, orders)
+    if baselines is not None and (fitted := baselines.get(key)) is not None:
+        logger.info("reusing the %d-gram baseline fitted on the same tokens", fitted[0].order)
+        return fitted
+    announce()
+    best_ngram: KneserNeyModel | None = None
+    best_ngram_loss = math.inf
+    for order in orders:
+        ngram = KneserNeyModel.fit(train_stream, order, tokenizer.vocab_size, tokenizer.end_id)
+        ngram_loss = evaluate_ngram(ngram, validation_stream, positions)
+        logger.info("%d-gram baseline validation loss %.4f nats per token", order, ngram_loss)
+        if ngram_loss < best_ngram_loss:
+            best_ngram, best_ngram_loss = ngram, ngram_loss
+    assert best_ngram is not None
+    if baselines is not None:
+        baselines.add(key, best_ngram, best_ngram_loss)
+    return best_ngram, best_ngram_loss
 
 
 def _mixture_fit_end(document_lengths: Sequence[int]) -> int:

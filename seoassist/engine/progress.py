@@ -30,18 +30,17 @@ def cell_training_phase(cell: str) -> TrainingPhase:
 def language_model_phases(first_cell: str) -> list[tuple[TrainingPhase, int]]:
     """Return a language-model run's phases in order, each with its share of PROGRESS_SCALE.
 
-    The run trains ``first_cell`` and then the other cell, and the engine fits the
-    n-gram baseline after each of them. The shares are estimates. Both cells get the
-    same steps and time budget, and the remaining work takes seconds to minutes
-    beside them (the demo site's run: about 100 s per cell and 7 s for the rest).
+    The run trains ``first_cell``, the engine fits the n-gram baseline, and then the
+    other cell trains and reuses that baseline. The shares are estimates. Both cells
+    get the same steps and time budget, and the remaining work takes seconds to
+    minutes beside them (the demo site's run: about 100 s per cell and 7 s for the rest).
     """
     second_cell = "gru" if first_cell == "lstm" else "lstm"
     return [
         (TrainingPhase.PREPARING, 10),
-        (cell_training_phase(first_cell), 440),
+        (cell_training_phase(first_cell), 450),
         (TrainingPhase.NGRAM_BASELINE, 20),
-        (cell_training_phase(second_cell), 440),
-        (TrainingPhase.NGRAM_BASELINE, 20),
+        (cell_training_phase(second_cell), 450),
         (TrainingPhase.SAVING, 70),
     ]
 
@@ -101,6 +100,10 @@ class PhasedProgress:
                 self._store(self._slice_start(index), message or phase.value, force=True)
                 return
         raise ValueError(f"phase={phase!r} does not come after {self.phase!r} in {self.phases!r}")
+
+    def comes_later(self, phase: TrainingPhase) -> bool:
+        """Return whether ``phase`` is one of the phases after the current one."""
+        return any(name == phase for name, _share in self.phases[self.index + 1 :])
 
     def report(self, step: int, total: int, message: str) -> None:
         """Move through the current phase's slice; called like lstm_engine's progress callback."""

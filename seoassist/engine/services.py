@@ -351,7 +351,7 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     cell's figures are stored under ``other_cell``. The progress bar spans both
     cells, the baselines and the comparison (see ``language_model_phases``).
     """
-    from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
+    from lstm_engine import LanguageModelConfig, NgramBaselines, TrainConfig, train_language_model
 
     from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
 
@@ -375,6 +375,8 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     sync = CheckpointSync(run_id=run.pk, work_dir=work_dir)
     if settings.SEOASSIST_CHECKPOINT_SYNC_SECONDS:
         sync.start()
+    # Both cells share one tokenizer and split, so the second takes the first's n-gram baseline.
+    baselines = NgramBaselines()
     # The copier keeps running while the other cell trains, so the main cell's last
     # checkpoint reaches storage even when its own training ends between two copies.
     try:
@@ -386,9 +388,14 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
             train_config=train_config,
             progress=progress.report,
             on_phase=lambda name: _engine_phase_enter(progress, name),
+            baselines=baselines,
         )
         other_dir, other_result = _train_other_cell(
-            documents=documents, work_dir=work_dir, result=result, progress=progress
+            documents=documents,
+            work_dir=work_dir,
+            result=result,
+            progress=progress,
+            baselines=baselines,
         )
     finally:
         sync.stopped.set()
@@ -419,12 +426,13 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
 
 
 def _train_other_cell(
-    *, documents: list, work_dir: Path, result: Any, progress: PhasedProgress
+    *, documents: list, work_dir: Path, result: Any, progress: PhasedProgress, baselines: Any
 ) -> tuple[Path, Any]:
     """Train the other recurrent cell (GRU for an LSTM) with the same split, size and budget.
 
     It trains in a sibling of ``work_dir`` that keeps its checkpoint until the run ends,
-    so a run delivered again resumes it too.
+    so a run delivered again resumes it too. ``baselines`` holds the first cell's n-gram
+    baseline, which the engine reuses when the tokens match.
     """
     from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
 
@@ -439,6 +447,7 @@ def _train_other_cell(
         train_config=TrainConfig(**result.train_config),
         progress=lambda step, total, message: progress.report(step, total, f"{other}: {message}"),
         on_phase=lambda name: _engine_phase_enter(progress, name),
+        baselines=baselines,
     )
     return other_dir, other_result
 
@@ -447,10 +456,14 @@ def _engine_phase_enter(progress: PhasedProgress, name: str) -> None:
     """Follow a phase that lstm_engine announces while it trains one cell."""
     from lstm_engine.training import PHASE_NGRAM_BASELINE
 
-    if name == PHASE_NGRAM_BASELINE:
+    if name != PHASE_NGRAM_BASELINE:
+        logger.warning("Ignored the unknown training phase %r", name)
+    elif progress.comes_later(TrainingPhase.NGRAM_BASELINE):
         progress.enter(TrainingPhase.NGRAM_BASELINE)
     else:
-        logger.warning("Ignored the unknown training phase %r", name)
+        # The second cell refits the baseline only when its tokens differ from the
+        # first cell's; the bar then stays in that cell's slice.
+        logger.info("Fitting a second n-gram baseline within %s", progress.phase)
 
 
 def _cell_summary(result: Any, served: Any) -> dict[str, Any]:

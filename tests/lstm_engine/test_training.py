@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ from lstm_engine.config import LanguageModelConfig, TrainConfig
 from lstm_engine.data import Document, split_documents
 from lstm_engine.training import (
     LanguageModelTrainResult,
+    NgramBaselines,
     _fit_mixture,
     _mixture_fit_end,
     train_language_model,
@@ -207,6 +209,68 @@ class TrainLanguageModelTests:
         )
         assert result.stop_reason == "time_budget"
         assert result.steps < 100_000
+
+    def test_second_cell_reuses_the_ngram_baseline(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        from lstm_engine import ngram
+
+        fitted_orders: list[int] = []
+        fit = ngram.KneserNeyModel.fit.__func__
+
+        def counting_fit(cls, stream, order, vocab_size, start_id):
+            fitted_orders.append(order)
+            return fit(cls, stream, order, vocab_size, start_id)
+
+        monkeypatch.setattr(ngram.KneserNeyModel, "fit", classmethod(counting_fit))
+        baselines = NgramBaselines()
+        phases: list[str] = []
+        results = [
+            train_language_model(
+                english_documents,
+                tmp_path / cell,
+                model_config=replace(tiny_model_config(), cell=cell),
+                train_config=tiny_train_config(max_steps=4, ngram_orders=(2, 3)),
+                on_phase=phases.append,
+                baselines=baselines,
+            )
+            for cell in ("lstm", "gru")
+        ]
+
+        assert fitted_orders == [2, 3]
+        assert phases == ["ngram_baseline"]
+        assert len(baselines) == 1
+        assert results[0].ngram_bits_per_char == results[1].ngram_bits_per_char
+        assert results[0].ngram_order == results[1].ngram_order
+        assert (tmp_path / "gru" / "ngram.npz").read_bytes() == (tmp_path / "lstm" / "ngram.npz").read_bytes()
+
+    def test_baseline_of_other_tokens_is_fitted_again(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        japanese_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        baselines = NgramBaselines()
+        phases: list[str] = []
+        for name, documents in (("en", english_documents), ("ja", japanese_documents)):
+            train_language_model(
+                documents,
+                tmp_path / name,
+                model_config=tiny_model_config(),
+                train_config=tiny_train_config(max_steps=2, ngram_orders=(2,)),
+                on_phase=phases.append,
+                baselines=baselines,
+            )
+
+        assert phases == ["ngram_baseline", "ngram_baseline"]
+        assert len(baselines) == 2
 
     def test_single_document_rejected(
         self,

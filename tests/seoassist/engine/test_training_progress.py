@@ -12,7 +12,6 @@ LANGUAGE_MODEL_PHASES = [
     "training_lstm",
     "ngram_baseline",
     "training_gru",
-    "ngram_baseline",
     "saving",
 ]
 
@@ -107,7 +106,7 @@ class PhasedProgressTests:
         progress.report(0, 40, "step 0/40")
         progress.report(20, 40, "step 20/40")
 
-        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 1, 45, 45, 47, 47, 69]
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 1, 46, 46, 48, 48, 70]
 
     def test_steps_during_ngram_fit_keep_the_bar(self, site, recorded_progress):
         from seoassist.engine.models import TrainingPhase
@@ -118,7 +117,7 @@ class PhasedProgressTests:
         progress.enter(TrainingPhase.NGRAM_BASELINE)
         progress.report(40, 40, "fitting n-gram baselines")
 
-        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 45, 45]
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 46, 46]
 
     def test_time_budget_moves_the_bar_ahead_of_steps(self, site, recorded_progress, monkeypatch):
         from seoassist.engine import progress as progress_module
@@ -134,7 +133,7 @@ class PhasedProgressTests:
         clock[0] += 100.0
         progress.report(20, 1000, "step 20/1000")
 
-        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 23, 45]
+        assert [percent for percent, _phase, _label in recorded_progress] == [0, 1, 23, 46]
 
     def test_floor_keeps_an_earlier_attempts_value(self, site, recorded_progress):
         from seoassist.engine.models import TrainingPhase
