@@ -654,8 +654,9 @@ def _ngram_baseline(
 ) -> tuple[KneserNeyModel, float]:
     """Return the n-gram model of the best order in ``orders`` and its validation loss.
 
-    Takes it from ``baselines`` when a run on the same tokens fitted it already;
-    otherwise calls ``announce``, fits every order and adds the best to ``baselines``.
+    A run on the same tokens may have fitted it already, and then it comes from
+    ``baselines``. Otherwise this calls ``announce``, fits every order and adds the
+    best model to ``baselines``.
     """
     key = NgramBaselines.key(tokenizer, train_stream, validation_stream, orders)
     if baselines is not None and (fitted := baselines.get(key)) is not None:

@@ -431,7 +431,7 @@ def _train_other_cell(
     """Train the other recurrent cell (GRU for an LSTM) with the same split, size and budget.
 
     It trains in a sibling of ``work_dir`` that keeps its checkpoint until the run ends,
-    so a run delivered again resumes it too. ``baselines`` holds the first cell's n-gram
+    so a run delivered again resumes it too. ``baselines`` contains the first cell's n-gram
     baseline, which the engine reuses when the tokens match.
     """
     from lstm_engine import LanguageModelConfig, TrainConfig, train_language_model
