@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from seoassist.corpus.models import ImportJob, ImportSource, ImportStatus
 from seoassist.corpus.services import import_job_execute
+from tests.seoassist.progress_bars import duplicate_ids, progress_bars
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
@@ -130,3 +131,33 @@ class ImportReportViewTests:
     def test_cancel_needs_post(self, client, editor_user, no_dispatch):
         job = self._job(client, editor_user)
         assert client.get(reverse("corpus:import_cancel", args=[job.pk])).status_code == 405
+
+
+class ImportProgressBarTests:
+    def test_status_poll_names_the_bar(self, client, editor_user, site):
+        job = ImportJob.objects.create(
+            site=site, created_by=editor_user, kind="articles", status=ImportStatus.RUNNING,
+            progress_step=12,
+        )
+        client.force_login(editor_user)
+        url = reverse("corpus:import_status", args=[job.pk])
+
+        [first] = progress_bars(client.get(url).content.decode())
+        ImportJob.objects.filter(pk=job.pk).update(progress_step=30)
+        [second] = progress_bars(client.get(url).content.decode())
+
+        assert first.id == f"import-{job.pk}-progress"
+        assert first.accessible_name == "12 items read"
+        assert second.id == first.id
+        assert second.accessible_name == "30 items read"
+
+    def test_import_page_has_one_named_bar(self, client, editor_user, site):
+        job = ImportJob.objects.create(site=site, created_by=editor_user, kind="articles")
+        client.force_login(editor_user)
+
+        html = client.get(reverse("corpus:import_detail", args=[job.pk])).content.decode()
+
+        [bar] = progress_bars(html)
+        assert duplicate_ids(html) == []
+        assert bar.accessible_name == "Waiting for a worker"
+        assert bar.label == "0 % · Waiting for a worker"

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from seoassist.drafting.models import Draft, DraftRevision, KeywordRequest, RequestStatus
+from tests.seoassist.progress_bars import duplicate_ids, progress_bars
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,32 @@ class RequestCreateViewTests:
         )
         assert "first models are still training" in response.content.decode()
 
+    def test_waiting_request_names_each_run_bar(self, client, editor_user, site):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import ModelKind, TrainingPhase, TrainingRun
+
+        language_model_run = TrainingRun.objects.create(
+            site=site, kind=ModelKind.LANGUAGE_MODEL, status=JobStatus.RUNNING,
+            progress_step=520, progress_total=1000, progress_phase=TrainingPhase.TRAINING_GRU,
+        )
+        forecaster_run = TrainingRun.objects.create(site=site, kind=ModelKind.FORECASTER)
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
+            target_length=1500, status=RequestStatus.WAITING_FOR_MODEL,
+        )
+        client.force_login(editor_user)
+
+        html = client.get(
+            reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+        names = {bar.id: bar.accessible_name for bar in progress_bars(html)}
+        assert duplicate_ids(html) == []
+        assert names == {
+            f"run-{language_model_run.pk}-progress": "Training the GRU",
+            f"run-{forecaster_run.pk}-progress": "Waiting for a worker",
+        }
+
 
 @pytest.fixture
 def site_with_articles(site):
@@ -118,7 +145,10 @@ class RequestPageBeforeWorkerTests:
         assert "first models are still training" in html
         assert f'id="run-{run.pk}"' in html
         assert "Language model #%d</strong> · Queued" % run.pk in html
-        assert "0 % · Waiting for a worker" in html
+        [bar] = progress_bars(html)
+        assert bar.id == f"run-{run.pk}-progress"
+        assert bar.label == "0 % · Waiting for a worker"
+        assert bar.accessible_name == "Waiting for a worker"
         assert 'class="status status-queued"' not in html
         # The request does not wait for the related-search model, so its run is not listed.
         query_run = TrainingRun.objects.get(site=site_with_articles, kind=ModelKind.QUERY_MODEL)
@@ -142,7 +172,9 @@ class RequestPageBeforeWorkerTests:
 
         html = response.content.decode()
         assert "Waiting for the first trained model" in html
-        assert "30 % · Training the LSTM" in html
+        [bar] = progress_bars(html)
+        assert bar.label == "30 % · Training the LSTM"
+        assert bar.accessible_name == "Training the LSTM"
 
     def test_site_without_articles_says_training_starts_with_worker(
         self, client, editor_user, site, django_capture_on_commit_callbacks, monkeypatch
@@ -175,7 +207,9 @@ class RequestPageBeforeWorkerTests:
         html = response.content.decode()
         assert 'class="status status-queued"' in html
         assert "Waiting for the first trained model" not in html
-        assert '<progress class="progress"' in html
+        [bar] = progress_bars(html)
+        assert bar.id == f"request-{keyword_request.pk}-progress"
+        assert bar.accessible_name == "Waiting for a worker"
 
 
 class DraftEditViewTests:

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.seoassist.progress_bars import duplicate_ids, progress_bars
+
 pytestmark = pytest.mark.django_db
 
 DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
@@ -176,7 +178,11 @@ class RunStatusLabelTests:
         response = client.get(reverse("engine:run_status", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en")
 
         assert response.status_code == 200
-        assert "52 % · Training the GRU" in response.content.decode()
+        [bar] = progress_bars(response.content.decode())
+        assert bar.id == f"run-{run.pk}-progress"
+        assert bar.value == "52"
+        assert bar.label == "52 % · Training the GRU"
+        assert bar.accessible_name == "Training the GRU"
 
     def test_run_without_phase_counts_steps(self, site, english_messages):
         from seoassist.core.models import JobStatus
@@ -185,3 +191,47 @@ class RunStatusLabelTests:
         run = TrainingRun(site=site, kind="forecaster", status=JobStatus.RUNNING, progress_step=3, progress_total=30)
 
         assert run.progress_label == "Step 3 of 30"
+
+
+class RunProgressBarTests:
+    def _running_run(self, site, *, step: int, phase: str):
+        from seoassist.core.models import JobStatus
+        from seoassist.engine.models import TrainingRun
+
+        return TrainingRun.objects.create(
+            site=site, kind="language_model", status=JobStatus.RUNNING,
+            progress_step=step, progress_total=1000, progress_phase=phase,
+        )
+
+    def test_poll_keeps_bar_id(self, client, admin_user, site):
+        from seoassist.engine.models import TrainingPhase, TrainingRun
+
+        run = self._running_run(site, step=100, phase=TrainingPhase.TRAINING_LSTM)
+        client.force_login(admin_user)
+        url = reverse("engine:run_status", args=[run.pk])
+        [before] = progress_bars(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+        TrainingRun.objects.filter(pk=run.pk).update(
+            progress_step=900, progress_phase=TrainingPhase.SAVING
+        )
+        [after] = progress_bars(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+        assert before.id == after.id
+        assert before.accessible_name == "Training the LSTM"
+        assert after.accessible_name == "Comparing the models and saving the better one"
+
+    def test_models_page_bars_have_own_names(self, client, admin_user, site):
+        from seoassist.engine.models import TrainingPhase
+
+        first = self._running_run(site, step=520, phase=TrainingPhase.TRAINING_GRU)
+        second = self._running_run(site, step=50, phase=TrainingPhase.PREPARING)
+        client.force_login(admin_user)
+
+        html = client.get(reverse("engine:model_overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+        names = {bar.id: bar.accessible_name for bar in progress_bars(html)}
+        assert duplicate_ids(html) == []
+        assert names == {
+            f"run-{first.pk}-progress": "Training the GRU",
+            f"run-{second.pk}-progress": "Preparing the articles",
+        }
