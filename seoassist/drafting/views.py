@@ -65,6 +65,7 @@ from seoassist.drafting.services import (
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
+from seoassist.trends.publishing import publish_marker
 
 # How often the editor page saves unsaved text and renews its edit lock. Tests
 # override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
@@ -143,13 +144,14 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
+    today = timezone.localdate()
     chart_data = [
         {
             "keyword": f.keyword,
             "history": f.history,
             "points": f.points,
             "direction": f.direction,
-            "publish_by": (f.backtest or {}).get("publish_by"),
+            "publish_marker": publish_marker(f.points, f.publish_by, f.peak_date, today),
         }
         for f in forecasts
         if f.points
@@ -165,6 +167,7 @@ def _request_context(site, keyword_request) -> dict:
             "band_low": _("Forecast low (10th percentile)"),
             "band_high": _("Forecast high (90th percentile)"),
             "publish_by": _("Publish by"),
+            "publish_now": _("Publish now"),
         },
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),

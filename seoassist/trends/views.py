@@ -1,8 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seoassist.core.http import ANY_ROLE, require_site, require_site_role
+from seoassist.trends.publishing import publish_marker
 from seoassist.trends.selectors import keyword_list
 
 HISTORY_WEEKS_SHOWN = 52
@@ -13,6 +15,7 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
     keywords = list(keyword_list(site=site))
+    today = timezone.localdate()
     chart_data = []
     rows = []
     for keyword in keywords:
@@ -26,8 +29,10 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "keyword": keyword.text,
                 "history": [{"date": d.isoformat(), "value": v} for d, v in history],
                 "points": forecast.points if forecast else [],
-                "publish_by": (
-                    forecast.publish_by.isoformat() if forecast and forecast.publish_by else None
+                "publish_marker": (
+                    publish_marker(forecast.points, forecast.publish_by, forecast.peak_date, today)
+                    if forecast
+                    else None
                 ),
             }
         )
@@ -44,6 +49,7 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "band_low": _("P10"),
                 "band_high": _("P90 (80 % band)"),
                 "publish_by": _("Publish by"),
+                "publish_now": _("Publish now"),
             },
         },
     )

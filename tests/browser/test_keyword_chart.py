@@ -12,6 +12,11 @@ from tests.browser.support import ja, log_in
 
 pytestmark = [pytest.mark.browser]
 
+# The series below ends on 2023-12-24 with a yearly peak ten weeks later, on 2024-03-03.
+# Its forecast covers the twelve weeks from 2023-12-31, and the advice is to publish by
+# 2024-02-04, four weeks before the peak.
+PUBLISH_BY = "2024-02-04"
+
 
 def _seasonal_csv(peak_week: int) -> bytes:
     start = datetime.date(2021, 1, 3)
@@ -24,15 +29,16 @@ def _seasonal_csv(peak_week: int) -> bytes:
 
 
 class KeywordChartTests:
-    def test_chart_marks_publish_by(
-        self, page: Page, site: Site, editor_user: AbstractBaseUser
-    ) -> None:
+    def _open_chart(
+        self, page: Page, site: Site, monkeypatch: pytest.MonkeyPatch, today: datetime.date
+    ) -> dict:
+        """Open the keyword page on `today` and return the label and x value of the chart's marker."""
         from seoassist.trends.services import keyword_forecasts_refresh, trends_import_file
 
-        # The peak lies ten weeks after the last point, so the publish-by date falls
-        # inside the 12-week forecast.
         trends_import_file(site=site, data=_seasonal_csv(peak_week=9), file_name="s.csv")
         keyword_forecasts_refresh(site=site)
+        # The live server runs in a thread of this process, so it uses the patched date.
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: today)
 
         page.goto("/keywords/")
         log_in(page, username="editor", password="editor-pass-123")
@@ -44,10 +50,33 @@ class KeywordChartTests:
             "canvas => window.Chart && window.Chart.getChart(canvas)",
             arg=canvas.element_handle(),
         )
-        labels = page.evaluate(
-            "canvas => window.Chart.getChart(canvas).data.datasets.map(d => d.label)",
+        return page.evaluate(
+            """canvas => {
+                const chart = window.Chart.getChart(canvas);
+                const marker = chart.data.datasets.find(d => d.pointStyle === "triangle");
+                if (!marker) {
+                    return {labels: chart.data.datasets.map(d => d.label)};
+                }
+                const index = marker.data.findIndex(value => value !== null);
+                return {label: marker.label, date: chart.data.labels[index]};
+            }""",
             canvas.element_handle(),
         )
-        assert ja("Publish by") in labels
+
+    def test_chart_marks_publish_by(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2023, 12, 27))
+
+        assert marker == {"label": ja("Publish by"), "date": PUBLISH_BY}
         expect(page.locator(".publish-by")).to_have_count(1)
         expect(page.locator(".forecast-method")).to_contain_text("MASE")
+
+    def test_passed_date_marks_publish_now(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Today falls in the forecast week of 2024-02-18, after the publish-by date.
+        marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2024, 2, 20))
+
+        assert marker == {"label": ja("Publish now"), "date": "2024-02-18"}
+        expect(page.locator(".publish-by")).to_have_count(1)

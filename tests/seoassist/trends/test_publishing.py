@@ -1,12 +1,25 @@
 import datetime
+import json
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 
-from seoassist.trends.publishing import publish_advice
+from seoassist.trends.publishing import publish_advice, publish_marker
+from tests.seoassist.translations import japanese_catalog_with
 
 DAY = datetime.date
+
+
+def _weekly_points(first: datetime.date, count: int = 12) -> list[dict]:
+    return [
+        {"date": (first + datetime.timedelta(weeks=week)).isoformat(), "p10": 1, "p50": 2, "p90": 3}
+        for week in range(count)
+    ]
+
+
+# Twelve weekly forecast periods from Sunday 2026-11-01 to Sunday 2027-01-17.
+WEEKLY_POINTS = _weekly_points(DAY(2026, 11, 1))
 
 
 class PublishAdviceTests:
@@ -42,6 +55,58 @@ class PublishAdviceTests:
         assert advice.peak_date == DAY(2025, 2, 28)
 
 
+
+class PublishMarkerTests:
+    def test_future_date_marks_that_date(self):
+        marker = publish_marker(
+            WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2026, 11, 10)
+        )
+        assert marker == {"date": "2026-11-29", "now": False}
+
+    def test_passed_date_marks_today_s_period(self):
+        marker = publish_marker(
+            WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2026, 12, 10)
+        )
+        assert marker == {"date": "2026-12-06", "now": True}
+
+    def test_today_before_forecast_marks_first_point(self):
+        marker = publish_marker(
+            WEEKLY_POINTS, DAY(2026, 10, 30), DAY(2026, 11, 22), DAY(2026, 10, 31)
+        )
+        assert marker == {"date": "2026-11-01", "now": True}
+
+    def test_today_in_last_period_is_marked(self):
+        marker = publish_marker(WEEKLY_POINTS, DAY(2027, 1, 3), DAY(2027, 1, 31), DAY(2027, 1, 23))
+        assert marker == {"date": "2027-01-17", "now": True}
+
+    def test_today_after_forecast_has_no_marker(self):
+        marker = publish_marker(WEEKLY_POINTS, DAY(2027, 1, 3), DAY(2027, 1, 31), DAY(2027, 1, 24))
+        assert marker is None
+
+    def test_date_moved_past_forecast_has_no_marker(self):
+        # The peak of 2026-12-27 has passed, so the advice moves to 2027-11-29.
+        marker = publish_marker(
+            WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2027, 1, 5)
+        )
+        assert marker is None
+
+    def test_moved_date_marks_its_week(self):
+        # The advice moves to Monday 2027-11-29, inside the week that starts on Sunday 2027-11-28.
+        points = _weekly_points(DAY(2027, 10, 31))
+        marker = publish_marker(points, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2027, 1, 5))
+        assert marker == {"date": "2027-11-28", "now": False}
+
+    def test_missing_date_has_no_marker(self):
+        assert publish_marker(WEEKLY_POINTS, None, None, DAY(2026, 11, 10)) is None
+
+    def test_single_point_ends_with_its_date(self):
+        point = WEEKLY_POINTS[:1]
+        on_the_date = publish_marker(point, DAY(2026, 10, 20), DAY(2026, 11, 22), DAY(2026, 11, 1))
+        day_after = publish_marker(point, DAY(2026, 10, 20), DAY(2026, 11, 22), DAY(2026, 11, 2))
+        assert on_the_date == {"date": "2026-11-01", "now": True}
+        assert day_after is None
+
+
 @pytest.mark.django_db
 class PublishByOnPagesTests:
     @pytest.fixture
@@ -73,3 +138,89 @@ class PublishByOnPagesTests:
     def test_japanese_page_shows_no_past_date(self, client, editor_user, forecast):
         html = self._keywords_page(client, editor_user, DAY(2026, 12, 5), "ja")
         assert "2026年11月29日" not in html
+
+
+def _chart_json(html: str, element_id: str):
+    from bs4 import BeautifulSoup
+
+    return json.loads(BeautifulSoup(html, "lxml").find(id=element_id).string)
+
+
+@pytest.mark.django_db
+class PublishMarkerOnPagesTests:
+    @pytest.fixture
+    def keyword_forecast(self, site):
+        from seoassist.trends.models import Keyword, KeywordForecast
+
+        keyword = Keyword.objects.create(site=site, text="sunscreen")
+        return KeywordForecast.objects.create(
+            keyword=keyword, method="seasonal_naive", direction="up", change_percent=10.0,
+            points=WEEKLY_POINTS, publish_by=DAY(2026, 11, 29), peak_date=DAY(2026, 12, 27),
+        )
+
+    @pytest.fixture
+    def keyword_request(self, site, editor_user):
+        from seoassist.drafting.models import KeywordRequest, RequestForecast, RequestStatus
+
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["sunscreen"], language="en",
+            target_length=800, status=RequestStatus.SUCCEEDED,
+        )
+        RequestForecast.objects.create(
+            request=keyword_request, keyword="sunscreen", method="seasonal_naive",
+            direction="rising", change_percent=10.0, history=[], points=WEEKLY_POINTS,
+            backtest={"publish_by": "2026-11-29", "peak_date": "2026-12-27"},
+        )
+        return keyword_request
+
+    def _page(self, client, user, url, today):
+        client.force_login(user)
+        with mock.patch("django.utils.timezone.localdate", return_value=today):
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        return response.content.decode()
+
+    def test_keyword_chart_marks_publish_now(self, client, editor_user, keyword_forecast):
+        html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 12, 10))
+
+        [chart] = _chart_json(html, "forecast-data")
+        labels = _chart_json(html, "chart-labels")
+        assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
+        assert labels["publish_now"] == "Publish now"
+        assert "Publish now: interest peaks every year" in html
+
+    def test_keyword_chart_marks_future_date(self, client, editor_user, keyword_forecast):
+        html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 11, 10))
+
+        [chart] = _chart_json(html, "forecast-data")
+        labels = _chart_json(html, "chart-labels")
+        assert chart["publish_marker"] == {"date": "2026-11-29", "now": False}
+        assert labels["publish_by"] == "Publish by"
+        assert "Publish by Nov. 29, 2026" in html
+
+    def test_stale_keyword_chart_has_no_marker(self, client, editor_user, keyword_forecast):
+        # A year later the advice moves to 2027-11-29, past the stored forecast.
+        html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2027, 1, 5))
+
+        [chart] = _chart_json(html, "forecast-data")
+        assert chart["publish_marker"] is None
+        assert "Publish by Nov. 29, 2027" in html
+
+    def test_request_chart_marks_publish_now(self, client, editor_user, keyword_request):
+        url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        html = self._page(client, editor_user, url, DAY(2026, 12, 10))
+
+        [chart] = _chart_json(html, "forecast-data")
+        labels = _chart_json(html, "chart-labels")
+        assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
+        assert labels["publish_now"] == "Publish now"
+        assert "Publish now: interest peaks every year" in html
+
+    def test_publish_now_label_is_translatable(self, client, editor_user, keyword_forecast):
+        client.force_login(editor_user)
+        url = reverse("trends:keyword_list")
+
+        with japanese_catalog_with({"Publish now": "今すぐ公開"}):
+            with mock.patch("django.utils.timezone.localdate", return_value=DAY(2026, 12, 10)):
+                html = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+
+        assert _chart_json(html, "chart-labels")["publish_now"] == "今すぐ公開"

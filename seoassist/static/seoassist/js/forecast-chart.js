@@ -63,15 +63,17 @@
             borderWidth: 2,
           },
     ];
-    // A marker on the median forecast at the suggested publishing date, when it falls
-    // inside the forecast horizon.
-    const publishIndex = item.publish_by ? forecastDates.indexOf(item.publish_by) : -1;
-    if (publishIndex >= 0 && labels.publish_by) {
-      const marker = new Array(allDates.length).fill(null);
-      marker[historyDates.length + publishIndex] = item.points[publishIndex].p50;
+    // A marker on the median forecast at the forecast date that the server chose for the
+    // publishing advice: the advised date, or today's period when the advice is to publish now.
+    const marker = item.publish_marker;
+    const publishIndex = marker ? forecastDates.indexOf(marker.date) : -1;
+    const markerLabel = marker && marker.now ? labels.publish_now : labels.publish_by;
+    if (publishIndex >= 0 && markerLabel) {
+      const markerData = new Array(allDates.length).fill(null);
+      markerData[historyDates.length + publishIndex] = item.points[publishIndex].p50;
       datasets.push({
-        label: labels.publish_by,
-        data: marker,
+        label: markerLabel,
+        data: markerData,
         borderColor: "#2e7d32",
         backgroundColor: "#2e7d32",
         pointRadius: 5,
