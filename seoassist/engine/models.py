@@ -70,22 +70,25 @@ class ModelVersion(TimeStampedModel):
         return self.is_active and bool((self.metrics or {}).get("mixture_beats_both"))
 
     @property
+    def cell_name(self) -> str:
+        """The recurrent cell of a language model as editors read it: "LSTM" or "GRU"."""
+        return str((self.metrics or {}).get("cell", "lstm")).upper()
+
+    @property
     def headline_metric(self) -> str:
         """A short comparison with the baseline for lists."""
         metrics = self.metrics or {}
+        if self.kind == ModelKind.LANGUAGE_MODEL and "val_bits_per_char" in metrics:
+            return _("%(cell)s %(model).2f bits per character (n-gram baseline %(baseline).2f)") % {
+                "cell": self.cell_name,
+                "model": metrics["val_bits_per_char"],
+                "baseline": metrics.get("ngram_bits_per_char", 0.0),
+            }
         if self.kind == ModelKind.LANGUAGE_MODEL and "val_perplexity" in metrics:
-            headline = _("perplexity %(model).1f (n-gram baseline %(baseline).1f)") % {
+            return _("perplexity %(model).1f (n-gram baseline %(baseline).1f)") % {
                 "model": metrics["val_perplexity"],
                 "baseline": metrics.get("ngram_perplexity", 0.0),
             }
-            if metrics.get("mixture_bits_per_char") is not None:
-                headline += " · " + _(
-                    "mixed with the n-gram: %(mixture).2f bits per character (n-gram %(ngram).2f)"
-                ) % {
-                    "mixture": metrics["mixture_bits_per_char"],
-                    "ngram": metrics.get("mixture_ngram_bits_per_char") or 0.0,
-                }
-            return headline
         if self.kind == ModelKind.FORECASTER and "mase" in metrics:
             return _("MASE %(model).3f (seasonal naive %(baseline).3f)") % {
                 "model": metrics["mase"],

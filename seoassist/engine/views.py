@@ -14,21 +14,38 @@ from seoassist.core.http import (
     wants_fragment_or_json,
 )
 from seoassist.core.ratelimit import RateLimitExceeded
+from seoassist.engine.labels import language_model_notes
 from seoassist.engine.models import ModelKind
-from seoassist.engine.selectors import model_version_list, training_run_list
+from seoassist.engine.selectors import (
+    language_model_status,
+    model_version_list,
+    training_run_list,
+)
 from seoassist.engine.services import training_run_start
 
 
 def model_overview(request: HttpRequest) -> HttpResponse:
     site = require_site(request)
     role = require_site_role(request, site, ANY_ROLE)
+    drafting_version = language_model_status(site).version
+    version_rows = [
+        {
+            "version": version,
+            "notes": (
+                language_model_notes(version, writes_drafts=version == drafting_version)
+                if version.kind == ModelKind.LANGUAGE_MODEL
+                else []
+            ),
+        }
+        for version in model_version_list(site=site)[:30]
+    ]
     return render(
         request,
         "engine/model_overview.html",
         {
             "site": site,
             "runs": training_run_list(site=site)[:30],
-            "versions": model_version_list(site=site)[:30],
+            "version_rows": version_rows,
             "can_train": role in ADMIN_ROLES,
         },
     )

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from seoassist.drafting.models import Draft
 from seoassist.drafting.services import _served_by
+from seoassist.engine.labels import language_model_notes
 from seoassist.engine.models import ModelKind, ModelVersion
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,11 @@ class ServedByDisplayTests:
         response = client.get(reverse("drafting:draft_edit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en")
         assert expected in response.content.decode()
 
-    def test_headline_shows_mixture(self, site, english_messages):
-        version = _version(site, is_active=True, metrics=MIXED_METRICS)
-        assert "mixed with the n-gram: 3.81 bits per character (n-gram 4.11)" in version.headline_metric
+    def test_models_page_note_shows_mixture(self, site, english_messages):
+        metrics = {**MIXED_METRICS, "mixture_lstm_bits_per_char": 3.95}
+        version = _version(site, is_active=True, metrics=metrics)
+        texts = [note.text for note in language_model_notes(version, writes_drafts=True)]
+        assert (
+            "Mixed with the n-gram: 3.81 bits per character "
+            "(GRU 3.95, n-gram 4.11 on the same articles)."
+        ) in texts

@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from seoassist.engine.models import TrainingRun
+from seoassist.engine.labels import language_model_notes
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+from tests.seoassist.translations import japanese_catalog_with
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +25,181 @@ class TrainingStartViewTests:
         )
         assert "Import the site&#x27;s articles first" in response.content.decode()
         assert TrainingRun.objects.count() == 0
+
+
+LANGUAGE_MODEL_METRICS = {
+    "cell": "gru",
+    "val_perplexity": 80.0,
+    "val_bits_per_char": 2.41,
+    "ngram_perplexity": 70.0,
+    "ngram_bits_per_char": 2.30,
+    "mixture_bits_per_char": 2.25,
+    "mixture_lstm_bits_per_char": 2.44,
+    "mixture_ngram_bits_per_char": 2.31,
+    "mixture_beats_both": True,
+}
+
+
+def _language_model(site, *, number: int = 1, active: bool, beats: bool, **metrics) -> ModelVersion:
+    return ModelVersion.objects.create(
+        site=site, kind=ModelKind.LANGUAGE_MODEL, number=number, artifact_prefix="x",
+        is_active=active, beats_baseline=beats, metrics={**LANGUAGE_MODEL_METRICS, **metrics},
+    )
+
+
+def _note_texts(version: ModelVersion, *, writes_drafts: bool) -> list[str]:
+    return [note.text for note in language_model_notes(version, writes_drafts=writes_drafts)]
+
+
+class LanguageModelNotesTests:
+    def test_unbeaten_version_names_ngram_writer(self, site, english_messages):
+        version = _language_model(site, active=False, beats=False)
+
+        notes = language_model_notes(version, writes_drafts=True)
+
+        assert version.headline_metric == "GRU 2.41 bits per character (n-gram baseline 2.30)"
+        assert [note.text for note in notes] == [
+            "The GRU does not beat the n-gram baseline, so this version is not activated.",
+            "Drafts are written now by its n-gram baseline.",
+            "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
+            "(GRU 2.44, n-gram 2.31 on the same articles). "
+            "A mixture can serve only after the GRU alone beats the baseline.",
+        ]
+        assert [note.warning for note in notes] == [True, False, False]
+
+    def test_serving_mixture_is_not_measured_only(self, site, english_messages):
+        version = _language_model(site, active=True, beats=True)
+
+        assert _note_texts(version, writes_drafts=True) == [
+            "Drafts are written now by the GRU mixed with its n-gram baseline.",
+            "Mixed with the n-gram: 2.25 bits per character "
+            "(GRU 2.44, n-gram 2.31 on the same articles).",
+        ]
+
+    def test_active_cell_without_mixture(self, site, english_messages):
+        version = _language_model(
+            site, active=True, beats=True, cell="lstm", mixture_beats_both=False
+        )
+
+        assert _note_texts(version, writes_drafts=True) == [
+            "Drafts are written now by the LSTM.",
+            "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
+            "(LSTM 2.44, n-gram 2.31 on the same articles). "
+            "A mixture serves only when it beats both models on those articles.",
+        ]
+
+    def test_superseded_version_writes_nothing(self, site, english_messages):
+        version = _language_model(site, active=False, beats=True)
+
+        assert _note_texts(version, writes_drafts=False) == [
+            "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
+            "(GRU 2.44, n-gram 2.31 on the same articles).",
+        ]
+
+    def test_version_activated_by_hand(self, site, english_messages):
+        version = _language_model(site, active=True, beats=False, mixture_beats_both=False)
+
+        assert _note_texts(version, writes_drafts=True)[:2] == [
+            "The GRU does not beat the n-gram baseline but was activated by hand.",
+            "Drafts are written now by the GRU.",
+        ]
+
+    def test_version_without_mixture_scores(self, site, english_messages):
+        version = _language_model(
+            site, active=True, beats=True, mixture_bits_per_char=None, mixture_beats_both=False
+        )
+
+        assert _note_texts(version, writes_drafts=True) == ["Drafts are written now by the GRU."]
+
+
+class ModelVersionsPageTests:
+    def _page(self, client, user, language: str = "en") -> str:
+        client.force_login(user)
+        response = client.get(reverse("engine:model_overview"), HTTP_ACCEPT_LANGUAGE=language)
+        return response.content.decode()
+
+    def test_unbeaten_version_explains_ngram_drafts(self, client, editor_user, site):
+        _language_model(site, active=False, beats=False)
+
+        html = self._page(client, editor_user)
+
+        assert "GRU 2.41 bits per character (n-gram baseline 2.30)" in html
+        assert (
+            '<p class="warn">'
+            "The GRU does not beat the n-gram baseline, so this version is not activated.</p>"
+        ) in html
+        assert '<p class="meta">Drafts are written now by its n-gram baseline.</p>' in html
+        assert "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits" in html
+        assert "A mixture can serve only after the GRU alone beats the baseline." in html
+
+    def test_only_serving_version_writes_drafts(self, client, editor_user, site):
+        _language_model(site, number=1, active=True, beats=True, cell="lstm")
+        _language_model(site, number=2, active=False, beats=False)
+
+        html = self._page(client, editor_user)
+
+        assert html.count("Drafts are written now") == 1
+        assert "Drafts are written now by the LSTM mixed with its n-gram baseline." in html
+        assert "The GRU does not beat the n-gram baseline, so this version is not" in html
+
+    def test_forecaster_keeps_short_warning(self, client, editor_user, site):
+        ModelVersion.objects.create(
+            site=site, kind=ModelKind.FORECASTER, number=1, artifact_prefix="x",
+            metrics={"mase": 1.2, "baseline_mase": 1.0},
+        )
+
+        html = self._page(client, editor_user)
+
+        assert "MASE 1.200 (seasonal naive 1.000)" in html
+        assert "(does not beat the baseline)" in html
+
+    def test_notes_are_translatable(self, client, editor_user, site):
+        _language_model(
+            site, number=1, active=True, beats=True, cell="lstm", mixture_beats_both=False
+        )
+        _language_model(site, number=2, active=False, beats=False)
+        fake_japanese = {
+            msgid: "JA " + msgid
+            for msgid in [
+                "%(cell)s %(model).2f bits per character (n-gram baseline %(baseline).2f)",
+                "The %(cell)s does not beat the n-gram baseline, so this version is not activated.",
+                "Drafts are written now by the %(cell)s.",
+                "Measured only, not used for drafts: mixed with the n-gram, %(mixture).2f bits per "
+                "character (%(cell)s %(model).2f, n-gram %(ngram).2f on the same articles).",
+                "A mixture serves only when it beats both models on those articles.",
+                "A mixture can serve only after the %(cell)s alone beats the baseline.",
+            ]
+        }
+
+        with japanese_catalog_with(fake_japanese):
+            html = self._page(client, editor_user, language="ja")
+
+        assert "JA GRU 2.41 bits per character (n-gram baseline 2.30)" in html
+        assert "JA The GRU does not beat the n-gram baseline, so this version is not" in html
+        assert "JA Drafts are written now by the LSTM." in html
+        assert html.count("JA Measured only, not used for drafts") == 2
+        assert "JA A mixture serves only when it beats both models on those articles." in html
+        assert "JA A mixture can serve only after the GRU alone beats the baseline." in html
+
+    def test_other_notes_are_translatable(self, client, editor_user, site):
+        _language_model(site, active=True, beats=False)
+        fake_japanese = {
+            msgid: "JA " + msgid
+            for msgid in [
+                "The %(cell)s does not beat the n-gram baseline but was activated by hand.",
+                "Drafts are written now by the %(cell)s mixed with its n-gram baseline.",
+                "Mixed with the n-gram: %(mixture).2f bits per character "
+                "(%(cell)s %(model).2f, n-gram %(ngram).2f on the same articles).",
+                "Drafts are written now by its n-gram baseline.",
+            ]
+        }
+
+        with japanese_catalog_with(fake_japanese):
+            html = self._page(client, editor_user, language="ja")
+            ModelVersion.objects.update(is_active=False)
+            unactivated_html = self._page(client, editor_user, language="ja")
+
+        assert "JA The GRU does not beat the n-gram baseline but was activated by hand." in html
+        assert "JA Drafts are written now by the GRU mixed with its n-gram baseline." in html
+        assert "JA Mixed with the n-gram: 2.25 bits per character (GRU 2.44, n-gram 2.31" in html
+        assert "JA Drafts are written now by its n-gram baseline." in unactivated_html
