@@ -26,6 +26,7 @@ from seoassist.drafting.models import (
     KeywordRequest,
     RequestForecast,
     RequestStatus,
+    RevisionNote,
 )
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             meta_description=draft.meta_description,
             body=draft.body,
             author=None,
-            note=_("Generated"),
+            note_code=RevisionNote.GENERATED,
         )
         locked.related_keywords = related
         locked.status = RequestStatus.SUCCEEDED
@@ -476,7 +477,18 @@ def _require_edit(draft: Draft, user: AbstractBaseUser) -> None:
         )
 
 
-def _revision_add(draft: Draft, user: AbstractBaseUser | None, note: str) -> DraftRevision:
+def _revision_add(
+    draft: Draft,
+    user: AbstractBaseUser | None,
+    note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
+) -> DraftRevision:
+    """Store the draft's current text as its next revision.
+
+    ``note`` is text that a person typed. seoassist's own notes go in ``note_code`` (a
+    RevisionNote) and ``note_params``, so that each reader sees them in their language.
+    """
     last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return DraftRevision.objects.create(
         draft=draft,
@@ -487,6 +499,8 @@ def _revision_add(draft: Draft, user: AbstractBaseUser | None, note: str) -> Dra
         body=draft.body,
         author=user,
         note=note,
+        note_code=note_code,
+        note_params=note_params or {},
     )
 
 
@@ -508,6 +522,8 @@ def draft_save(
     meta_description: str,
     body: str,
     note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
     lock_token: str | None = None,
 ) -> DraftSaveResult:
     """Store the editor's text as a new revision, unless another save came first.
@@ -515,7 +531,8 @@ def draft_save(
     `version` is the draft version the editor's page loaded. When it is older
     than the stored one, nothing is written and DraftConflictError carries the
     stored draft for a merge. With `lock_token` (autosave), the save also
-    requires that the page still holds the edit lock.
+    requires that the page still holds the edit lock. `note` is a note that the
+    user typed, and `note_code` with `note_params` names one of seoassist's notes.
     """
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     _require_edit(draft, user)
@@ -548,7 +565,8 @@ def draft_save(
     draft.version += 1
     draft.full_clean()
     draft.save()
-    return DraftSaveResult(draft=draft, revision=_revision_add(draft, user, note))
+    revision = _revision_add(draft, user, note, note_code=note_code, note_params=note_params)
+    return DraftSaveResult(draft=draft, revision=revision)
 
 
 @transaction.atomic
@@ -571,8 +589,9 @@ def draft_revision_restore(
     draft.version += 1
     draft.full_clean()
     draft.save()
-    note = _("Restored from revision %(number)d") % {"number": revision.number}
-    return _revision_add(draft, user, note)
+    return _revision_add(
+        draft, user, note_code=RevisionNote.RESTORED, note_params={"number": revision.number}
+    )
 
 
 def _lock_is_fresh(lock: DraftLock) -> bool:
@@ -804,8 +823,8 @@ def draft_section_regenerate(*, draft: Draft, section_index: int, user: Abstract
         slug=draft.slug,
         meta_description=draft.meta_description,
         body=draft_sections_join(sections),
-        note=_("Section %(index)d regenerated with model version %(version)d")
-        % {"index": section_index, "version": version.number},
+        note_code=RevisionNote.SECTION_REGENERATED,
+        note_params={"index": section_index, "version": version.number},
     )
     if result.revision is None:
         raise ApplicationError(
