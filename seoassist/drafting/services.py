@@ -3,7 +3,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -435,14 +435,32 @@ class DraftLockLostError(ApplicationError):
     """The page's edit lock was taken over or has expired."""
 
 
-# Workflow: each action moves a draft from one status to another, and only the
-# listed roles may take it. Editing the text is allowed in the statuses of
-# EDITABLE_STATUSES for the roles named there.
+class WorkflowAction(NamedTuple):
+    """A workflow step: the statuses it starts from, the status it sets and who may take it."""
+
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+
+
+# Workflow: each action moves a draft from one of its source statuses to its target,
+# and only the listed roles may take it. Editing the text is allowed in the statuses
+# of EDITABLE_STATUSES for the roles named there.
 WORKFLOW_ACTIONS = {
-    "submit": (DraftStatus.DRAFT, DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)),
-    "approve": (DraftStatus.IN_REVIEW, DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)),
-    "send_back": (DraftStatus.IN_REVIEW, DraftStatus.DRAFT, (Role.REVIEWER, Role.ADMIN)),
-    "reopen": (DraftStatus.APPROVED, DraftStatus.DRAFT, (Role.ADMIN,)),
+    "submit": WorkflowAction(
+        (DraftStatus.DRAFT,), DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)
+    ),
+    "approve": WorkflowAction(
+        (DraftStatus.IN_REVIEW,), DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)
+    ),
+    "send_back": WorkflowAction(
+        (DraftStatus.IN_REVIEW,), DraftStatus.DRAFT, (Role.REVIEWER, Role.ADMIN)
+    ),
+    # Reopening an exported draft lets the editor fix it after publishing. The draft then
+    # goes through review and approval again before the next export.
+    "reopen": WorkflowAction(
+        (DraftStatus.APPROVED, DraftStatus.EXPORTED), DraftStatus.DRAFT, (Role.ADMIN,)
+    ),
 }
 EDITABLE_STATUSES = {
     DraftStatus.DRAFT: (Role.EDITOR, Role.ADMIN),
@@ -461,8 +479,8 @@ def draft_actions_allowed(*, draft: Draft, user: AbstractBaseUser) -> list[str]:
     role = user_role_on_site(user, draft.site)
     return [
         action
-        for action, (source, _target, roles) in WORKFLOW_ACTIONS.items()
-        if draft.status == source and role in roles
+        for action, step in WORKFLOW_ACTIONS.items()
+        if draft.status in step.sources and role in step.roles
     ]
 
 
@@ -672,12 +690,10 @@ def draft_transition(
     if action not in WORKFLOW_ACTIONS:
         raise ValueError(f"action must be one of {sorted(WORKFLOW_ACTIONS)}, not {action!r}")
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    source, target, roles = WORKFLOW_ACTIONS[action]
-    if draft.status != source:
-        raise ApplicationError(
-            _("This draft is “%(status)s”; that action needs a draft that is “%(needed)s”.")
-            % {"status": draft.get_status_display(), "needed": DraftStatus(source).label}
-        )
+    sources, target, roles = WORKFLOW_ACTIONS[action]
+    source = draft.status
+    if source not in sources:
+        raise _wrong_status_error(draft, sources)
     if user_role_on_site(user, draft.site) not in roles:
         raise ApplicationError(
             _("Your role on this site may not do that. It is for: %(roles)s.")
@@ -695,6 +711,23 @@ def draft_transition(
             draft=draft, author=user, body=comment, status_before=source, status_after=target
         )
     return draft
+
+
+def _wrong_status_error(draft: Draft, sources: tuple[str, ...]) -> ApplicationError:
+    status = draft.get_status_display()
+    if len(sources) == 1:
+        return ApplicationError(
+            _("This draft is “%(status)s”; that action needs a draft that is “%(needed)s”.")
+            % {"status": status, "needed": DraftStatus(sources[0]).label}
+        )
+    needed = ", ".join(str(DraftStatus(source).label) for source in sources)
+    return ApplicationError(
+        _(
+            "This draft is “%(status)s”; that action needs a draft in one of these "
+            "statuses: %(needed)s."
+        )
+        % {"status": status, "needed": needed}
+    )
 
 
 def draft_comment_create(*, draft: Draft, user: AbstractBaseUser, body: str) -> DraftComment:

@@ -17,6 +17,7 @@ from seoassist.drafting.models import (
 from seoassist.drafting.services import (
     DraftConflictError,
     DraftLockLostError,
+    draft_actions_allowed,
     draft_comment_create,
     draft_export,
     draft_lock_acquire,
@@ -229,6 +230,7 @@ TRANSITIONS = [
     ("approve", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("send_back", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("reopen", DraftStatus.APPROVED, {"admin"}),
+    ("reopen", DraftStatus.EXPORTED, {"admin"}),
 ]
 TARGETS = {
     "submit": DraftStatus.IN_REVIEW, "approve": DraftStatus.APPROVED,
@@ -259,6 +261,48 @@ class DraftWorkflowTests:
     ):
         with pytest.raises(ApplicationError, match="needs a draft that is “In review”"):
             draft_transition(draft=english_draft, user=reviewer_user, action="approve")
+
+    def test_reopen_from_draft_names_both_statuses(
+        self, english_draft, admin_user, english_messages
+    ):
+        with pytest.raises(ApplicationError, match="one of these statuses: Approved, Exported"):
+            draft_transition(draft=english_draft, user=admin_user, action="reopen")
+
+    @pytest.mark.parametrize(
+        ("role", "actions"), [("editor", []), ("reviewer", []), ("admin", ["reopen"])]
+    )
+    def test_actions_offered_on_exported_draft(
+        self, english_draft, editor_user, reviewer_user, admin_user, role, actions
+    ):
+        user = {"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role]
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        assert draft_actions_allowed(draft=english_draft, user=user) == actions
+
+    def test_reopened_export_needs_new_approval(
+        self, english_draft, editor_user, reviewer_user, admin_user
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        draft_transition(
+            draft=english_draft, user=admin_user, action="reopen", comment="Typo in the title."
+        )
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        comment = DraftComment.objects.get(draft=english_draft)
+        assert (comment.status_before, comment.status_after) == ("exported", "draft")
+
+        fixed = _save(english_draft, editor_user, title="Pollen allergy: tips").draft
+        assert fixed.title == "Pollen allergy: tips"
+        with pytest.raises(ApplicationError):
+            draft_export(draft=fixed, user=editor_user, export_format="markdown")
+
+        draft_transition(draft=fixed, user=editor_user, action="submit")
+        draft_transition(draft=fixed, user=reviewer_user, action="approve")
+        exported = draft_export(draft=fixed, user=editor_user, export_format="markdown")
+        assert 'title: "Pollen allergy: tips"' in exported.content.decode()
+        fixed.refresh_from_db()
+        assert fixed.status == DraftStatus.EXPORTED
 
     def test_send_back_needs_comment_and_stores_it(self, english_draft, editor_user, reviewer_user):
         draft_transition(draft=english_draft, user=editor_user, action="submit")

@@ -384,6 +384,39 @@ class WorkflowViewTests:
         english_draft.refresh_from_db()
         assert english_draft.status == DraftStatus.IN_REVIEW
 
+    @pytest.mark.parametrize(
+        ("role", "offered"), [("editor", False), ("reviewer", False), ("admin", True)]
+    )
+    def test_exported_draft_offers_reopen_to_admin(
+        self, client, editor_user, reviewer_user, admin_user, english_draft, role, offered
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        user = {"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role]
+        client.force_login(user)
+        html = client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        button = '<button type="submit" name="action" value="reopen">Reopen for editing</button>'
+        assert (button in html) == offered
+
+    def test_admin_reopens_exported_draft_for_editor(
+        self, client, admin_user, editor_user, english_draft
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("drafting:draft_workflow", args=[english_draft.pk]), {"action": "reopen"}
+        )
+        assert response.status_code == 302
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'data-autosave="on"' in html
+
     def test_reviewer_comment_is_listed(self, client, reviewer_user, english_draft):
         client.force_login(reviewer_user)
         client.post(reverse("drafting:draft_comment", args=[english_draft.pk]), {"body": "Nice intro."})
