@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from seoassist.drafting.models import (
     Draft,
@@ -27,10 +29,16 @@ class KeywordRequestAdmin(admin.ModelAdmin):
     list_select_related = ["site", "created_by"]
 
 
+@admin.display(description=_("note"))
+def revision_note(revision: DraftRevision) -> str:
+    """Return the revision's note as the editor pages show it, in the reader's language."""
+    return revision.note_text
+
+
 class DraftRevisionInline(admin.TabularInline):
     model = DraftRevision
     extra = 0
-    fields = ["number", "title", "author", "note", "created_at"]
+    fields = ["number", "title", "author", revision_note, "created_at"]
     readonly_fields = fields
 
 
@@ -54,9 +62,20 @@ class DraftAdmin(admin.ModelAdmin):
 
 @admin.register(DraftRevision)
 class DraftRevisionAdmin(admin.ModelAdmin):
-    list_display = ["draft", "number", "author", "created_at"]
+    list_display = ["draft", "number", "author", revision_note, "created_at"]
     search_fields = ["draft__title", "title"]
     list_select_related = ["draft", "author"]
+    readonly_fields = ["note_code", "note_params"]
+
+    def get_exclude(self, request: HttpRequest, obj: DraftRevision | None = None) -> list[str]:
+        # A note that seoassist wrote is shown translated in place of the typed-note field.
+        return ["note"] if obj is not None and obj.note_code else []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DraftRevision | None = None) -> list:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.note_code:
+            fields.insert(0, revision_note)
+        return fields
 
 
 @admin.register(DraftComment)

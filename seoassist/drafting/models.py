@@ -176,6 +176,25 @@ class Draft(TimeStampedModel):
         return self.title
 
 
+class RevisionNote(models.TextChoices):
+    """Codes of the notes that seoassist writes on a revision.
+
+    Each label is the note's text with placeholders for its parameters. A revision stores
+    the code and the parameters, and a page translates the note when it shows it, so each
+    reader sees the note in their own interface language.
+    """
+
+    GENERATED = "generated", _("Generated")
+    AUTOSAVE = "autosave", _("Autosave")
+    # Parameter: number, the revision that was copied.
+    RESTORED = "restored", _("Restored from revision %(number)d")
+    # Parameters: index (0 is the introduction) and version, the model version's number.
+    SECTION_REGENERATED = (
+        "section_regenerated",
+        _("Section %(index)d regenerated with model version %(version)d"),
+    )
+
+
 class DraftRevision(models.Model):
     """A saved state of a draft."""
 
@@ -189,7 +208,12 @@ class DraftRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="draft_revisions",
     )
+    # A note that a person typed, shown as typed. Rows saved before note codes existed
+    # also keep seoassist's notes here, in the language of the user or worker that saved them.
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A note that seoassist wrote: a RevisionNote code and its parameters, empty for none.
+    note_code = models.CharField(_("note code"), max_length=40, blank=True)
+    note_params = models.JSONField(_("note parameters"), default=dict, blank=True)
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
     class Meta:
@@ -202,6 +226,17 @@ class DraftRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number}"
+
+    @property
+    def note_text(self) -> str:
+        """The displayed note: seoassist's note in the active language, else the typed note."""
+        if not self.note_code:
+            return self.note
+        try:
+            return str(RevisionNote(self.note_code).label) % (self.note_params or {})
+        except (ValueError, KeyError, TypeError):
+            # An unknown code (ValueError) or parameters that do not fit the note's placeholders.
+            return self.note
 
 
 # An editor page sends a heartbeat every 30 s; a lock without one for this long is free.

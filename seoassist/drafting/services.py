@@ -3,7 +3,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -26,6 +26,7 @@ from seoassist.drafting.models import (
     KeywordRequest,
     RequestForecast,
     RequestStatus,
+    RevisionNote,
 )
 
 if TYPE_CHECKING:
@@ -265,7 +266,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             meta_description=draft.meta_description,
             body=draft.body,
             author=None,
-            note=_("Generated"),
+            note_code=RevisionNote.GENERATED,
         )
         locked.related_keywords = related
         locked.status = RequestStatus.SUCCEEDED
@@ -434,14 +435,32 @@ class DraftLockLostError(ApplicationError):
     """The page's edit lock was taken over or has expired."""
 
 
-# Workflow: each action moves a draft from one status to another, and only the
-# listed roles may take it. Editing the text is allowed in the statuses of
-# EDITABLE_STATUSES for the roles named there.
+class WorkflowAction(NamedTuple):
+    """A workflow step: the statuses it starts from, the status it sets and who may take it."""
+
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+
+
+# Workflow: each action moves a draft from one of its source statuses to its target,
+# and only the listed roles may take it. Editing the text is allowed in the statuses
+# of EDITABLE_STATUSES for the roles named there.
 WORKFLOW_ACTIONS = {
-    "submit": (DraftStatus.DRAFT, DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)),
-    "approve": (DraftStatus.IN_REVIEW, DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)),
-    "send_back": (DraftStatus.IN_REVIEW, DraftStatus.DRAFT, (Role.REVIEWER, Role.ADMIN)),
-    "reopen": (DraftStatus.APPROVED, DraftStatus.DRAFT, (Role.ADMIN,)),
+    "submit": WorkflowAction(
+        (DraftStatus.DRAFT,), DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)
+    ),
+    "approve": WorkflowAction(
+        (DraftStatus.IN_REVIEW,), DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)
+    ),
+    "send_back": WorkflowAction(
+        (DraftStatus.IN_REVIEW,), DraftStatus.DRAFT, (Role.REVIEWER, Role.ADMIN)
+    ),
+    # Reopening an exported draft lets the editor fix it after publishing. The draft then
+    # goes through review and approval again before the next export.
+    "reopen": WorkflowAction(
+        (DraftStatus.APPROVED, DraftStatus.EXPORTED), DraftStatus.DRAFT, (Role.ADMIN,)
+    ),
 }
 EDITABLE_STATUSES = {
     DraftStatus.DRAFT: (Role.EDITOR, Role.ADMIN),
@@ -460,8 +479,8 @@ def draft_actions_allowed(*, draft: Draft, user: AbstractBaseUser) -> list[str]:
     role = user_role_on_site(user, draft.site)
     return [
         action
-        for action, (source, _target, roles) in WORKFLOW_ACTIONS.items()
-        if draft.status == source and role in roles
+        for action, step in WORKFLOW_ACTIONS.items()
+        if draft.status in step.sources and role in step.roles
     ]
 
 
@@ -476,7 +495,18 @@ def _require_edit(draft: Draft, user: AbstractBaseUser) -> None:
         )
 
 
-def _revision_add(draft: Draft, user: AbstractBaseUser | None, note: str) -> DraftRevision:
+def _revision_add(
+    draft: Draft,
+    user: AbstractBaseUser | None,
+    note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
+) -> DraftRevision:
+    """Store the draft's current text as its next revision.
+
+    ``note`` is text that a person typed. seoassist's own notes go in ``note_code`` (a
+    RevisionNote) and ``note_params``, so that each reader sees them in their language.
+    """
     last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return DraftRevision.objects.create(
         draft=draft,
@@ -487,6 +517,8 @@ def _revision_add(draft: Draft, user: AbstractBaseUser | None, note: str) -> Dra
         body=draft.body,
         author=user,
         note=note,
+        note_code=note_code,
+        note_params=note_params or {},
     )
 
 
@@ -508,6 +540,8 @@ def draft_save(
     meta_description: str,
     body: str,
     note: str = "",
+    note_code: str = "",
+    note_params: dict | None = None,
     lock_token: str | None = None,
 ) -> DraftSaveResult:
     """Store the editor's text as a new revision, unless another save came first.
@@ -515,7 +549,8 @@ def draft_save(
     `version` is the draft version the editor's page loaded. When it is older
     than the stored one, nothing is written and DraftConflictError carries the
     stored draft for a merge. With `lock_token` (autosave), the save also
-    requires that the page still holds the edit lock.
+    requires that the page still holds the edit lock. `note` is a note that the
+    user typed, and `note_code` with `note_params` names one of seoassist's notes.
     """
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
     _require_edit(draft, user)
@@ -548,7 +583,8 @@ def draft_save(
     draft.version += 1
     draft.full_clean()
     draft.save()
-    return DraftSaveResult(draft=draft, revision=_revision_add(draft, user, note))
+    revision = _revision_add(draft, user, note, note_code=note_code, note_params=note_params)
+    return DraftSaveResult(draft=draft, revision=revision)
 
 
 @transaction.atomic
@@ -571,8 +607,9 @@ def draft_revision_restore(
     draft.version += 1
     draft.full_clean()
     draft.save()
-    note = _("Restored from revision %(number)d") % {"number": revision.number}
-    return _revision_add(draft, user, note)
+    return _revision_add(
+        draft, user, note_code=RevisionNote.RESTORED, note_params={"number": revision.number}
+    )
 
 
 def _lock_is_fresh(lock: DraftLock) -> bool:
@@ -653,12 +690,10 @@ def draft_transition(
     if action not in WORKFLOW_ACTIONS:
         raise ValueError(f"action must be one of {sorted(WORKFLOW_ACTIONS)}, not {action!r}")
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
-    source, target, roles = WORKFLOW_ACTIONS[action]
-    if draft.status != source:
-        raise ApplicationError(
-            _("This draft is “%(status)s”; that action needs a draft that is “%(needed)s”.")
-            % {"status": draft.get_status_display(), "needed": DraftStatus(source).label}
-        )
+    sources, target, roles = WORKFLOW_ACTIONS[action]
+    source = draft.status
+    if source not in sources:
+        raise _wrong_status_error(draft, sources)
     if user_role_on_site(user, draft.site) not in roles:
         raise ApplicationError(
             _("Your role on this site may not do that. It is for: %(roles)s.")
@@ -676,6 +711,23 @@ def draft_transition(
             draft=draft, author=user, body=comment, status_before=source, status_after=target
         )
     return draft
+
+
+def _wrong_status_error(draft: Draft, sources: tuple[str, ...]) -> ApplicationError:
+    status = draft.get_status_display()
+    if len(sources) == 1:
+        return ApplicationError(
+            _("This draft is “%(status)s”; that action needs a draft that is “%(needed)s”.")
+            % {"status": status, "needed": DraftStatus(sources[0]).label}
+        )
+    needed = ", ".join(str(DraftStatus(source).label) for source in sources)
+    return ApplicationError(
+        _(
+            "This draft is “%(status)s”; that action needs a draft in one of these "
+            "statuses: %(needed)s."
+        )
+        % {"status": status, "needed": needed}
+    )
 
 
 def draft_comment_create(*, draft: Draft, user: AbstractBaseUser, body: str) -> DraftComment:
@@ -804,8 +856,8 @@ def draft_section_regenerate(*, draft: Draft, section_index: int, user: Abstract
         slug=draft.slug,
         meta_description=draft.meta_description,
         body=draft_sections_join(sections),
-        note=_("Section %(index)d regenerated with model version %(version)d")
-        % {"index": section_index, "version": version.number},
+        note_code=RevisionNote.SECTION_REGENERATED,
+        note_params={"index": section_index, "version": version.number},
     )
     if result.revision is None:
         raise ApplicationError(

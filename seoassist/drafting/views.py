@@ -31,7 +31,7 @@ from seoassist.drafting.forms import (
     DraftTransitionForm,
     KeywordRequestForm,
 )
-from seoassist.drafting.models import Draft
+from seoassist.drafting.models import Draft, RevisionNote
 from seoassist.drafting.selectors import (
     draft_comment_list,
     draft_get,
@@ -336,7 +336,7 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
             slug=data["slug"],
             meta_description=data["meta_description"],
             body=data["body"],
-            note=_("Autosave"),
+            note_code=RevisionNote.AUTOSAVE,
             lock_token=data["lock_token"],
         )
     except DraftLockLostError as error:

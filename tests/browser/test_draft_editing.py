@@ -15,7 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from seoassist.core.models import Role, Site
 from seoassist.core.services import membership_set, user_create
-from seoassist.drafting.models import Draft, DraftLock, DraftRevision, DraftStatus
+from seoassist.drafting.models import Draft, DraftLock, DraftRevision, DraftStatus, RevisionNote
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS
 from tests.conftest import wait_for
 
@@ -119,7 +119,9 @@ class DraftEditingTests:
         draft.refresh_from_db()
         autosaved = draft.revisions.first()
         assert autosaved.number >= 2
-        assert autosaved.note == tr(language, "Autosave")
+        assert autosaved.note_code == RevisionNote.AUTOSAVE
+        with translation.override(language):
+            assert autosaved.note_text == tr(language, "Autosave")
 
         # Compare revision 1 with the current text, side by side, and restore it. The
         # reloaded editor waits ten minutes between autosaves, so only leaving it saves.

@@ -11,8 +11,8 @@ a logged-in user without any site.
 
 Every member of a site sees all of its drafts; editors and admins change the
 text of a draft in the "draft" status, reviewers and admins comment, approve and
-send back. A keyword request stays visible to the editor who made it, and to
-the site's reviewers and admins.
+send back, and admins reopen approved and exported drafts. A keyword request
+stays visible to the editor who made it, and to the site's reviewers and admins.
 
 Several POST views redirect after a rejected action too, with an error
 message. Their lines name the rejected members in `rejected`, and
@@ -114,6 +114,10 @@ ROUTES = [
     # is redirected to the editor page with the error message.
     Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
           data={"action": "approve"}, rejected=("owner", "editor")),
+    # This draft is exported, so only admins reopen it for editing. Editors and
+    # reviewers are redirected to the editor page with the error message.
+    Route("drafting:draft_workflow",    "POST", "exported", 302, 302, 302, 302, 404, 403,
+          data={"action": "reopen"}, rejected=("owner", "editor", "reviewer")),
     # Reviewers and admins comment. An editor gets the error message.
     Route("drafting:draft_comment",     "POST", "draft",   302, 302, 302, 302, 404, 403,
           data={"body": "出典を加えてください。"}, rejected=("owner", "editor")),
@@ -189,6 +193,7 @@ def world(site):
         ("draft", DraftStatus.DRAFT, keyword_request),
         ("review", DraftStatus.IN_REVIEW, None),
         ("approved", DraftStatus.APPROVED, None),
+        ("exported", DraftStatus.EXPORTED, None),
     ):
         draft = Draft.objects.create(
             site=site, request=request, owner=owner, language="ja", keywords=["花粉症"],

@@ -122,6 +122,21 @@ class DraftFromRankedCandidatesTests:
         assert draft.title_candidates == [GOOD_JA_TITLE, BAD_JA_TITLE]
         assert draft.meta_description == JA_META
 
+    def test_generated_note_reads_in_each_language(self, executed):
+        from django.utils import translation
+
+        from seoassist.drafting.models import RevisionNote
+
+        # The request's messages are in Japanese, the default interface language.
+        assert executed.ui_language == "ja"
+        first = executed.draft.revisions.get(number=1)
+        assert first.note_code == RevisionNote.GENERATED
+        with translation.override("en"):
+            assert first.note_text == "Generated"
+        with translation.override("ja"):
+            assert first.note_text == translation.gettext("Generated")
+            assert first.note_text != "Generated"
+
     def test_scores_kept_with_draft(self, executed):
         generation = executed.draft.generation
         titles = generation["title_ranking"]

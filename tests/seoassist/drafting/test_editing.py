@@ -3,14 +3,21 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from seoassist.core.exceptions import ApplicationError
 from seoassist.drafting.diffs import text_diff_rows
-from seoassist.drafting.models import DraftComment, DraftLock, DraftStatus
+from seoassist.drafting.models import (
+    DraftComment,
+    DraftLock,
+    DraftRevision,
+    DraftStatus,
+    RevisionNote,
+)
 from seoassist.drafting.services import (
     DraftConflictError,
     DraftLockLostError,
+    draft_actions_allowed,
     draft_comment_create,
     draft_export,
     draft_lock_acquire,
@@ -134,11 +141,64 @@ class DraftRestoreTests:
         assert english_draft.body == original
         assert english_draft.version == 3
         assert list(english_draft.revisions.values_list("number", flat=True)) == [3, 2, 1]
-        assert "1" in revision.note
+        assert revision.note_code == RevisionNote.RESTORED
+        assert revision.note_params == {"number": 1}
 
     def test_missing_revision_is_rejected(self, english_draft, editor_user):
         with pytest.raises(ApplicationError, match="99"):
             draft_revision_restore(draft=english_draft, user=editor_user, revision_number=99)
+
+
+def _in_language(language, message, **values):
+    with translation.override(language):
+        return translation.gettext(message) % values
+
+
+class RevisionNoteTests:
+    def test_japanese_note_reads_in_english(self, english_draft, editor_user):
+        _save(english_draft, editor_user, body="Rewritten.")
+        english_draft.refresh_from_db()
+        with translation.override("ja"):
+            draft_revision_restore(draft=english_draft, user=editor_user, revision_number=1)
+        stored = DraftRevision.objects.get(draft=english_draft, number=3)
+        assert stored.note == ""
+        with translation.override("en"):
+            assert stored.note_text == "Restored from revision 1"
+
+    def test_english_note_reads_in_japanese(self, english_draft, editor_user):
+        _save(english_draft, editor_user, body="Rewritten.")
+        english_draft.refresh_from_db()
+        with translation.override("en"):
+            draft_revision_restore(draft=english_draft, user=editor_user, revision_number=1)
+        stored = DraftRevision.objects.get(draft=english_draft, number=3)
+        japanese = _in_language("ja", "Restored from revision %(number)d", number=1)
+        assert japanese != "Restored from revision 1"
+        with translation.override("ja"):
+            assert stored.note_text == japanese
+
+    def test_typed_note_reads_as_typed(self, english_draft, editor_user):
+        result = _save(english_draft, editor_user, body="Shorter.", note="Cut the intro")
+        stored = DraftRevision.objects.get(pk=result.revision.pk)
+        assert stored.note_code == ""
+        for language in ("ja", "en"):
+            with translation.override(language):
+                assert stored.note_text == "Cut the intro"
+
+    def test_uncoded_old_note_shows_as_stored(self, english_draft):
+        old = DraftRevision.objects.create(
+            draft=english_draft, number=2, title=english_draft.title, body=english_draft.body,
+            note="リビジョン 1 から復元",
+        )
+        with translation.override("en"):
+            assert old.note_text == "リビジョン 1 から復元"
+
+    def test_unknown_code_shows_stored_text(self, english_draft):
+        revision = DraftRevision(draft=english_draft, number=2, note="Merged", note_code="merged")
+        assert revision.note_text == "Merged"
+
+    def test_missing_parameter_shows_stored_text(self, english_draft):
+        revision = DraftRevision(draft=english_draft, number=2, note_code=RevisionNote.RESTORED)
+        assert revision.note_text == ""
 
 
 class TextDiffTests:
@@ -170,6 +230,7 @@ TRANSITIONS = [
     ("approve", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("send_back", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("reopen", DraftStatus.APPROVED, {"admin"}),
+    ("reopen", DraftStatus.EXPORTED, {"admin"}),
 ]
 TARGETS = {
     "submit": DraftStatus.IN_REVIEW, "approve": DraftStatus.APPROVED,
@@ -200,6 +261,48 @@ class DraftWorkflowTests:
     ):
         with pytest.raises(ApplicationError, match="needs a draft that is “In review”"):
             draft_transition(draft=english_draft, user=reviewer_user, action="approve")
+
+    def test_reopen_from_draft_names_both_statuses(
+        self, english_draft, admin_user, english_messages
+    ):
+        with pytest.raises(ApplicationError, match="one of these statuses: Approved, Exported"):
+            draft_transition(draft=english_draft, user=admin_user, action="reopen")
+
+    @pytest.mark.parametrize(
+        ("role", "actions"), [("editor", []), ("reviewer", []), ("admin", ["reopen"])]
+    )
+    def test_actions_offered_on_exported_draft(
+        self, english_draft, editor_user, reviewer_user, admin_user, role, actions
+    ):
+        user = {"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role]
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        assert draft_actions_allowed(draft=english_draft, user=user) == actions
+
+    def test_reopened_export_needs_new_approval(
+        self, english_draft, editor_user, reviewer_user, admin_user
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        draft_transition(
+            draft=english_draft, user=admin_user, action="reopen", comment="Typo in the title."
+        )
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        comment = DraftComment.objects.get(draft=english_draft)
+        assert (comment.status_before, comment.status_after) == ("exported", "draft")
+
+        fixed = _save(english_draft, editor_user, title="Pollen allergy: tips").draft
+        assert fixed.title == "Pollen allergy: tips"
+        with pytest.raises(ApplicationError):
+            draft_export(draft=fixed, user=editor_user, export_format="markdown")
+
+        draft_transition(draft=fixed, user=editor_user, action="submit")
+        draft_transition(draft=fixed, user=reviewer_user, action="approve")
+        exported = draft_export(draft=fixed, user=editor_user, export_format="markdown")
+        assert 'title: "Pollen allergy: tips"' in exported.content.decode()
+        fixed.refresh_from_db()
+        assert fixed.status == DraftStatus.EXPORTED
 
     def test_send_back_needs_comment_and_stores_it(self, english_draft, editor_user, reviewer_user):
         draft_transition(draft=english_draft, user=editor_user, action="submit")

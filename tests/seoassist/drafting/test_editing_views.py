@@ -4,8 +4,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
-from seoassist.drafting.models import DraftLock, DraftStatus
+from seoassist.drafting.models import DraftLock, DraftRevision, DraftStatus, RevisionNote
 from seoassist.drafting.services import draft_lock_acquire
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ class AutosaveViewTests:
         assert reply["revision"] == 2
         english_draft.refresh_from_db()
         assert english_draft.body == "Autosaved."
-        assert english_draft.revisions.first().note
+        assert english_draft.revisions.first().note_code == RevisionNote.AUTOSAVE
 
         again = client.post(
             url, _form_data(english_draft, lock_token=token)
@@ -249,6 +250,114 @@ class RevisionViewTests:
         assert english_draft.revisions.count() == 1
 
 
+def _revision_notes(html):
+    """Return {revision number: note} from the rows of the revisions page."""
+    rows = re.findall(
+        r'<tr class="revision"><td>(\d+)</td>(?:<td>.*?</td>){3}<td>(.*?)</td>', html, re.S
+    )
+    return {int(number): note for number, note in rows}
+
+
+def _japanese(message, **values):
+    with translation.override("ja"):
+        return translation.gettext(message) % values
+
+
+class RevisionNoteViewTests:
+    def test_autosave_note_follows_reader_language(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+        )
+        client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]),
+            _form_data(english_draft, body="Autosaved.", lock_token=_lock_token(english_draft)),
+            HTTP_ACCEPT_LANGUAGE="ja",
+        )
+        url = reverse("drafting:draft_revisions", args=[english_draft.pk])
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert _revision_notes(english)[2] == "Autosave"
+        assert _revision_notes(japanese)[2] == _japanese("Autosave")
+        assert _japanese("Autosave") != "Autosave"
+
+    def test_typed_note_is_listed_as_typed(self, client, editor_user, english_draft):
+        DraftRevision.objects.create(
+            draft=english_draft, number=2, title=english_draft.title, body="Typed.",
+            note="Checked the figures",
+        )
+        client.force_login(editor_user)
+        url = reverse("drafting:draft_revisions", args=[english_draft.pk])
+        for language in ("en", "ja"):
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert _revision_notes(html)[2] == "Checked the figures"
+
+    def test_diff_note_in_reader_language(
+        self, client, editor_user, english_draft
+    ):
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="Changed."),
+            HTTP_ACCEPT_LANGUAGE="ja",
+        )
+        client.post(
+            reverse("drafting:draft_restore", args=[english_draft.pk, 1]), HTTP_ACCEPT_LANGUAGE="ja"
+        )
+        url = reverse("drafting:draft_revision_diff", args=[english_draft.pk, 3])
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert " · Restored from revision 1</p>" in english
+        assert f" · {_japanese('Restored from revision %(number)d', number=1)}</p>" in japanese
+
+
+class RevisionNoteAdminTests:
+    @pytest.fixture
+    def superuser(self, django_user_model):
+        return django_user_model.objects.create_superuser("root", password="root-pass-123")
+
+    @pytest.fixture
+    def restored(self, english_draft):
+        return DraftRevision.objects.create(
+            draft=english_draft, number=2, title=english_draft.title, body=english_draft.body,
+            note_code=RevisionNote.RESTORED, note_params={"number": 1},
+        )
+
+    def test_admin_lists_note_in_reader_language(
+        self, client, superuser, english_draft, restored
+    ):
+        client.force_login(superuser)
+        pages = [
+            reverse("admin:drafting_draftrevision_changelist"),
+            reverse("admin:drafting_draft_change", args=[english_draft.pk]),
+        ]
+        for url in pages:
+            english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+            japanese = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+            assert "Restored from revision 1" in english, url
+            assert _japanese("Restored from revision %(number)d", number=1) in japanese, url
+
+    def test_change_page_shows_coded_note_read_only(self, client, superuser, restored):
+        client.force_login(superuser)
+        html = client.get(
+            reverse("admin:drafting_draftrevision_change", args=[restored.pk]),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).content.decode()
+        assert "Restored from revision 1" in html
+        assert 'name="note"' not in html
+
+    def test_change_page_edits_typed_note(self, client, superuser, english_draft):
+        typed = DraftRevision.objects.create(
+            draft=english_draft, number=2, title=english_draft.title, note="Checked"
+        )
+        client.force_login(superuser)
+        html = client.get(
+            reverse("admin:drafting_draftrevision_change", args=[typed.pk])
+        ).content.decode()
+        assert 'name="note"' in html
+        assert 'value="Checked"' in html
+
+
 class WorkflowViewTests:
     def test_submit_approve_and_send_back_with_comment(
         self, client, editor_user, reviewer_user, english_draft
@@ -274,6 +383,39 @@ class WorkflowViewTests:
         client.post(reverse("drafting:draft_workflow", args=[english_draft.pk]), {"action": "approve"})
         english_draft.refresh_from_db()
         assert english_draft.status == DraftStatus.IN_REVIEW
+
+    @pytest.mark.parametrize(
+        ("role", "offered"), [("editor", False), ("reviewer", False), ("admin", True)]
+    )
+    def test_exported_draft_offers_reopen_to_admin(
+        self, client, editor_user, reviewer_user, admin_user, english_draft, role, offered
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        user = {"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role]
+        client.force_login(user)
+        html = client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        button = '<button type="submit" name="action" value="reopen">Reopen for editing</button>'
+        assert (button in html) == offered
+
+    def test_admin_reopens_exported_draft_for_editor(
+        self, client, admin_user, editor_user, english_draft
+    ):
+        english_draft.status = DraftStatus.EXPORTED
+        english_draft.save()
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("drafting:draft_workflow", args=[english_draft.pk]), {"action": "reopen"}
+        )
+        assert response.status_code == 302
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'data-autosave="on"' in html
 
     def test_reviewer_comment_is_listed(self, client, reviewer_user, english_draft):
         client.force_login(reviewer_user)

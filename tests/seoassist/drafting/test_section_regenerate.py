@@ -3,9 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from seoassist.drafting.models import Draft, DraftRevision
+from seoassist.drafting.models import Draft, DraftRevision, RevisionNote
 from seoassist.drafting.services import draft_sections_join, draft_sections_split
+from seoassist.engine.models import ModelVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,10 @@ class TrainingMetricsTests:
 class SectionRegenerateViewTests:
     def test_rewrites_one_section_as_new_revision(self, client, editor_user, trained_site, draft):
         client.force_login(editor_user)
-        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]))
+        response = client.post(
+            reverse("drafting:draft_section_regenerate", args=[draft.pk, 1]),
+            HTTP_ACCEPT_LANGUAGE="ja",
+        )
         assert response.status_code == 302
         assert response["Location"] == reverse("drafting:draft_edit", args=[draft.pk])
         draft.refresh_from_db()
@@ -86,6 +91,13 @@ class SectionRegenerateViewTests:
         assert revision.number == 2
         assert revision.author == editor_user
         assert revision.body == draft.body
+
+        # The note was written for a Japanese page and reads in English on an English one.
+        number = ModelVersion.objects.get(site=trained_site).number
+        assert revision.note_code == RevisionNote.SECTION_REGENERATED
+        assert revision.note_params == {"index": 1, "version": number}
+        with translation.override("en"):
+            assert revision.note_text == f"Section 1 regenerated with model version {number}"
 
     def test_missing_section_shows_error(self, client, editor_user, trained_site, draft):
         client.force_login(editor_user)
