@@ -10,7 +10,7 @@ ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/seoassist
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install migrate demo serve messages check-deploy clean
+.PHONY: run test install migrate demo serve messages thirdparty-messages check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ messages: install
 		--ignore "seoassist/static/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" \
 		--ignore "lstm_engine/*" --ignore "docs/*"
 	cd seoassist && ../$(PY) ../manage.py compilemessages
+
+# Update the catalogs in seoassist/locale_thirdparty to the msgids of the installed apps,
+# compile them, and list the entries that still need a translation (exit status 1 if any).
+thirdparty-messages: install
+	$(PY) manage.py update_thirdparty_catalogs
 
 check-deploy: install
 	DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-0123456789abcdefghijklmnopqrstuvwxyz \

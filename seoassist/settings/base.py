@@ -129,7 +129,16 @@ LOGOUT_REDIRECT_URL = "login"
 # in the language cookie by Django's set_language view.
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "seoassist" / "locale"]
+# Catalogs that seoassist keeps for installed apps that ship no Japanese one, one folder
+# per app label (`make thirdparty-messages` updates them). They come after seoassist/locale,
+# whose translation wins for a msgid that both contain, and before the catalogs of Django
+# and of the apps, which they override for a shared msgid.
+SEOASSIST_THIRDPARTY_LOCALE_DIR = BASE_DIR / "seoassist" / "locale_thirdparty"
+SEOASSIST_THIRDPARTY_LOCALE_APPS = ["django_celery_beat"]
+LOCALE_PATHS = [
+    BASE_DIR / "seoassist" / "locale",
+    *(SEOASSIST_THIRDPARTY_LOCALE_DIR / label for label in SEOASSIST_THIRDPARTY_LOCALE_APPS),
+]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True
