@@ -163,6 +163,9 @@ class Draft(TimeStampedModel):
         _("status"), max_length=20, choices=DraftStatus.choices, default=DraftStatus.DRAFT
     )
     generation = models.JSONField(_("generation details"), default=dict, blank=True)
+    # Set by the first export and kept when the draft is reopened: once a draft has been
+    # published under its slug, the editor page no longer changes the slug with the title.
+    exported_at = models.DateTimeField(_("first exported"), null=True, blank=True, editable=False)
     # Optimistic concurrency: every save names the version it started from and
     # raises the number by one, so a save from an older version is detected.
     version = models.PositiveIntegerField(_("version"), default=1)

@@ -376,11 +376,22 @@ def _candidates_rank(generated, keyword_request: KeywordRequest):
     return ranked_titles, ranked_metas
 
 
+# Maximum length of a slug that seoassist derives; draft-slug.js cuts slugs to it too.
+GENERATED_SLUG_LENGTH = 80
+
+
+def draft_slug_from_title(title: str) -> str:
+    """Return the slug that seoassist derives from an English title: ASCII words and hyphens."""
+    return slugify(title)[:GENERATED_SLUG_LENGTH].strip("-")
+
+
 def _draft_slug(title: str, keyword_request: KeywordRequest) -> str:
+    """Return a new draft's slug: from the title in English, from the keywords in Japanese."""
     if keyword_request.language == Language.ENGLISH:
-        slug = slugify(title)[:80].strip("-")
+        slug = draft_slug_from_title(title)
     else:
-        slug = slugify(" ".join(keyword_request.keywords), allow_unicode=True)[:80].strip("-")
+        keywords = " ".join(keyword_request.keywords)
+        slug = slugify(keywords, allow_unicode=True)[:GENERATED_SLUG_LENGTH].strip("-")
     return slug or f"draft-{keyword_request.pk}"
 
 
@@ -759,10 +770,32 @@ def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) ->
             % {"status": draft.get_status_display()}
         )
     exported = draft_render_export(draft, export_format, author=user.get_username())
+    update_fields = []
     if draft.status != DraftStatus.EXPORTED:
         draft.status = DraftStatus.EXPORTED
-        draft.save(update_fields=["status", "updated_at"])
+        update_fields.append("status")
+    if draft.exported_at is None:
+        draft.exported_at = timezone.now()
+        update_fields.append("exported_at")
+    if update_fields:
+        draft.save(update_fields=[*update_fields, "updated_at"])
     return exported
+
+
+def draft_slug_follows_title(*, draft: Draft) -> bool:
+    """Tell whether the editor page may change the slug when the title changes.
+
+    Only an English draft's slug follows its title, and only while the slug is still the
+    one derived from the current title and the draft has never been exported, because a
+    published URL must not change by itself. Japanese drafts take their slug from the
+    keywords, so it never follows the title.
+    """
+    return (
+        draft.language == Language.ENGLISH
+        and draft.exported_at is None
+        and draft.status != DraftStatus.EXPORTED
+        and draft.slug == draft_slug_from_title(draft.title)
+    )
 
 
 def draft_sections_split(body: str) -> list[tuple[str, list[str]]]:

@@ -58,6 +58,7 @@ from seoassist.drafting.services import (
     draft_revision_restore,
     draft_save,
     draft_sections_split,
+    draft_slug_follows_title,
     draft_transition,
     keyword_request_create,
     keywords_parse,
@@ -289,6 +290,7 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
             (index, heading) for index, (heading, _paragraphs) in enumerate(draft_sections_split(draft.body))
         ],
         "title_candidates": draft_title_candidate_list(draft=draft),
+        "slug_follows_title": can_edit and draft_slug_follows_title(draft=draft),
         "comments": draft_comment_list(draft=draft),
         "actions": draft_actions_allowed(draft=draft, user=request.user),
         "transition_form": DraftTransitionForm(),

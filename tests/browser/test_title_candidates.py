@@ -2,6 +2,7 @@
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from playwright.sync_api import Page, expect
 
@@ -106,6 +107,51 @@ class TitleCandidateSlugTests:
 
         expect(page.locator("#id_slug")).to_have_value("how-to-cut-moving-costs")
 
+    def test_generated_slug_follows_typed_title(self, page: Page, english_draft: Draft) -> None:
+        self._open(page, english_draft)
+
+        page.locator("#id_title").fill("Moving Day Checklist")
+
+        expect(page.locator("#id_slug")).to_have_value("moving-day-checklist")
+
+        page.locator("#id_title").press_sequentially(" 2026")
+
+        expect(page.locator("#id_slug")).to_have_value("moving-day-checklist-2026")
+
+    def test_typed_slug_stays_when_title_is_typed(self, page: Page, english_draft: Draft) -> None:
+        self._open(page, english_draft)
+        page.locator("#id_slug").fill("moving-guide")
+
+        page.locator("#id_title").fill("Moving Day Checklist")
+
+        expect(page.locator("#id_title")).to_have_value("Moving Day Checklist")
+        expect(page.locator("#id_slug")).to_have_value("moving-guide")
+
+    def test_saved_hand_written_slug_stays(self, page: Page, english_draft: Draft) -> None:
+        english_draft.slug = "moving-guide"
+        english_draft.save()
+        self._open(page, english_draft)
+
+        page.locator("#title-candidates button.title-candidate", has_text=ENGLISH_SECOND).click()
+        page.locator("#id_title").fill("Moving Day Checklist")
+
+        expect(page.locator("#id_slug")).to_have_value("moving-guide")
+
+    def test_exported_draft_keeps_slug(self, page: Page, english_draft: Draft) -> None:
+        # Exported once, then reopened for editing: the published URL must stay.
+        english_draft.exported_at = timezone.now()
+        english_draft.save()
+        self._open(page, english_draft)
+
+        page.locator("#title-candidates button.title-candidate", has_text=ENGLISH_SECOND).click()
+
+        expect(page.locator("#id_title")).to_have_value(ENGLISH_SECOND)
+        expect(page.locator("#id_slug")).to_have_value("how-to-cut-moving-costs")
+
+        page.locator("#id_title").fill("Moving Day Checklist")
+
+        expect(page.locator("#id_slug")).to_have_value("how-to-cut-moving-costs")
+
     def test_typed_slug_stays(self, page: Page, english_draft: Draft) -> None:
         self._open(page, english_draft)
         page.locator("#id_slug").fill("moving-guide")
@@ -121,4 +167,8 @@ class TitleCandidateSlugTests:
         page.locator("#title-candidates button.title-candidate", has_text=SECOND).click()
 
         expect(page.locator("#id_title")).to_have_value(SECOND)
+        expect(page.locator("#id_slug")).to_have_value("mitsumori")
+
+        page.locator("#id_title").fill("Moving quotes compared")
+
         expect(page.locator("#id_slug")).to_have_value("mitsumori")
