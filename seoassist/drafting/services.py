@@ -16,6 +16,7 @@ from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import Language, Role, Site
 from seoassist.core.selectors import user_role_on_site
 from seoassist.drafting.exports import EXPORT_FORMATS, ExportFile, draft_render_export
+from seoassist.drafting.labels import MIXTURE_SUFFIX, NGRAM_BASELINE
 from seoassist.drafting.models import (
     LOCK_TIMEOUT,
     Draft,
@@ -312,9 +313,9 @@ def _first_model_start(site: Site, kind: str, ui_language: str) -> bool:
 def _served_by(version: "ModelVersion") -> str:
     """Name the scorer that wrote a draft: the cell, the cell mixed with its n-gram, or the n-gram."""
     if not version.is_active:
-        return "ngram_baseline"
+        return NGRAM_BASELINE
     cell = (version.metrics or {}).get("cell", "lstm")
-    return f"{cell}+ngram" if version.serves_mixture else cell
+    return f"{cell}{MIXTURE_SUFFIX}" if version.serves_mixture else cell
 
 
 def _query_model_start(site: Site, ui_language: str) -> None:

@@ -31,6 +31,7 @@ from seoassist.drafting.forms import (
     DraftTransitionForm,
     KeywordRequestForm,
 )
+from seoassist.drafting.labels import NGRAM_BASELINE, written_by_label
 from seoassist.drafting.models import Draft, RevisionNote
 from seoassist.drafting.selectors import (
     draft_comment_list,
@@ -276,11 +277,16 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
             "theirs": theirs,
             "fields": [(labels[name], rows) for name, rows in fields_diff(theirs, yours)],
         }
+    generation = draft.generation or {}
     return {
         "site": site,
         "draft": draft,
         "form": form,
         "can_edit": can_edit,
+        "written_by": written_by_label(
+            generation.get("served_by", ""), generation.get("model_version")
+        ),
+        "written_by_baseline": generation.get("served_by") == NGRAM_BASELINE,
         "lock_state": lock_state,
         "merge": merge,
         "preview": render_markdown(form["body"].value() or ""),
