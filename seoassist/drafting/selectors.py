@@ -10,6 +10,7 @@ from seoassist.drafting.models import (
     Draft,
     DraftComment,
     DraftLock,
+    DraftRevision,
     KeywordRequest,
     RequestStatus,
 )
@@ -71,6 +72,11 @@ def draft_lock_holder(*, draft: Draft) -> DraftLock | None:
         .select_related("holder")
         .first()
     )
+
+
+def draft_revision_latest(*, draft: Draft) -> DraftRevision | None:
+    """Return the draft's highest-numbered revision, or None for a draft without revisions."""
+    return draft.revisions.order_by("-number").first()
 
 
 def draft_title_candidate_list(*, draft: Draft) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from seoassist.core.exceptions import ApplicationError
@@ -38,6 +39,7 @@ from seoassist.drafting.selectors import (
     draft_get,
     draft_list,
     draft_lock_holder,
+    draft_revision_latest,
     draft_title_candidate_list,
     keyword_request_get,
     keyword_request_list,
@@ -228,7 +230,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             if result.revision is None:
-                messages.info(request, _("Nothing changed since the last save."))
+                _unchanged_save_message(request, result.draft)
             else:
                 messages.success(
                     request, _("Saved as revision %(number)d.") % {"number": result.revision.number}
@@ -237,6 +239,35 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "drafting/draft_edit.html", _editor_context(request, site, draft, form, conflict)
     )
+
+
+def _unchanged_save_message(request: HttpRequest, draft: Draft) -> None:
+    """Tell the editor why a save added no revision.
+
+    When an autosave stored the same text first, the editor's changes are safe, so the
+    message reports success with the autosave's time rather than "nothing changed".
+    """
+    latest = draft_revision_latest(draft=draft)
+    fields = ("title", "slug", "meta_description", "body")
+    autosaved = (
+        latest is not None
+        and latest.note_code == RevisionNote.AUTOSAVE
+        and all(getattr(latest, name) == getattr(draft, name) for name in fields)
+    )
+    if not autosaved:
+        messages.info(request, _("Nothing changed since the last save."))
+        return
+    saved_at = date_format(timezone.localtime(latest.created_at), "H:i")
+    messages.success(
+        request,
+        _("Your changes were already saved automatically at %(time)s (revision %(number)d).")
+        % {"time": saved_at, "number": latest.number},
+    )
+
+
+def _revision_count_label(count: int) -> str:
+    """Return the editor header's revision count, as draft_edit.html writes it."""
+    return ngettext("%(counter)s revision", "%(counter)s revisions", count) % {"counter": count}
 
 
 def _merge_form(request: HttpRequest, current: Draft) -> DraftForm:
@@ -366,11 +397,14 @@ def draft_autosave(request: HttpRequest, pk: int) -> JsonResponse:
     if request.POST.get("release"):
         draft_lock_release(draft=draft, user=request.user, token=data["lock_token"])
     saved_at = timezone.localtime(result.draft.updated_at)
+    revision_count = result.draft.revisions.count()
     return JsonResponse(
         {
             "state": "saved" if result.revision else "unchanged",
             "version": result.draft.version,
             "revision": result.revision.number if result.revision else None,
+            "revision_count": revision_count,
+            "revision_count_label": _revision_count_label(revision_count),
             "message": _("Saved at %(time)s") % {"time": date_format(saved_at, "H:i")},
         }
     )

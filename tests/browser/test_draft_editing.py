@@ -98,6 +98,12 @@ def _saved_prefix(language: str) -> re.Pattern[str]:
     return re.compile(re.escape(prefix) + r".*\d{2}:\d{2}")
 
 
+def _revision_count_label(language: str, count: int) -> str:
+    with translation.override(language):
+        text = translation.ngettext("%(counter)s revision", "%(counter)s revisions", count)
+    return text % {"counter": count}
+
+
 class DraftEditingTests:
     def test_autosave_then_restore_first_revision(
         self, open_context, language, settings, draft, editor_user
@@ -156,6 +162,46 @@ class DraftEditingTests:
             lambda: Draft.objects.get(pk=draft.pk).body.endswith("離れる前の追記。"), timeout=10
         )
         assert not DraftLock.objects.filter(draft=draft).exists()
+
+    def test_save_after_autosave_reports_success(
+        self, open_context, language, settings, draft, editor_user
+    ) -> None:
+        settings.SEOASSIST_AUTOSAVE_SECONDS = 1
+        edit_url = reverse("drafting:draft_edit", args=[draft.pk])
+        page = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
+        revision_count = page.locator("#revision-count")
+        expect(revision_count).to_have_text(_revision_count_label(language, 1))
+
+        body = page.locator("#id_body")
+        body.click()
+        body.press("Control+End")
+        page.keyboard.type("目のかゆみも出ます。")
+        wait_for(
+            lambda: Draft.objects.get(pk=draft.pk).body.endswith("目のかゆみも出ます。"), timeout=10
+        )
+        stored = draft.revisions.count()
+        assert stored >= 2
+        # The header counts the autosaved revisions without a reload.
+        expect(revision_count).to_have_text(_revision_count_label(language, stored))
+        expect(page.locator("#save-status")).to_have_text(_saved_prefix(language))
+
+        page.get_by_role("button", name=tr(language, "Save"), exact=True).click()
+
+        expect(page).to_have_url(re.compile(re.escape(edit_url) + "$"))
+        message = tr(
+            language,
+            "Your changes were already saved automatically at %(time)s (revision %(number)d).",
+            time="TIME",
+            number=stored,
+        )
+        before, after = message.split("TIME")
+        expect(page.locator(".messages .message.success")).to_have_text(
+            re.compile(re.escape(before) + r"\d{2}:\d{2}" + re.escape(after))
+        )
+        expect(page.locator(".messages")).not_to_contain_text(
+            tr(language, "Nothing changed since the last save.")
+        )
+        assert draft.revisions.count() == stored
 
     def test_take_over_and_conflicting_save_are_merged(
         self, open_context, language, settings, site, draft, editor_user

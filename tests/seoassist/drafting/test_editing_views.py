@@ -4,7 +4,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from seoassist.drafting.models import DraftLock, DraftRevision, DraftStatus, RevisionNote
 from seoassist.drafting.services import draft_lock_acquire
@@ -100,6 +100,16 @@ class AutosaveViewTests:
         assert again["state"] == "unchanged"
         assert english_draft.revisions.count() == 2
 
+    def test_autosave_reports_revision_count(self, client, editor_user, english_draft):
+        token = self._open(client, editor_user, english_draft)
+        url = reverse("drafting:draft_autosave", args=[english_draft.pk])
+        reply = client.post(
+            url, _form_data(english_draft, body="Autosaved.", lock_token=token),
+            HTTP_ACCEPT_LANGUAGE="en",
+        ).json()
+        assert reply["revision_count"] == 2
+        assert reply["revision_count_label"] == "2 revisions"
+
     def test_autosave_with_stale_version_is_refused(self, client, editor_user, english_draft):
         token = self._open(client, editor_user, english_draft)
         url = reverse("drafting:draft_autosave", args=[english_draft.pk])
@@ -150,6 +160,67 @@ class AutosaveViewTests:
             reverse("drafting:draft_autosave", args=[english_draft.pk]), _form_data(english_draft)
         )
         assert response.status_code == 403
+
+
+class UnchangedSaveMessageTests:
+    def _messages(self, response):
+        return [(message.tags, str(message)) for message in response.context["messages"]]
+
+    def test_save_after_autosave_reports_success(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        client.get(edit_url)
+        autosave_url = reverse("drafting:draft_autosave", args=[english_draft.pk])
+        client.post(
+            autosave_url,
+            _form_data(english_draft, body="Typed.", lock_token=_lock_token(english_draft)),
+        )
+        english_draft.refresh_from_db()
+        autosaved = english_draft.revisions.first()
+        assert autosaved.note_code == RevisionNote.AUTOSAVE
+
+        response = client.post(
+            edit_url, _form_data(english_draft), HTTP_ACCEPT_LANGUAGE="en", follow=True
+        )
+
+        saved_at = timezone.localtime(autosaved.created_at).strftime("%H:%M")
+        assert self._messages(response) == [(
+            "success",
+            f"Your changes were already saved automatically at {saved_at} (revision 2).",
+        )]
+        assert english_draft.revisions.count() == 2
+
+    def test_unchanged_save_reports_nothing_changed(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        client.post(edit_url, _form_data(english_draft, body="Saved with the button."), follow=True)
+        english_draft.refresh_from_db()
+
+        response = client.post(
+            edit_url, _form_data(english_draft), HTTP_ACCEPT_LANGUAGE="en", follow=True
+        )
+
+        assert self._messages(response) == [("info", "Nothing changed since the last save.")]
+
+    def test_save_after_autosave_reports_japanese_time(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        client.get(edit_url)
+        client.post(
+            reverse("drafting:draft_autosave", args=[english_draft.pk]),
+            _form_data(english_draft, body="Typed.", lock_token=_lock_token(english_draft)),
+        )
+        english_draft.refresh_from_db()
+        saved_at = timezone.localtime(english_draft.revisions.first().created_at).strftime("%H:%M")
+
+        response = client.post(
+            edit_url, _form_data(english_draft), HTTP_ACCEPT_LANGUAGE="ja", follow=True
+        )
+
+        [(tags, text)] = self._messages(response)
+        assert tags == "success"
+        assert saved_at in text
+        assert text != "前回の保存から変更はありません。"
 
 
 class ConflictMergeViewTests:

@@ -11,6 +11,7 @@
   }
   const autosaveOn = form.dataset.autosave === "on";
   const status = document.getElementById("save-status");
+  const revisionCount = document.getElementById("revision-count");
   const versionInput = form.querySelector("input[name=version]");
   const tokenInput = form.querySelector("input[name=lock_token]");
   const autosaveMs = Number(form.dataset.autosaveSeconds || 60) * 1000;
@@ -64,6 +65,9 @@
         versionInput.value = reply.version;
         savedEdits = sentEdits;
         showStatus(reply.message, "saved");
+        if (revisionCount && reply.revision_count_label) {
+          revisionCount.textContent = reply.revision_count_label;
+        }
       } else if (reply.state === "conflict" || reply.state === "lock_lost") {
         stop(reply.message);
       } else {
