@@ -163,7 +163,7 @@ class Draft(TimeStampedModel):
         _("status"), max_length=20, choices=DraftStatus.choices, default=DraftStatus.DRAFT
     )
     generation = models.JSONField(_("generation details"), default=dict, blank=True)
-    # Set by the first export and kept when the draft is reopened: once a draft has been
+    # Set by the first export and kept when the draft is reopened. Once a draft has been
     # published under its slug, the editor page no longer changes the slug with the title.
     exported_at = models.DateTimeField(_("first exported"), null=True, blank=True, editable=False)
     # Optimistic concurrency: every save names the version it started from and
@@ -192,10 +192,34 @@ class RevisionNote(models.TextChoices):
     # Parameter: number, the revision that was copied.
     RESTORED = "restored", _("Restored from revision %(number)d")
     # Parameters: index (0 is the introduction) and version, the model version's number.
+    # Newer rows also store heading and served_by and read as SECTION_NOTES below. This
+    # label is the text of the rows saved before those two parameters existed.
     SECTION_REGENERATED = (
         "section_regenerated",
         _("Section %(index)d regenerated with model version %(version)d"),
     )
+
+
+# The notes of a section rewrite that stored its heading and scorer (served_by), by the
+# part of the draft rewritten. written_by is the editor's "written by …" label.
+SECTION_NOTES = {
+    "introduction": _("Introduction rewritten (%(written_by)s)"),
+    "heading": _("Section “%(heading)s” rewritten (%(written_by)s)"),
+    # A "## " line without text gives a section without a heading.
+    "untitled": _("Section %(index)d rewritten (%(written_by)s)"),
+}
+
+
+def _section_note(params: dict) -> str:
+    """Return the note of a section rewrite whose parameters name its heading and scorer."""
+    from seoassist.drafting.labels import written_by_label
+
+    values = {**params, "written_by": written_by_label(params["served_by"], params.get("version"))}
+    if params.get("index") == 0:
+        return str(SECTION_NOTES["introduction"]) % values
+    if params.get("heading"):
+        return str(SECTION_NOTES["heading"]) % values
+    return str(SECTION_NOTES["untitled"]) % values
 
 
 class DraftRevision(models.Model):
@@ -235,8 +259,11 @@ class DraftRevision(models.Model):
         """The displayed note: seoassist's note in the active language, else the typed note."""
         if not self.note_code:
             return self.note
+        params = self.note_params or {}
         try:
-            return str(RevisionNote(self.note_code).label) % (self.note_params or {})
+            if self.note_code == RevisionNote.SECTION_REGENERATED and "served_by" in params:
+                return _section_note(params)
+            return str(RevisionNote(self.note_code).label) % params
         except (ValueError, KeyError, TypeError):
             # An unknown code (ValueError) or parameters that do not fit the note's placeholders.
             return self.note

@@ -891,16 +891,31 @@ def draft_section_regenerate(*, draft: Draft, section_index: int, user: Abstract
         meta_description=draft.meta_description,
         body=draft_sections_join(sections),
         note_code=RevisionNote.SECTION_REGENERATED,
-        note_params={"index": section_index, "version": version.number},
+        note_params={
+            "index": section_index,
+            "heading": heading,
+            "version": version.number,
+            "served_by": _served_by(version),
+        },
     )
     if result.revision is None:
-        raise ApplicationError(
-            _("The model wrote the same text again for section %(index)d; nothing was changed.")
-            % {"index": section_index}
-        )
+        raise ApplicationError(_section_unchanged_message(section_index, heading))
     revision = result.revision
     logger.info("Draft %s section %s regenerated as revision %s", draft.pk, section_index, revision.number)
     return revision
+
+
+def _section_unchanged_message(section_index: int, heading: str) -> str:
+    if section_index == 0:
+        return _("The model wrote the same introduction again, so nothing was changed.")
+    if heading:
+        return _(
+            "The model wrote the same text again for the section “%(heading)s”, "
+            "so nothing was changed."
+        ) % {"heading": heading}
+    return _("The model wrote the same text again for section %(index)d; nothing was changed.") % {
+        "index": section_index
+    }
 
 
 def _length_in_units(text: str, language: str) -> int:

@@ -33,7 +33,7 @@ from seoassist.drafting.forms import (
     KeywordRequestForm,
 )
 from seoassist.drafting.labels import NGRAM_BASELINE, written_by_label
-from seoassist.drafting.models import Draft, RevisionNote
+from seoassist.drafting.models import Draft, DraftRevision, RevisionNote
 from seoassist.drafting.selectors import (
     draft_comment_list,
     draft_get,
@@ -587,9 +587,18 @@ def draft_section_regenerate(request: HttpRequest, pk: int, index: int) -> HttpR
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request,
-            _("Section %(index)d was rewritten and saved as revision %(number)d.")
-            % {"index": index, "number": revision.number},
-        )
+        messages.success(request, _section_rewritten_message(index, revision))
     return redirect("drafting:draft_edit", pk=draft.pk)
+
+
+def _section_rewritten_message(index: int, revision: DraftRevision) -> str:
+    """Name the rewritten section by its heading, because editors see headings, not numbers."""
+    heading = (revision.note_params or {}).get("heading", "")
+    values = {"heading": heading, "index": index, "number": revision.number}
+    if index == 0:
+        return _("The introduction was rewritten and saved as revision %(number)d.") % values
+    if heading:
+        return _(
+            "The section “%(heading)s” was rewritten and saved as revision %(number)d."
+        ) % values
+    return _("Section %(index)d was rewritten and saved as revision %(number)d.") % values

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from seoassist.drafting.labels import written_by_label
 from seoassist.drafting.models import Draft, DraftRevision, RevisionNote
-from seoassist.drafting.services import draft_sections_join, draft_sections_split
+from seoassist.drafting.services import _served_by, draft_sections_join, draft_sections_split
 from seoassist.engine.models import ModelVersion
 
 pytestmark = pytest.mark.django_db
@@ -93,11 +94,32 @@ class SectionRegenerateViewTests:
         assert revision.body == draft.body
 
         # The note was written for a Japanese page and reads in English on an English one.
-        number = ModelVersion.objects.get(site=trained_site).number
+        version = ModelVersion.objects.get(site=trained_site)
+        served_by = _served_by(version)
         assert revision.note_code == RevisionNote.SECTION_REGENERATED
-        assert revision.note_params == {"index": 1, "version": number}
+        assert revision.note_params == {
+            "index": 1, "heading": "花粉症の症状", "version": version.number, "served_by": served_by,
+        }
         with translation.override("en"):
-            assert revision.note_text == f"Section 1 regenerated with model version {number}"
+            written_by = written_by_label(served_by, version.number)
+            assert revision.note_text == f"Section “花粉症の症状” rewritten ({written_by})"
+
+    def test_message_names_section_by_heading(self, client, editor_user, trained_site, draft):
+        client.force_login(editor_user)
+        url = reverse("drafting:draft_section_regenerate", args=[draft.pk, 2])
+        response = client.post(url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        texts = [str(message) for message in response.context["messages"]]
+        assert texts == ["The section “対策のポイント” was rewritten and saved as revision 2."]
+
+    def test_message_names_introduction(self, client, editor_user, trained_site, draft):
+        client.force_login(editor_user)
+        url = reverse("drafting:draft_section_regenerate", args=[draft.pk, 0])
+        response = client.post(url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        texts = [str(message) for message in response.context["messages"]]
+        assert texts == ["The introduction was rewritten and saved as revision 2."]
+        revision = draft.revisions.order_by("-number").first()
+        assert revision.note_params["index"] == 0
+        assert revision.note_params["heading"] == ""
 
     def test_missing_section_shows_error(self, client, editor_user, trained_site, draft):
         client.force_login(editor_user)
@@ -142,3 +164,54 @@ class SectionButtonsTests:
         client.force_login(reviewer_user)
         html = client.get(reverse("drafting:draft_edit", args=[draft.pk])).content.decode()
         assert 'id="sections"' not in html
+
+
+class SectionNoteTests:
+    """Notes of section rewrites as the revision pages show them, for new and old rows."""
+
+    def _note(self, draft, **params):
+        return DraftRevision(
+            draft=draft, number=2, note_code=RevisionNote.SECTION_REGENERATED, note_params=params
+        ).note_text
+
+    def test_baseline_section_names_heading_and_scorer(self, english_messages, draft):
+        note = self._note(draft, index=1, heading="花粉症の症状", version=3, served_by="ngram_baseline")
+        assert note == "Section “花粉症の症状” rewritten (written by the n-gram baseline of v3)"
+
+    def test_mixture_introduction(self, english_messages, draft):
+        note = self._note(draft, index=0, heading="", version=4, served_by="lstm+ngram")
+        assert note == (
+            "Introduction rewritten "
+            "(written by the LSTM language model mixed with its n-gram, v4)"
+        )
+
+    def test_section_without_heading_names_position(self, english_messages, draft):
+        note = self._note(draft, index=2, heading="", version=5, served_by="gru")
+        assert note == "Section 2 rewritten (written by the GRU language model v5)"
+
+    def test_old_row_keeps_its_text(self, english_messages, draft):
+        note = self._note(draft, index=1, version=3)
+        assert note == "Section 1 regenerated with model version 3"
+
+    def test_old_row_reads_in_japanese(self, draft):
+        with translation.override("ja"):
+            expected = translation.gettext(
+                "Section %(index)d regenerated with model version %(version)d"
+            ) % {"index": 1, "version": 3}
+            note = self._note(draft, index=1, version=3)
+        assert note == expected
+        assert note != "Section 1 regenerated with model version 3"
+
+    def test_revisions_page_shows_scorer(self, client, editor_user, draft):
+        DraftRevision.objects.create(
+            draft=draft, number=2, title=draft.title, body=draft.body,
+            note_code=RevisionNote.SECTION_REGENERATED,
+            note_params={
+                "index": 1, "heading": "花粉症の症状", "version": 3, "served_by": "ngram_baseline",
+            },
+        )
+        client.force_login(editor_user)
+        html = client.get(
+            reverse("drafting:draft_revisions", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "Section “花粉症の症状” rewritten (written by the n-gram baseline of v3)" in html
