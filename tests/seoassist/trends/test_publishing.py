@@ -128,7 +128,7 @@ class PublishByOnPagesTests:
 
     def test_past_publish_by_reads_publish_now(self, client, editor_user, forecast):
         html = self._keywords_page(client, editor_user, DAY(2026, 12, 5), "en")
-        assert "Publish now: interest peaks every year, next around Dec. 27, 2026." in html
+        assert "Publish now: past years show a yearly peak, which next falls around Dec. 27, 2026." in html
         assert "Nov. 29, 2026" not in html
 
     def test_future_publish_by_shows_date(self, client, editor_user, forecast):
@@ -186,7 +186,7 @@ class PublishMarkerOnPagesTests:
         labels = _chart_json(html, "chart-labels")
         assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
         assert labels["publish_now"] == "Publish now"
-        assert "Publish now: interest peaks every year" in html
+        assert "Publish now: past years show a yearly peak" in html
 
     def test_keyword_chart_marks_future_date(self, client, editor_user, keyword_forecast):
         html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 11, 10))
@@ -213,7 +213,7 @@ class PublishMarkerOnPagesTests:
         labels = _chart_json(html, "chart-labels")
         assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
         assert labels["publish_now"] == "Publish now"
-        assert "Publish now: interest peaks every year" in html
+        assert "Publish now: past years show a yearly peak" in html
 
     def test_publish_now_label_is_translatable(self, client, editor_user, keyword_forecast):
         client.force_login(editor_user)
