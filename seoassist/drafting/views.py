@@ -65,7 +65,7 @@ from seoassist.drafting.services import (
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
-from seoassist.trends.publishing import publish_marker
+from seoassist.trends.publishing import chart_publish_marker
 
 # How often the editor page saves unsaved text and renews its edit lock. Tests
 # override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
@@ -151,7 +151,7 @@ def _request_context(site, keyword_request) -> dict:
             "history": f.history,
             "points": f.points,
             "direction": f.direction,
-            "publish_marker": publish_marker(f.points, f.publish_by, f.peak_date, today),
+            "publish_marker": chart_publish_marker(f.points, f.publish_by, f.peak_date, today),
         }
         for f in forecasts
         if f.points

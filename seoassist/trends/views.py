@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from seoassist.core.http import ANY_ROLE, require_site, require_site_role
-from seoassist.trends.publishing import publish_marker
+from seoassist.trends.publishing import chart_publish_marker
 from seoassist.trends.selectors import keyword_list
 
 HISTORY_WEEKS_SHOWN = 52
@@ -30,7 +30,7 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "history": [{"date": d.isoformat(), "value": v} for d, v in history],
                 "points": forecast.points if forecast else [],
                 "publish_marker": (
-                    publish_marker(forecast.points, forecast.publish_by, forecast.peak_date, today)
+                    chart_publish_marker(forecast.points, forecast.publish_by, forecast.peak_date, today)
                     if forecast
                     else None
                 ),

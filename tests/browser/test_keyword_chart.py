@@ -80,3 +80,14 @@ class KeywordChartTests:
 
         assert marker == {"label": ja("Publish now"), "date": "2024-02-18"}
         expect(page.locator(".publish-by")).to_have_count(1)
+
+    def test_date_after_forecast_gets_note(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The peak of 2024-03-03 has passed, so the advice moves to 2025-02-04, a year after
+        # the last forecast week of 2024-03-17.
+        marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2024, 3, 10))
+
+        assert "label" not in marker
+        note = ja("Publish-by date %(date)s is after the forecast shown.") % {"date": "2025年2月4日"}
+        expect(page.locator(".chart-note")).to_have_text(note)
