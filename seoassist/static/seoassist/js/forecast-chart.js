@@ -9,6 +9,12 @@
   const forecasts = JSON.parse(dataNode.textContent);
   const labels = JSON.parse(labelNode.textContent);
 
+  // "Label: value" as Chart.js writes it, or "Label: date" for the publishing marker.
+  const tooltipLabel = function (context) {
+    const text = context.dataset.tooltipText || context.formattedValue;
+    return context.dataset.label ? context.dataset.label + ": " + text : text;
+  };
+
   document.querySelectorAll("canvas[data-forecast-index]").forEach(function (canvas) {
     const item = forecasts[Number(canvas.dataset.forecastIndex)];
     if (!item) {
@@ -86,6 +92,8 @@
         pointRadius: 5,
         pointStyle: "triangle",
         showLine: false,
+        // The tooltip shows the advised date instead of the median value the marker sits on.
+        tooltipText: marker.day_label,
       });
     }
 
@@ -99,7 +107,10 @@
         animation: false,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        plugins: { legend: { display: !small } },
+        plugins: {
+          legend: { display: !small },
+          tooltip: { callbacks: { label: tooltipLabel } },
+        },
         scales: {
           x: { ticks: { maxTicksLimit: small ? 4 : 10 } },
           y: { beginAtZero: true },
