@@ -66,6 +66,7 @@ from seoassist.drafting.services import draft_section_regenerate as draft_sectio
 from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 from seoassist.trends.publishing import chart_publish_marker
+from seoassist.trends.selectors import keyword_ids_by_text
 
 # How often the editor page saves unsaved text and renews its edit lock. Tests
 # override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
@@ -144,6 +145,12 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
+    keyword_ids = keyword_ids_by_text(site=site, texts=[f.keyword for f in forecasts])
+    keyword_list_url = reverse("trends:keyword_list")
+    for f in forecasts:
+        # The keyword page shows every tracked keyword as a card with the id "keyword-<pk>".
+        keyword_id = keyword_ids.get(f.keyword)
+        f.keyword_page_url = f"{keyword_list_url}#keyword-{keyword_id}" if keyword_id else ""
     today = timezone.localdate()
     chart_data = [
         {
