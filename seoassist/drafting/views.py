@@ -65,6 +65,7 @@ from seoassist.drafting.services import (
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
+from seoassist.trends.labels import chart_labels
 from seoassist.trends.publishing import chart_publish_marker
 from seoassist.trends.selectors import keyword_ids_by_text
 
@@ -168,14 +169,7 @@ def _request_context(site, keyword_request) -> dict:
         "keyword_request": keyword_request,
         "forecasts": forecasts,
         "chart_data": chart_data,
-        "chart_labels": {
-            "history": _("Interest"),
-            "forecast": _("Forecast (median)"),
-            "band_low": _("Forecast low (10th percentile)"),
-            "band_high": _("Forecast high (90th percentile)"),
-            "publish_by": _("Publish by"),
-            "publish_now": _("Publish now"),
-        },
+        "chart_labels": chart_labels(),
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
         # Requests wait for the first language model and forecaster, not the related-search model.

@@ -1,9 +1,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from seoassist.core.http import ANY_ROLE, require_site, require_site_role
+from seoassist.trends.labels import chart_labels
 from seoassist.trends.publishing import chart_publish_marker
 from seoassist.trends.selectors import keyword_list
 
@@ -43,13 +43,6 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "chart_data": chart_data,
-            "chart_labels": {
-                "history": _("Interest"),
-                "forecast": _("Forecast (P50)"),
-                "band_low": _("P10"),
-                "band_high": _("P90 (80 % band)"),
-                "publish_by": _("Publish by"),
-                "publish_now": _("Publish now"),
-            },
+            "chart_labels": chart_labels(),
         },
     )

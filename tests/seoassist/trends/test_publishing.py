@@ -244,6 +244,19 @@ class PublishMarkerOnPagesTests:
         assert labels["publish_now"] == "Publish now"
         assert "Publish now: past years show a yearly peak" in html
 
+    def test_both_pages_use_same_labels(
+        self, client, editor_user, keyword_forecast, keyword_request
+    ):
+        request_url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        keyword_html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 11, 10))
+        request_html = self._page(client, editor_user, request_url, DAY(2026, 11, 10))
+
+        keyword_labels = _chart_json(keyword_html, "chart-labels")
+        assert _chart_json(request_html, "chart-labels") == keyword_labels
+        assert keyword_labels["forecast"] == "Forecast (median, P50)"
+        assert keyword_labels["band_low"] == "80 % band, low end (P10)"
+        assert keyword_labels["band_high"] == "80 % band, high end (P90)"
+
     def test_publish_now_label_is_translatable(self, client, editor_user, keyword_forecast):
         client.force_login(editor_user)
         url = reverse("trends:keyword_list")
