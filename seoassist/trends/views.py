@@ -19,9 +19,10 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
     chart_data = []
     rows = []
     for keyword in keywords:
-        history = list(
-            keyword.points.order_by("-date").values_list("date", "value")[:HISTORY_WEEKS_SHOWN]
-        )[::-1]
+        # The forecast starts after the last complete period, so a partial period would
+        # share its date with the first forecast point and move the line's start.
+        complete_points = keyword.points.filter(is_partial=False).order_by("-date")
+        history = list(complete_points.values_list("date", "value")[:HISTORY_WEEKS_SHOWN])[::-1]
         forecast = getattr(keyword, "forecast", None)
         rows.append({"keyword": keyword, "forecast": forecast, "chart_index": len(chart_data)})
         chart_data.append(

@@ -121,3 +121,26 @@ class KeywordPageLinkTests:
         html = client.get(reverse("trends:keyword_list")).content.decode()
 
         assert f'id="keyword-{keyword.pk}"' in html
+
+
+class KeywordChartHistoryTests:
+    def test_partial_period_is_left_out(self, client, editor_user, site):
+        import json
+
+        from bs4 import BeautifulSoup
+
+        from seoassist.trends.models import Keyword, TrendPoint
+
+        trends_import_file(site=site, data=WEEKLY.encode(), file_name="multiTimeline.csv")
+        keyword = Keyword.objects.get(site=site)
+        last = keyword.points.order_by("-date").first()
+        TrendPoint.objects.filter(pk=last.pk).update(is_partial=True)
+        keyword_forecasts_refresh(site=site)
+        client.force_login(editor_user)
+
+        html = client.get(reverse("trends:keyword_list")).content.decode()
+
+        [chart] = json.loads(BeautifulSoup(html, "lxml").find(id="forecast-data").string)
+        history_dates = [point["date"] for point in chart["history"]]
+        assert last.date.isoformat() not in history_dates
+        assert history_dates[-1] < chart["points"][0]["date"]
