@@ -14,18 +14,16 @@ from lstm_engine.forecast.series import Series
 
 Direction = Literal["rising", "falling", "flat"]
 
-# A change of the mean P50 within this many percent of the recent mean is called flat.
+# A change of the mean P50 within this many percent of the last observation is called flat.
 FLAT_THRESHOLD_PERCENT = 10.0
-# At most this many recent observations form the reference mean for the direction call.
-DIRECTION_WINDOW = 8
 
 
 @dataclass
 class Forecast:
     """Quantile forecast of one series with its trend call.
 
-    `change_percent` compares the mean P50 over the horizon with the mean of the last
-    min(horizon, 8) observations. `direction` is "flat" when the change is within ±10 %.
+    `change_percent` compares the mean P50 over the horizon with the last observation, the
+    forecast origin. `direction` is "flat" when the change is within ±10 %.
     """
 
     dates: list[datetime.date]
@@ -52,23 +50,26 @@ class Forecast:
 def classify_direction(
     recent: Sequence[float], forecast_median: Sequence[float]
 ) -> tuple[Direction, float]:
-    """Compare the mean forecast median with the mean of the recent observations.
+    """Compare the mean forecast median with the last observation, where the forecast starts.
+
+    The reference is the forecast origin rather than a mean of recent observations, so a
+    forecast that stays level (the naive method's) is always "flat", and the call matches
+    a chart whose forecast line starts at the last observed point.
 
     Parameters
     ----------
     recent : sequence of float
-        The last observations, of which only the last min(len(forecast_median), 8) count.
+        The observations up to the forecast origin; only the last one counts.
     forecast_median : sequence of float, shape (h,)
         P50 forecast over the horizon.
 
     Returns
     -------
     tuple of (direction, change_percent)
-        NOTE: the relative change is undefined when the recent mean is 0. Then the
+        NOTE: the relative change is undefined when the last observation is 0. Then the
         result is ("flat", 0.0) if the forecast mean is also 0, else ("rising", 100.0).
     """
-    window = min(len(forecast_median), DIRECTION_WINDOW)
-    reference = float(np.mean(np.asarray(recent, dtype=np.float64)[-window:]))
+    reference = float(np.asarray(recent, dtype=np.float64)[-1])
     predicted = float(np.mean(np.asarray(forecast_median, dtype=np.float64)))
     if reference == 0.0:
         if predicted == 0.0:

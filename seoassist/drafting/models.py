@@ -101,11 +101,6 @@ class RequestForecast(models.Model):
         return len(self.points)
 
     @property
-    def recent_periods(self) -> int:
-        """Count the last observed periods the direction call compares with."""
-        return min(self.horizon, 8)
-
-    @property
     def publish_by(self):  # noqa: ANN201
         """The suggested publishing date before the next seasonal peak, or None."""
         return _backtest_date(self.backtest, "publish_by")

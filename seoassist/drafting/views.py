@@ -69,7 +69,9 @@ from seoassist.drafting.services import (
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
 from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
-from seoassist.trends.publishing import publish_marker
+from seoassist.trends.labels import chart_labels
+from seoassist.trends.publishing import chart_publish_marker
+from seoassist.trends.selectors import keyword_ids_by_text
 
 # How often the editor page saves unsaved text and renews its edit lock. Tests
 # override them with the settings SEOASSIST_AUTOSAVE_SECONDS and SEOASSIST_HEARTBEAT_SECONDS.
@@ -148,6 +150,12 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
+    keyword_ids = keyword_ids_by_text(site=site, texts=[f.keyword for f in forecasts])
+    keyword_list_url = reverse("trends:keyword_list")
+    for f in forecasts:
+        # The keyword page shows every tracked keyword as a card with the id "keyword-<pk>".
+        keyword_id = keyword_ids.get(f.keyword)
+        f.keyword_page_url = f"{keyword_list_url}#keyword-{keyword_id}" if keyword_id else ""
     today = timezone.localdate()
     chart_data = [
         {
@@ -155,7 +163,7 @@ def _request_context(site, keyword_request) -> dict:
             "history": f.history,
             "points": f.points,
             "direction": f.direction,
-            "publish_marker": publish_marker(f.points, f.publish_by, f.peak_date, today),
+            "publish_marker": chart_publish_marker(f.points, f.publish_by, f.peak_date, today),
         }
         for f in forecasts
         if f.points
@@ -165,14 +173,7 @@ def _request_context(site, keyword_request) -> dict:
         "keyword_request": keyword_request,
         "forecasts": forecasts,
         "chart_data": chart_data,
-        "chart_labels": {
-            "history": _("Interest"),
-            "forecast": _("Forecast (median)"),
-            "band_low": _("Forecast low (10th percentile)"),
-            "band_high": _("Forecast high (90th percentile)"),
-            "publish_by": _("Publish by"),
-            "publish_now": _("Publish now"),
-        },
+        "chart_labels": chart_labels(),
         "draft": getattr(keyword_request, "draft", None),
         "model_status": language_model_status(site),
         # Requests wait for the first language model and forecaster, not the related-search model.

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Names of the forecasting methods as editors see them beside a chart.
@@ -14,3 +15,18 @@ METHOD_LABELS = {
 def method_label(method: str) -> str:
     """Return the translated name of a forecasting method, or the code when unknown."""
     return str(METHOD_LABELS.get(method, method))
+
+
+def chart_labels() -> dict[str, str]:
+    """Return the dataset names that forecast-chart.js shows, in the active language.
+
+    The keyword page and the request page share them, so both charts use the same terms.
+    """
+    return {
+        "history": gettext("Interest"),
+        "forecast": gettext("Forecast (median, P50)"),
+        "band_low": gettext("80 % band, low end (P10)"),
+        "band_high": gettext("80 % band, high end (P90)"),
+        "publish_by": gettext("Publish by"),
+        "publish_now": gettext("Publish now"),
+    }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class PublishAdvice:
@@ -46,21 +49,44 @@ def publish_marker(
 ) -> dict | None:
     """Place the chart's publishing marker on a forecast date, consistent with the advice text.
 
-    `points` are the stored forecast points, whose ISO `date` starts each period. The marker
-    sits on the period that contains the advised day: today when the advice is to publish
-    now, else the advised `publish_by`. A day before the first forecast period gets the first
-    period. Returns {"date": ISO date, "now": bool}, or None without a publishing date or when
-    the day comes after the last forecast period, so no point of the chart stands for it.
+    `points` are the stored forecast points, whose ISO `date` starts each period. The advised
+    day is today when the advice is to publish now, else the advised `publish_by`. The marker
+    sits on the period that contains that day, and a day before the first forecast period
+    gets the first period. Returns {"date": ISO period start, "day": ISO advised day,
+    "now": bool}, with "date" None when the day comes after the last forecast period, so no
+    point of the chart stands for it. Returns None without a publishing date or forecast.
     """
     if publish_by is None or not points:
         return None
     advice = publish_advice(publish_by, peak_date, today)
     day = today if advice.now else advice.publish_by
     dates = [datetime.date.fromisoformat(point["date"]) for point in points]
-    if day >= _forecast_end(dates):
+    marker_date = None
+    if day < _forecast_end(dates):
+        marker_date = max((date for date in dates if date <= day), default=dates[0]).isoformat()
+    return {"date": marker_date, "day": day.isoformat(), "now": advice.now}
+
+
+def chart_publish_marker(
+    points: list[dict], publish_by: datetime.date | None, peak_date: datetime.date | None,
+    today: datetime.date,
+) -> dict | None:
+    """Extend publish_marker() with the advised day in the active language's date format.
+
+    `day_label` is that date, for the marker's tooltip. `note` is empty while the marker is
+    on the chart, and otherwise states that the advised day lies after the forecast shown.
+    """
+    marker = publish_marker(points, publish_by, peak_date, today)
+    if marker is None:
         return None
-    marker_date = max((date for date in dates if date <= day), default=dates[0])
-    return {"date": marker_date.isoformat(), "now": advice.now}
+    day_label = date_format(datetime.date.fromisoformat(marker["day"]), "DATE_FORMAT")
+    note = ""
+    if marker["date"] is None:
+        if marker["now"]:
+            note = _("Today, %(date)s, is after the forecast shown.") % {"date": day_label}
+        else:
+            note = _("Publish-by date %(date)s is after the forecast shown.") % {"date": day_label}
+    return {**marker, "day_label": day_label, "note": note}
 
 
 def _forecast_end(dates: list[datetime.date]) -> datetime.date:

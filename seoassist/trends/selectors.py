@@ -14,6 +14,17 @@ def keyword_get(*, site: Site, text: str) -> Keyword | None:
     return Keyword.objects.filter(site=site, normalized=normalize_keyword(text)).first()
 
 
+def keyword_ids_by_text(*, site: Site, texts: list[str]) -> dict[str, int]:
+    """Map each text that matches a tracked keyword by its normalised form to that keyword's id."""
+    normalized = {text: normalize_keyword(text) for text in texts}
+    ids = dict(
+        Keyword.objects.filter(site=site, normalized__in=set(normalized.values())).values_list(
+            "normalized", "pk"
+        )
+    )
+    return {text: ids[form] for text, form in normalized.items() if form in ids}
+
+
 def keyword_list(*, site: Site) -> QuerySet[Keyword]:
     return Keyword.objects.filter(site=site).select_related("forecast").order_by("text")
 

@@ -1,10 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from seoassist.core.http import ANY_ROLE, require_site, require_site_role
-from seoassist.trends.publishing import publish_marker
+from seoassist.trends.labels import chart_labels
+from seoassist.trends.publishing import chart_publish_marker
 from seoassist.trends.selectors import keyword_list
 
 HISTORY_WEEKS_SHOWN = 52
@@ -19,9 +19,10 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
     chart_data = []
     rows = []
     for keyword in keywords:
-        history = list(
-            keyword.points.order_by("-date").values_list("date", "value")[:HISTORY_WEEKS_SHOWN]
-        )[::-1]
+        # The forecast starts after the last complete period, so a partial period would
+        # share its date with the first forecast point and move the line's start.
+        complete_points = keyword.points.filter(is_partial=False).order_by("-date")
+        history = list(complete_points.values_list("date", "value")[:HISTORY_WEEKS_SHOWN])[::-1]
         forecast = getattr(keyword, "forecast", None)
         rows.append({"keyword": keyword, "forecast": forecast, "chart_index": len(chart_data)})
         chart_data.append(
@@ -30,7 +31,7 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
                 "history": [{"date": d.isoformat(), "value": v} for d, v in history],
                 "points": forecast.points if forecast else [],
                 "publish_marker": (
-                    publish_marker(forecast.points, forecast.publish_by, forecast.peak_date, today)
+                    chart_publish_marker(forecast.points, forecast.publish_by, forecast.peak_date, today)
                     if forecast
                     else None
                 ),
@@ -43,13 +44,6 @@ def keyword_index(request: HttpRequest) -> HttpResponse:
             "site": site,
             "rows": rows,
             "chart_data": chart_data,
-            "chart_labels": {
-                "history": _("Interest"),
-                "forecast": _("Forecast (P50)"),
-                "band_low": _("P10"),
-                "band_high": _("P90 (80 % band)"),
-                "publish_by": _("Publish by"),
-                "publish_now": _("Publish now"),
-            },
+            "chart_labels": chart_labels(),
         },
     )

@@ -63,12 +63,28 @@ class KeywordChartTests:
             canvas.element_handle(),
         )
 
+    def _marker_tooltip(self, page: Page) -> list[str]:
+        """Show the tooltip of the chart's marker and return its body lines."""
+        canvas = page.locator("canvas[data-forecast-index='0']")
+        return page.evaluate(
+            """canvas => {
+                const chart = window.Chart.getChart(canvas);
+                const datasetIndex = chart.data.datasets.findIndex(d => d.pointStyle === "triangle");
+                const index = chart.data.datasets[datasetIndex].data.findIndex(v => v !== null);
+                chart.tooltip.setActiveElements([{datasetIndex, index}], {x: 0, y: 0});
+                chart.update();
+                return chart.tooltip.body.flatMap(item => item.lines);
+            }""",
+            canvas.element_handle(),
+        )
+
     def test_chart_marks_publish_by(
         self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2023, 12, 27))
 
         assert marker == {"label": ja("Publish by"), "date": PUBLISH_BY}
+        assert self._marker_tooltip(page) == [ja("Publish by") + ": 2024年2月4日"]
         expect(page.locator(".publish-by")).to_have_count(1)
         expect(page.locator(".forecast-method")).to_contain_text("MASE")
 
@@ -80,3 +96,14 @@ class KeywordChartTests:
 
         assert marker == {"label": ja("Publish now"), "date": "2024-02-18"}
         expect(page.locator(".publish-by")).to_have_count(1)
+
+    def test_date_after_forecast_gets_note(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The peak of 2024-03-03 has passed, so the advice moves to 2025-02-04, a year after
+        # the last forecast week of 2024-03-17.
+        marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2024, 3, 10))
+
+        assert "label" not in marker
+        note = ja("Publish-by date %(date)s is after the forecast shown.") % {"date": "2025年2月4日"}
+        expect(page.locator(".chart-note")).to_have_text(note)

@@ -134,17 +134,16 @@ class DirectionTests:
         assert direction == "flat"
         assert change == pytest.approx(5.0)
 
-    def test_reference_uses_last_horizon_points(self) -> None:
-        # Horizon 2 compares with the last 2 observations (mean 20), not all of them.
-        direction, change = classify_direction([100.0, 100.0, 20.0, 20.0], [20.0, 20.0])
+    def test_reference_is_last_observation(self) -> None:
+        # A level forecast at the last value is flat even after a recent rise.
+        direction, change = classify_direction([1.0, 1.0, 2.0, 2.0, 2.0, 3.0, 3.0], [3.0] * 12)
         assert direction == "flat"
         assert change == pytest.approx(0.0)
 
-    def test_reference_capped_at_eight_points(self) -> None:
-        # Horizon 12 uses only the last 8 observations (mean 10).
-        direction, change = classify_direction([1000.0] * 4 + [10.0] * 8, [10.0] * 12)
-        assert direction == "flat"
-        assert change == pytest.approx(0.0)
+    def test_earlier_observations_do_not_count(self) -> None:
+        direction, change = classify_direction([1000.0] * 4 + [10.0], [12.0] * 12)
+        assert direction == "rising"
+        assert change == pytest.approx(20.0)
 
     def test_zero_history_with_positive_forecast(self) -> None:
         assert classify_direction([0.0] * 8, [1.0] * 4) == ("rising", 100.0)

@@ -61,40 +61,40 @@ class PublishMarkerTests:
         marker = publish_marker(
             WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2026, 11, 10)
         )
-        assert marker == {"date": "2026-11-29", "now": False}
+        assert marker == {"date": "2026-11-29", "day": "2026-11-29", "now": False}
 
     def test_passed_date_marks_today_s_period(self):
         marker = publish_marker(
             WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2026, 12, 10)
         )
-        assert marker == {"date": "2026-12-06", "now": True}
+        assert marker == {"date": "2026-12-06", "day": "2026-12-10", "now": True}
 
     def test_today_before_forecast_marks_first_point(self):
         marker = publish_marker(
             WEEKLY_POINTS, DAY(2026, 10, 30), DAY(2026, 11, 22), DAY(2026, 10, 31)
         )
-        assert marker == {"date": "2026-11-01", "now": True}
+        assert marker == {"date": "2026-11-01", "day": "2026-10-31", "now": True}
 
     def test_today_in_last_period_is_marked(self):
         marker = publish_marker(WEEKLY_POINTS, DAY(2027, 1, 3), DAY(2027, 1, 31), DAY(2027, 1, 23))
-        assert marker == {"date": "2027-01-17", "now": True}
+        assert marker == {"date": "2027-01-17", "day": "2027-01-23", "now": True}
 
-    def test_today_after_forecast_has_no_marker(self):
+    def test_today_after_forecast_has_no_point(self):
         marker = publish_marker(WEEKLY_POINTS, DAY(2027, 1, 3), DAY(2027, 1, 31), DAY(2027, 1, 24))
-        assert marker is None
+        assert marker == {"date": None, "day": "2027-01-24", "now": True}
 
-    def test_date_moved_past_forecast_has_no_marker(self):
+    def test_date_moved_past_forecast_has_no_point(self):
         # The peak of 2026-12-27 has passed, so the advice moves to 2027-11-29.
         marker = publish_marker(
             WEEKLY_POINTS, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2027, 1, 5)
         )
-        assert marker is None
+        assert marker == {"date": None, "day": "2027-11-29", "now": False}
 
     def test_moved_date_marks_its_week(self):
         # The advice moves to Monday 2027-11-29, inside the week that starts on Sunday 2027-11-28.
         points = _weekly_points(DAY(2027, 10, 31))
         marker = publish_marker(points, DAY(2026, 11, 29), DAY(2026, 12, 27), DAY(2027, 1, 5))
-        assert marker == {"date": "2027-11-28", "now": False}
+        assert marker == {"date": "2027-11-28", "day": "2027-11-29", "now": False}
 
     def test_missing_date_has_no_marker(self):
         assert publish_marker(WEEKLY_POINTS, None, None, DAY(2026, 11, 10)) is None
@@ -103,8 +103,8 @@ class PublishMarkerTests:
         point = WEEKLY_POINTS[:1]
         on_the_date = publish_marker(point, DAY(2026, 10, 20), DAY(2026, 11, 22), DAY(2026, 11, 1))
         day_after = publish_marker(point, DAY(2026, 10, 20), DAY(2026, 11, 22), DAY(2026, 11, 2))
-        assert on_the_date == {"date": "2026-11-01", "now": True}
-        assert day_after is None
+        assert on_the_date == {"date": "2026-11-01", "day": "2026-11-01", "now": True}
+        assert day_after == {"date": None, "day": "2026-11-02", "now": True}
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ class PublishByOnPagesTests:
 
     def test_past_publish_by_reads_publish_now(self, client, editor_user, forecast):
         html = self._keywords_page(client, editor_user, DAY(2026, 12, 5), "en")
-        assert "Publish now: interest peaks every year, next around Dec. 27, 2026." in html
+        assert "Publish now: past years show a yearly peak, which next falls around Dec. 27, 2026." in html
         assert "Nov. 29, 2026" not in html
 
     def test_future_publish_by_shows_date(self, client, editor_user, forecast):
@@ -184,26 +184,54 @@ class PublishMarkerOnPagesTests:
 
         [chart] = _chart_json(html, "forecast-data")
         labels = _chart_json(html, "chart-labels")
-        assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
+        assert chart["publish_marker"]["date"] == "2026-12-06"
+        assert chart["publish_marker"]["now"] is True
+        assert chart["publish_marker"]["day_label"] == "Dec. 10, 2026"
+        assert chart["publish_marker"]["note"] == ""
         assert labels["publish_now"] == "Publish now"
-        assert "Publish now: interest peaks every year" in html
+        assert "Publish now: past years show a yearly peak" in html
 
     def test_keyword_chart_marks_future_date(self, client, editor_user, keyword_forecast):
         html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 11, 10))
 
         [chart] = _chart_json(html, "forecast-data")
         labels = _chart_json(html, "chart-labels")
-        assert chart["publish_marker"] == {"date": "2026-11-29", "now": False}
+        assert chart["publish_marker"]["date"] == "2026-11-29"
+        assert chart["publish_marker"]["now"] is False
+        assert chart["publish_marker"]["day_label"] == "Nov. 29, 2026"
         assert labels["publish_by"] == "Publish by"
         assert "Publish by Nov. 29, 2026" in html
 
-    def test_stale_keyword_chart_has_no_marker(self, client, editor_user, keyword_forecast):
+    def test_stale_keyword_chart_notes_date(self, client, editor_user, keyword_forecast):
         # A year later the advice moves to 2027-11-29, past the stored forecast.
         html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2027, 1, 5))
 
         [chart] = _chart_json(html, "forecast-data")
-        assert chart["publish_marker"] is None
+        marker = chart["publish_marker"]
+        assert marker["date"] is None
+        assert marker["day"] == "2027-11-29"
+        assert marker["note"] == "Publish-by date Nov. 29, 2027 is after the forecast shown."
         assert "Publish by Nov. 29, 2027" in html
+
+    def test_stale_chart_notes_today(self, client, editor_user, keyword_forecast):
+        # Publishing is due now, but today lies after the last forecast week of 2027-01-17.
+        keyword_forecast.publish_by = DAY(2027, 1, 3)
+        keyword_forecast.peak_date = DAY(2027, 1, 31)
+        keyword_forecast.save()
+
+        html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2027, 1, 25))
+
+        [chart] = _chart_json(html, "forecast-data")
+        assert chart["publish_marker"]["date"] is None
+        assert chart["publish_marker"]["note"] == "Today, Jan. 25, 2027, is after the forecast shown."
+
+    def test_japanese_marker_date_is_localized(self, client, editor_user, keyword_forecast):
+        client.force_login(editor_user)
+        with mock.patch("django.utils.timezone.localdate", return_value=DAY(2026, 11, 10)):
+            response = client.get(reverse("trends:keyword_list"), HTTP_ACCEPT_LANGUAGE="ja")
+
+        [chart] = _chart_json(response.content.decode(), "forecast-data")
+        assert chart["publish_marker"]["day_label"] == "2026年11月29日"
 
     def test_request_chart_marks_publish_now(self, client, editor_user, keyword_request):
         url = reverse("drafting:request_detail", args=[keyword_request.pk])
@@ -211,9 +239,23 @@ class PublishMarkerOnPagesTests:
 
         [chart] = _chart_json(html, "forecast-data")
         labels = _chart_json(html, "chart-labels")
-        assert chart["publish_marker"] == {"date": "2026-12-06", "now": True}
+        assert chart["publish_marker"]["date"] == "2026-12-06"
+        assert chart["publish_marker"]["day_label"] == "Dec. 10, 2026"
         assert labels["publish_now"] == "Publish now"
-        assert "Publish now: interest peaks every year" in html
+        assert "Publish now: past years show a yearly peak" in html
+
+    def test_both_pages_use_same_labels(
+        self, client, editor_user, keyword_forecast, keyword_request
+    ):
+        request_url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        keyword_html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2026, 11, 10))
+        request_html = self._page(client, editor_user, request_url, DAY(2026, 11, 10))
+
+        keyword_labels = _chart_json(keyword_html, "chart-labels")
+        assert _chart_json(request_html, "chart-labels") == keyword_labels
+        assert keyword_labels["forecast"] == "Forecast (median, P50)"
+        assert keyword_labels["band_low"] == "80 % band, low end (P10)"
+        assert keyword_labels["band_high"] == "80 % band, high end (P90)"
 
     def test_publish_now_label_is_translatable(self, client, editor_user, keyword_forecast):
         client.force_login(editor_user)

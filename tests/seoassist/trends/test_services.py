@@ -1,5 +1,8 @@
+from unittest import mock
+
 import pytest
 
+from seoassist.core.text import normalize_keyword
 from seoassist.trends.models import Keyword, TrendPoint
 from seoassist.trends.services import keyword_forecast_compute, trends_import_file
 
@@ -44,3 +47,48 @@ class TrendsImportFileTests:
         assert result["direction"] == "unknown"
         assert result["points"] == []
         assert "未登録の語" in result["note"]
+
+
+class ForecastDirectionTests:
+    @pytest.fixture
+    def seasonal_keyword(self, site):
+        import datetime
+        import math
+
+        keyword = Keyword.objects.create(
+            site=site, text="大掃除", normalized=normalize_keyword("大掃除"), frequency="W"
+        )
+        last = datetime.date(2023, 12, 3)
+        points = []
+        # Three years of weekly interest that peaks in the week of 2023-12-24 each year,
+        # ending three weeks before the peak, on the rising slope.
+        for weeks_back in range(156):
+            weeks_from_peak = (weeks_back + 3) % 52
+            distance = min(weeks_from_peak, 52 - weeks_from_peak)
+            value = 2 + 60 * math.exp(-0.5 * (distance / 2.0) ** 2)
+            date = last - datetime.timedelta(weeks=weeks_back)
+            points.append(TrendPoint(keyword=keyword, date=date, value=round(value, 2)))
+        TrendPoint.objects.bulk_create(points)
+        return keyword
+
+    def test_naive_forecast_is_flat_after_rise(self, site, seasonal_keyword):
+        from lstm_engine.forecast import statistical
+
+        def naive_wins(scores):
+            return next(score for score in scores if score.method == "naive")
+
+        with mock.patch.object(statistical, "best_method", naive_wins):
+            result = keyword_forecast_compute(site=site, text="大掃除")
+
+        medians = {point["p50"] for point in result["points"]}
+        last_value = result["history"][-1]["value"]
+        assert result["method"] == "naive"
+        assert medians == {last_value}
+        assert result["direction"] == "flat"
+        assert result["change_percent"] == 0.0
+
+    def test_seasonal_peak_comes_from_history(self, site, seasonal_keyword):
+        result = keyword_forecast_compute(site=site, text="大掃除")
+
+        assert result["backtest"]["peak_date"] == "2023-12-24"
+        assert result["backtest"]["publish_by"] == "2023-12-10"

@@ -71,3 +71,76 @@ class ForecastExplanationTests:
         assert "backtest error over 3 origins: MASE " in html
         assert "Publish by " in html
         assert 'id="chart-0"' in html
+
+
+class KeywordPageLinkTests:
+    def _request_page(self, client, site, editor_user, keywords: list[str]):
+        from bs4 import BeautifulSoup
+
+        from seoassist.drafting.models import KeywordRequest, RequestForecast, RequestStatus
+
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=keywords, language="en",
+            target_length=800, status=RequestStatus.SUCCEEDED,
+        )
+        for keyword in keywords:
+            RequestForecast.objects.create(
+                request=keyword_request, keyword=keyword, method="naive", direction="flat",
+                change_percent=0.0, history=[], points=[],
+            )
+        client.force_login(editor_user)
+        url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        return BeautifulSoup(client.get(url).content, "lxml")
+
+    def test_tracked_keyword_links_to_its_card(self, client, editor_user, site):
+        from seoassist.trends.models import Keyword
+
+        trends_import_file(site=site, data=WEEKLY.encode(), file_name="multiTimeline.csv")
+        keyword = Keyword.objects.get(site=site)
+
+        # The request spells the keyword in full-width letters, which still match it.
+        page = self._request_page(client, site, editor_user, ["ｈａｙ fever"])
+
+        [link] = page.select(".forecast h3 a")
+        assert link["href"] == reverse("trends:keyword_list") + f"#keyword-{keyword.pk}"
+        assert link.get_text() == "ｈａｙ fever"
+
+    def test_untracked_keyword_has_no_link(self, client, editor_user, site):
+        page = self._request_page(client, site, editor_user, ["未登録の語"])
+
+        assert page.select(".forecast h3 a") == []
+        assert "未登録の語" in page.select_one(".forecast h3").get_text()
+
+    def test_keyword_card_has_link_target(self, client, editor_user, site):
+        from seoassist.trends.models import Keyword
+
+        trends_import_file(site=site, data=WEEKLY.encode(), file_name="multiTimeline.csv")
+        keyword = Keyword.objects.get(site=site)
+        client.force_login(editor_user)
+
+        html = client.get(reverse("trends:keyword_list")).content.decode()
+
+        assert f'id="keyword-{keyword.pk}"' in html
+
+
+class KeywordChartHistoryTests:
+    def test_partial_period_is_left_out(self, client, editor_user, site):
+        import json
+
+        from bs4 import BeautifulSoup
+
+        from seoassist.trends.models import Keyword, TrendPoint
+
+        trends_import_file(site=site, data=WEEKLY.encode(), file_name="multiTimeline.csv")
+        keyword = Keyword.objects.get(site=site)
+        last = keyword.points.order_by("-date").first()
+        TrendPoint.objects.filter(pk=last.pk).update(is_partial=True)
+        keyword_forecasts_refresh(site=site)
+        client.force_login(editor_user)
+
+        html = client.get(reverse("trends:keyword_list")).content.decode()
+
+        [chart] = json.loads(BeautifulSoup(html, "lxml").find(id="forecast-data").string)
+        history_dates = [point["date"] for point in chart["history"]]
+        assert last.date.isoformat() not in history_dates
+        assert history_dates[-1] < chart["points"][0]["date"]

@@ -9,6 +9,12 @@
   const forecasts = JSON.parse(dataNode.textContent);
   const labels = JSON.parse(labelNode.textContent);
 
+  // "Label: value" as Chart.js writes it, or "Label: date" for the publishing marker.
+  const tooltipLabel = function (context) {
+    const text = context.dataset.tooltipText || context.formattedValue;
+    return context.dataset.label ? context.dataset.label + ": " + text : text;
+  };
+
   document.querySelectorAll("canvas[data-forecast-index]").forEach(function (canvas) {
     const item = forecasts[Number(canvas.dataset.forecastIndex)];
     if (!item) {
@@ -65,8 +71,15 @@
     ];
     // A marker on the median forecast at the forecast date that the server chose for the
     // publishing advice: the advised date, or today's period when the advice is to publish now.
+    // When that day lies after the last forecast period, a note under the chart states it.
     const marker = item.publish_marker;
-    const publishIndex = marker ? forecastDates.indexOf(marker.date) : -1;
+    const publishIndex = marker && marker.date ? forecastDates.indexOf(marker.date) : -1;
+    if (marker && marker.note) {
+      const note = document.createElement("p");
+      note.className = "meta chart-note";
+      note.textContent = marker.note;
+      canvas.parentElement.insertAdjacentElement("afterend", note);
+    }
     const markerLabel = marker && marker.now ? labels.publish_now : labels.publish_by;
     if (publishIndex >= 0 && markerLabel) {
       const markerData = new Array(allDates.length).fill(null);
@@ -79,6 +92,8 @@
         pointRadius: 5,
         pointStyle: "triangle",
         showLine: false,
+        // The tooltip shows the advised date instead of the median value the marker sits on.
+        tooltipText: marker.day_label,
       });
     }
 
@@ -92,7 +107,10 @@
         animation: false,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        plugins: { legend: { display: !small } },
+        plugins: {
+          legend: { display: !small },
+          tooltip: { callbacks: { label: tooltipLabel } },
+        },
         scales: {
           x: { ticks: { maxTicksLimit: small ? 4 : 10 } },
           y: { beginAtZero: true },
