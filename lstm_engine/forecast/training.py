@@ -28,6 +28,10 @@ from lstm_engine.seeding import set_seed
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int, str], None]
+PhaseCallback = Callable[[str], None]
+# Phase announced through ``on_phase`` when the ensemble has trained, before the held-out
+# scoring and the writing of forecaster.pt, which report no steps of their own.
+PHASE_EVALUATING = "evaluating"
 
 
 @dataclass
@@ -401,6 +405,7 @@ def train_forecaster(
     config: ForecasterConfig | None = None,
     train_config: ForecastTrainConfig | None = None,
     progress: ProgressCallback | None = None,
+    on_phase: PhaseCallback | None = None,
 ) -> ForecasterTrainResult:
     """Train one global forecaster on all series, score it and write forecaster.pt.
 
@@ -422,6 +427,9 @@ def train_forecaster(
     progress : callable, optional
         Called as progress(step, total_steps, message) every eval_interval steps and
         when an ensemble member stops. An exception it raises stops training and propagates.
+    on_phase : callable, optional
+        Called as on_phase(PHASE_EVALUATING) after the last training step, before the
+        held-out scoring and the saving, so that a caller can label that stretch.
 
     Returns
     -------
@@ -466,6 +474,8 @@ def train_forecaster(
     finally:
         torch.set_num_threads(previous_threads)
 
+    if on_phase is not None:
+        on_phase(PHASE_EVALUATING)
     forecaster = Forecaster([outcome.model for outcome in outcomes], config, frequency, device)
     per_series, aggregates, baseline_label = _evaluate(forecaster, series, names, config.horizon)
     training_details = {

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core import periodic_task_admin  # noqa: F401 (registers the periodic-task admin)
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobLease, Membership, Site
 

@@ -48,9 +48,14 @@ class Membership(TimeStampedModel):
     """A user's role on one site; editors see only the sites they belong to."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="memberships")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("site")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
 
     class Meta:
@@ -61,7 +66,7 @@ class Membership(TimeStampedModel):
         verbose_name_plural = _("memberships")
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.site} ({self.role})"
+        return f"{self.user} @ {self.site} ({self.get_role_display()})"
 
 
 class JobStatus(models.TextChoices):

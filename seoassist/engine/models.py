@@ -21,13 +21,16 @@ class TrainingKind(models.TextChoices):
 
 
 class TrainingPhase(models.TextChoices):
-    """Stretch of a language-model run that its progress bar names, in the order they run."""
+    """Stretch of a language-model or forecaster run that its progress bar names."""
 
     PREPARING = "preparing", _("Preparing the articles")
     TRAINING_LSTM = "training_lstm", _("Training the LSTM")
     TRAINING_GRU = "training_gru", _("Training the GRU")
     NGRAM_BASELINE = "ngram_baseline", _("Fitting the n-gram baseline")
     SAVING = "saving", _("Comparing the models and saving the better one")
+    PREPARING_SERIES = "preparing_series", _("Preparing the keyword series")
+    TRAINING_FORECASTER = "training_forecaster", _("Training the forecaster")
+    BACKTESTING = "backtesting", _("Backtesting and saving")
 
 
 class ModelVersion(TimeStampedModel):
@@ -116,7 +119,8 @@ class TrainingRun(ProgressModel):
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    # Set by language-model runs, whose bar spans several phases. Other kinds leave it blank.
+    # Set by language-model and forecaster runs, whose bar spans several phases. Other kinds
+    # leave it blank.
     progress_phase = models.CharField(
         _("phase"), max_length=20, choices=TrainingPhase.choices, blank=True
     )

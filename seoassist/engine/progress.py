@@ -1,4 +1,4 @@
-"""Progress of a language-model training run: one bar across its phases that never goes back."""
+"""Progress of a language-model or forecaster run: one bar across its phases that never goes back."""
 import logging
 from collections.abc import Sequence
 from time import monotonic
@@ -16,7 +16,13 @@ WRITE_INTERVAL_SECONDS = 1.0
 _CELL_PHASES = {"lstm": TrainingPhase.TRAINING_LSTM, "gru": TrainingPhase.TRAINING_GRU}
 # Phases whose work has no step count. The engine's reports during the n-gram fit
 # repeat the finished optimizer steps, which do not measure the fit.
-_STEPLESS_PHASES = {TrainingPhase.PREPARING, TrainingPhase.NGRAM_BASELINE, TrainingPhase.SAVING}
+_STEPLESS_PHASES = {
+    TrainingPhase.PREPARING,
+    TrainingPhase.NGRAM_BASELINE,
+    TrainingPhase.SAVING,
+    TrainingPhase.PREPARING_SERIES,
+    TrainingPhase.BACKTESTING,
+}
 
 
 def cell_training_phase(cell: str) -> TrainingPhase:
@@ -42,6 +48,20 @@ def language_model_phases(first_cell: str) -> list[tuple[TrainingPhase, int]]:
         (TrainingPhase.NGRAM_BASELINE, 20),
         (cell_training_phase(second_cell), 450),
         (TrainingPhase.SAVING, 70),
+    ]
+
+
+def forecaster_phases() -> list[tuple[TrainingPhase, int]]:
+    """Return a forecaster run's phases in order, each with its share of PROGRESS_SCALE.
+
+    The shares are estimates. The backtest on the held-out points and the saving come
+    after the last training step and report no steps, so the bar stays at the start of
+    their slice, under 100 %, until the run ends.
+    """
+    return [
+        (TrainingPhase.PREPARING_SERIES, 10),
+        (TrainingPhase.TRAINING_FORECASTER, 850),
+        (TrainingPhase.BACKTESTING, 140),
     ]
 
 

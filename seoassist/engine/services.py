@@ -30,6 +30,7 @@ from seoassist.engine.progress import (
     PROGRESS_SCALE,
     PhasedProgress,
     cell_training_phase,
+    forecaster_phases,
     language_model_phases,
 )
 
@@ -171,7 +172,7 @@ def _training_run_execute(run_id: int) -> TrainingRun:
         elif run.kind == ModelKind.QUERY_MODEL:
             version = _train_query_model(run=run, work_dir=work_dir, progress=progress)
         else:
-            version = _train_forecaster(run=run, work_dir=work_dir, progress=progress)
+            version = _train_forecaster(run=run, work_dir=work_dir)
     except ApplicationError as error:
         training_run_fail(run_id=run_id, reason=error.message)
         raise
@@ -597,10 +598,13 @@ def site_series(site: Site) -> dict[str, Any]:
     return series
 
 
-def _train_forecaster(
-    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
-) -> ModelVersion:
-    from lstm_engine.forecast import train_forecaster
+def _train_forecaster(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
+    """Train the site's forecaster and store it as a version.
+
+    The progress bar labels the preparation, the training steps and the backtest with
+    the saving (see ``forecaster_phases``).
+    """
+    from lstm_engine.forecast import ForecastTrainConfig, train_forecaster
 
     _check_training_data(site=run.site, kind=run.kind)
     series = _series_of_main_frequency(site_series(run.site))
@@ -608,12 +612,27 @@ def _train_forecaster(
         raise ApplicationError(
             _("No keyword has enough interest data to train the forecaster. Import a longer export.")
         )
-    progress(0, 1, "preparing %d series" % len(series))
+    progress = PhasedProgress(
+        run_id=run.pk,
+        phases=forecaster_phases(),
+        floor=run.progress_step if run.progress_total == PROGRESS_SCALE else 0,
+    )
+    progress.enter(TrainingPhase.PREPARING_SERIES, "preparing %d series" % len(series))
     started = time.monotonic()
     config, train_config = _forecaster_configs()
-    result = train_forecaster(
-        series, work_dir, config=config, train_config=train_config, progress=progress
+    progress.enter(
+        TrainingPhase.TRAINING_FORECASTER,
+        budget_seconds=(train_config or ForecastTrainConfig()).max_seconds,
     )
+    result = train_forecaster(
+        series,
+        work_dir,
+        config=config,
+        train_config=train_config,
+        progress=progress.report,
+        on_phase=lambda name: _forecaster_phase_enter(progress, name),
+    )
+    # The bar stays in the backtest phase, which the engine announced, while the version is saved.
     return _store_version(
         run=run,
         work_dir=work_dir,
@@ -623,6 +642,16 @@ def _train_forecaster(
         seconds=time.monotonic() - started,
         items=result.series_count,
     )
+
+
+def _forecaster_phase_enter(progress: PhasedProgress, name: str) -> None:
+    """Follow a phase that lstm_engine announces while it trains the forecaster."""
+    from lstm_engine.forecast.training import PHASE_EVALUATING
+
+    if name == PHASE_EVALUATING:
+        progress.enter(TrainingPhase.BACKTESTING)
+    else:
+        logger.warning("Ignored the unknown forecaster training phase %r", name)
 
 
 def _series_of_main_frequency(series: dict[str, Any]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def model_overview(request: HttpRequest) -> HttpResponse:
     version_rows = [
         {
             "version": version,
+            "writes_drafts": version == drafting_version,
             "notes": (
                 language_model_notes(version, writes_drafts=version == drafting_version)
                 if version.kind == ModelKind.LANGUAGE_MODEL
@@ -44,6 +45,7 @@ def model_overview(request: HttpRequest) -> HttpResponse:
         "engine/model_overview.html",
         {
             "site": site,
+            "drafting_version": drafting_version,
             "runs": training_run_list(site=site)[:30],
             "version_rows": version_rows,
             "can_train": role in ADMIN_ROLES,

@@ -40,3 +40,52 @@ class AdminTranslationTests:
         with translation.override("ja"):
             assert translation.gettext("Change") == "変更"
             assert translation.pgettext("forecast change in percent", "Change") == "変化率"
+
+
+@pytest.fixture
+def superuser_client_ja(client, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", password="root-pass-123")
+    client.force_login(superuser)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
+    return client
+
+
+class MembershipAdminTranslationTests:
+    def test_add_page_labels_are_japanese(self, superuser_client_ja):
+        response = superuser_client_ja.get(reverse("admin:core_membership_add"))
+        html = response.content.decode()
+
+        assert response.status_code == 200
+        assert '<label class="required" for="id_user">ユーザー:</label>' in html
+        assert '<label class="required" for="id_site">サイト:</label>' in html
+        assert "User:" not in html
+        assert "Site:" not in html
+
+    def test_added_message_names_japanese_role(self, superuser_client_ja, site, django_user_model):
+        from seoassist.core.models import Membership
+
+        writer = django_user_model.objects.create_user("writer", password="writer-pass-123")
+
+        response = superuser_client_ja.post(
+            reverse("admin:core_membership_add"),
+            {"user": writer.pk, "site": site.pk, "role": "editor"},
+            follow=True,
+        )
+        html = response.content.decode()
+
+        assert Membership.objects.filter(user=writer, site=site, role="editor").exists()
+        assert "writer @ Test Site (編集者)" in html
+        assert "(editor)" not in html
+
+    def test_str_uses_role_label(self, site, django_user_model):
+        from django.utils import translation
+
+        from seoassist.core.models import Membership, Role
+
+        writer = django_user_model.objects.create_user("writer", password="writer-pass-123")
+        membership = Membership.objects.create(user=writer, site=site, role=Role.ADMIN)
+
+        with translation.override("en"):
+            assert str(membership) == "writer @ Test Site (Site administrator)"
+        with translation.override("ja"):
+            assert str(membership) == "writer @ Test Site (サイト管理者)"

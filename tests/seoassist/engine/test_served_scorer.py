@@ -65,5 +65,5 @@ class ServedByDisplayTests:
         texts = [note.text for note in language_model_notes(version, writes_drafts=True)]
         assert (
             "Mixed with the n-gram: 3.81 bits per character "
-            "(GRU 3.95, n-gram 4.11 on the same articles)."
+            "(GRU 3.95, n-gram 4.11 on the second half of the held-out articles)."
         ) in texts

@@ -8,7 +8,8 @@ from tests.seoassist.progress_bars import duplicate_ids, progress_bars
 
 pytestmark = pytest.mark.django_db
 
-DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
+DEMO_CONTENT = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content"
+DEMO_ARTICLES = DEMO_CONTENT / "articles_ja.jsonl"
 LANGUAGE_MODEL_PHASES = [
     "preparing",
     "training_lstm",
@@ -81,6 +82,68 @@ class LanguageModelRunProgressTests:
         lstm_percents = [percent for percent, phase, _label in recorded_progress if phase == "training_lstm"]
         assert min(gru_percents) >= max(lstm_percents)
         assert max(gru_percents) > min(gru_percents), "the GRU steps move the bar"
+
+
+FORECASTER_PHASES = ["preparing_series", "training_forecaster", "backtesting"]
+
+
+@pytest.fixture
+def site_with_trends(site):
+    from seoassist.trends.services import trends_import_file
+
+    trends_file = DEMO_CONTENT / "trends_ja_1.csv"
+    trends_import_file(site=site, data=trends_file.read_bytes(), file_name=trends_file.name)
+    return site
+
+
+class ForecasterRunProgressTests:
+    def _train(self, site):
+        from seoassist.engine.models import ModelKind, TrainingRun
+        from seoassist.engine.services import training_run_start
+        from seoassist.engine.tasks import training_run_task
+
+        run = training_run_start(site=site, kind=ModelKind.FORECASTER, ui_language="en")
+        training_run_task(run.pk)
+        return TrainingRun.objects.get(pk=run.pk)
+
+    def test_progress_ends_in_labelled_backtest(self, site_with_trends, recorded_progress):
+        finished = self._train(site_with_trends)
+
+        assert finished.status == "succeeded", finished.error
+        assert finished.progress_percent == 100
+        percents = [percent for percent, _phase, _label in recorded_progress]
+        assert percents == sorted(percents), percents
+        assert max(percents) < 100, "the bar reaches 100 % only when the run has finished"
+        phases = [phase for _percent, phase, _label in recorded_progress]
+        assert _phase_sequence(phases) == FORECASTER_PHASES
+        labels = {phase: label for _percent, phase, label in recorded_progress}
+        assert labels["preparing_series"] == "Preparing the keyword series"
+        assert labels["training_forecaster"] == "Training the forecaster"
+        assert labels["backtesting"] == "Backtesting and saving"
+        training_percents = [
+            percent for percent, phase, _label in recorded_progress if phase == "training_forecaster"
+        ]
+        assert max(training_percents) > min(training_percents), "the training steps move the bar"
+
+    def test_backtest_runs_under_its_label(self, site_with_trends, recorded_progress, monkeypatch):
+        from lstm_engine.forecast import training
+
+        from seoassist.engine.models import TrainingRun
+
+        evaluate = training._evaluate
+        phases_while_evaluating = []
+
+        def record_phase_and_evaluate(*args, **kwargs):
+            run = TrainingRun.objects.get(site=site_with_trends)
+            phases_while_evaluating.append((run.progress_phase, run.progress_label))
+            return evaluate(*args, **kwargs)
+
+        monkeypatch.setattr(training, "_evaluate", record_phase_and_evaluate)
+
+        finished = self._train(site_with_trends)
+
+        assert finished.status == "succeeded", finished.error
+        assert phases_while_evaluating == [("backtesting", "Backtesting and saving")]
 
 
 class PhasedProgressTests:
@@ -188,7 +251,7 @@ class RunStatusLabelTests:
         from seoassist.core.models import JobStatus
         from seoassist.engine.models import TrainingRun
 
-        run = TrainingRun(site=site, kind="forecaster", status=JobStatus.RUNNING, progress_step=3, progress_total=30)
+        run = TrainingRun(site=site, kind="query_model", status=JobStatus.RUNNING, progress_step=3, progress_total=30)
 
         assert run.progress_label == "Step 3 of 30"
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -60,9 +62,9 @@ class LanguageModelNotesTests:
         assert version.headline_metric == "GRU 2.41 bits per character (n-gram baseline 2.30)"
         assert [note.text for note in notes] == [
             "The GRU does not beat the n-gram baseline, so this version is not activated.",
-            "Drafts are written now by its n-gram baseline.",
+            "Its n-gram baseline writes the drafts now.",
             "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
-            "(GRU 2.44, n-gram 2.31 on the same articles). "
+            "(GRU 2.44, n-gram 2.31 on the second half of the held-out articles). "
             "A mixture can serve only after the GRU alone beats the baseline.",
         ]
         assert [note.warning for note in notes] == [True, False, False]
@@ -71,9 +73,9 @@ class LanguageModelNotesTests:
         version = _language_model(site, active=True, beats=True)
 
         assert _note_texts(version, writes_drafts=True) == [
-            "Drafts are written now by the GRU mixed with its n-gram baseline.",
+            "The GRU mixed with its n-gram baseline writes the drafts now.",
             "Mixed with the n-gram: 2.25 bits per character "
-            "(GRU 2.44, n-gram 2.31 on the same articles).",
+            "(GRU 2.44, n-gram 2.31 on the second half of the held-out articles).",
         ]
 
     def test_active_cell_without_mixture(self, site, english_messages):
@@ -82,9 +84,9 @@ class LanguageModelNotesTests:
         )
 
         assert _note_texts(version, writes_drafts=True) == [
-            "Drafts are written now by the LSTM.",
+            "The LSTM writes the drafts now.",
             "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
-            "(LSTM 2.44, n-gram 2.31 on the same articles). "
+            "(LSTM 2.44, n-gram 2.31 on the second half of the held-out articles). "
             "A mixture serves only when it beats both models on those articles.",
         ]
 
@@ -93,7 +95,7 @@ class LanguageModelNotesTests:
 
         assert _note_texts(version, writes_drafts=False) == [
             "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits per character "
-            "(GRU 2.44, n-gram 2.31 on the same articles).",
+            "(GRU 2.44, n-gram 2.31 on the second half of the held-out articles).",
         ]
 
     def test_version_activated_by_hand(self, site, english_messages):
@@ -101,7 +103,7 @@ class LanguageModelNotesTests:
 
         assert _note_texts(version, writes_drafts=True)[:2] == [
             "The GRU does not beat the n-gram baseline but was activated by hand.",
-            "Drafts are written now by the GRU.",
+            "The GRU writes the drafts now.",
         ]
 
     def test_version_without_mixture_scores(self, site, english_messages):
@@ -109,7 +111,7 @@ class LanguageModelNotesTests:
             site, active=True, beats=True, mixture_bits_per_char=None, mixture_beats_both=False
         )
 
-        assert _note_texts(version, writes_drafts=True) == ["Drafts are written now by the GRU."]
+        assert _note_texts(version, writes_drafts=True) == ["The GRU writes the drafts now."]
 
 
 class ModelVersionsPageTests:
@@ -128,7 +130,7 @@ class ModelVersionsPageTests:
             '<p class="warn">'
             "The GRU does not beat the n-gram baseline, so this version is not activated.</p>"
         ) in html
-        assert '<p class="meta">Drafts are written now by its n-gram baseline.</p>' in html
+        assert '<p class="meta">Its n-gram baseline writes the drafts now.</p>' in html
         assert "Measured only, not used for drafts: mixed with the n-gram, 2.25 bits" in html
         assert "A mixture can serve only after the GRU alone beats the baseline." in html
 
@@ -138,8 +140,8 @@ class ModelVersionsPageTests:
 
         html = self._page(client, editor_user)
 
-        assert html.count("Drafts are written now") == 1
-        assert "Drafts are written now by the LSTM mixed with its n-gram baseline." in html
+        assert html.count("writes the drafts now.</p>") == 1
+        assert "The LSTM mixed with its n-gram baseline writes the drafts now." in html
         assert "The GRU does not beat the n-gram baseline, so this version is not" in html
 
     def test_forecaster_keeps_short_warning(self, client, editor_user, site):
@@ -163,9 +165,10 @@ class ModelVersionsPageTests:
             for msgid in [
                 "%(cell)s %(model).2f bits per character (n-gram baseline %(baseline).2f)",
                 "The %(cell)s does not beat the n-gram baseline, so this version is not activated.",
-                "Drafts are written now by the %(cell)s.",
+                "The %(cell)s writes the drafts now.",
                 "Measured only, not used for drafts: mixed with the n-gram, %(mixture).2f bits per "
-                "character (%(cell)s %(model).2f, n-gram %(ngram).2f on the same articles).",
+                "character (%(cell)s %(model).2f, n-gram %(ngram).2f on the second half of the "
+                "held-out articles).",
                 "A mixture serves only when it beats both models on those articles.",
                 "A mixture can serve only after the %(cell)s alone beats the baseline.",
             ]
@@ -176,7 +179,7 @@ class ModelVersionsPageTests:
 
         assert "JA GRU 2.41 bits per character (n-gram baseline 2.30)" in html
         assert "JA The GRU does not beat the n-gram baseline, so this version is not" in html
-        assert "JA Drafts are written now by the LSTM." in html
+        assert "JA The LSTM writes the drafts now." in html
         assert html.count("JA Measured only, not used for drafts") == 2
         assert "JA A mixture serves only when it beats both models on those articles." in html
         assert "JA A mixture can serve only after the GRU alone beats the baseline." in html
@@ -187,10 +190,10 @@ class ModelVersionsPageTests:
             msgid: "JA " + msgid
             for msgid in [
                 "The %(cell)s does not beat the n-gram baseline but was activated by hand.",
-                "Drafts are written now by the %(cell)s mixed with its n-gram baseline.",
-                "Mixed with the n-gram: %(mixture).2f bits per character "
-                "(%(cell)s %(model).2f, n-gram %(ngram).2f on the same articles).",
-                "Drafts are written now by its n-gram baseline.",
+                "The %(cell)s mixed with its n-gram baseline writes the drafts now.",
+                "Mixed with the n-gram: %(mixture).2f bits per character (%(cell)s %(model).2f, "
+                "n-gram %(ngram).2f on the second half of the held-out articles).",
+                "Its n-gram baseline writes the drafts now.",
             ]
         }
 
@@ -200,6 +203,105 @@ class ModelVersionsPageTests:
             unactivated_html = self._page(client, editor_user, language="ja")
 
         assert "JA The GRU does not beat the n-gram baseline but was activated by hand." in html
-        assert "JA Drafts are written now by the GRU mixed with its n-gram baseline." in html
+        assert "JA The GRU mixed with its n-gram baseline writes the drafts now." in html
         assert "JA Mixed with the n-gram: 2.25 bits per character (GRU 2.44, n-gram 2.31" in html
-        assert "JA Drafts are written now by its n-gram baseline." in unactivated_html
+        assert "JA Its n-gram baseline writes the drafts now." in unactivated_html
+
+
+def _models_page(client, user, language: str = "en") -> str:
+    client.force_login(user)
+    response = client.get(reverse("engine:model_overview"), HTTP_ACCEPT_LANGUAGE=language)
+    return response.content.decode()
+
+
+def _active_cells(html: str) -> dict[int, str]:
+    """Map each language-model version number on the page to its Active cell's HTML."""
+    rows = re.findall(r"<tr><td>Language model</td><td>(\d+)</td><td>(.*?)</td>", html)
+    return {int(number): cell for number, cell in rows}
+
+
+def _summary(html: str) -> str:
+    match = re.search(r'<p class="drafting-summary">(.*?)</p>', html, re.DOTALL)
+    assert match, "the Models page has no drafting summary"
+    return " ".join(match.group(1).split())
+
+
+class ModelsPageActiveColumnTests:
+    def test_drafting_unactivated_version_is_marked(self, client, editor_user, site):
+        _language_model(site, number=1, active=False, beats=False)
+        _language_model(site, number=2, active=False, beats=False)
+
+        cells = _active_cells(_models_page(client, editor_user))
+
+        assert cells[2] == '<span class="meta">n-gram baseline in use</span>'
+        assert cells[1] == "—"
+
+    def test_active_version_keeps_check_mark(self, client, editor_user, site):
+        _language_model(site, number=1, active=True, beats=True)
+        _language_model(site, number=2, active=False, beats=False)
+
+        cells = _active_cells(_models_page(client, editor_user))
+
+        assert cells[1] == "✔"
+        assert cells[2] == "—"
+
+    def test_marker_is_translatable(self, client, editor_user, site):
+        _language_model(site, active=False, beats=False)
+
+        with japanese_catalog_with({"n-gram baseline in use": "JA n-gram baseline in use"}):
+            html = _models_page(client, editor_user, language="ja")
+
+        assert '<span class="meta">JA n-gram baseline in use</span>' in html
+
+
+class ModelsPageSummaryTests:
+    def test_site_without_language_model(self, client, editor_user, site):
+        html = _models_page(client, editor_user)
+
+        assert _summary(html) == (
+            "Test Site has no language model yet, so requests wait until one is trained."
+        )
+
+    def test_ngram_baseline_of_newest_version(self, client, editor_user, site):
+        _language_model(site, number=1, active=False, beats=False)
+        _language_model(site, number=2, active=False, beats=False)
+
+        html = _models_page(client, editor_user)
+
+        assert _summary(html) == (
+            "The n-gram baseline of language model version 2 writes the drafts for Test Site "
+            "now, because no version is active."
+        )
+
+    def test_active_cell_alone(self, client, editor_user, site):
+        _language_model(site, number=1, active=True, beats=True, mixture_beats_both=False)
+        _language_model(site, number=2, active=False, beats=False)
+
+        html = _models_page(client, editor_user)
+
+        assert _summary(html) == (
+            "The GRU of language model version 1 writes the drafts for Test Site now."
+        )
+
+    def test_active_mixture(self, client, editor_user, site):
+        _language_model(site, number=3, active=True, beats=True, cell="lstm")
+
+        html = _models_page(client, editor_user)
+
+        assert _summary(html) == (
+            "The LSTM of language model version 3, mixed with its n-gram baseline, writes the "
+            "drafts for Test Site now."
+        )
+
+    def test_summary_is_translatable(self, client, editor_user, site):
+        _language_model(site, number=1, active=True, beats=True, mixture_beats_both=False)
+        msgid = (
+            "The %(cell)s of language model version %(number)s writes the drafts for %(site)s now."
+        )
+
+        with japanese_catalog_with({msgid: "JA " + msgid}):
+            html = _models_page(client, editor_user, language="ja")
+
+        assert _summary(html) == (
+            "JA The GRU of language model version 1 writes the drafts for Test Site now."
+        )
