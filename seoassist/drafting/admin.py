@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from seoassist.drafting.models import (
     Draft,
     DraftComment,
+    DraftEvent,
     DraftLock,
     DraftRevision,
     KeywordRequest,
@@ -83,6 +84,19 @@ class DraftCommentAdmin(admin.ModelAdmin):
     list_display = ["draft", "author", "status_before", "status_after", "created_at"]
     search_fields = ["draft__title", "body"]
     list_select_related = ["draft", "author"]
+
+
+@admin.register(DraftEvent)
+class DraftEventAdmin(admin.ModelAdmin):
+    list_display = ["draft", "kind", "actor", "revision_number", "export_format", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["draft__title"]
+    list_select_related = ["draft", "actor"]
+    # The history records what happened, so its rows are not edited by hand.
+    readonly_fields = [
+        "draft", "kind", "actor", "status_before", "status_after", "revision_number",
+        "export_format", "comment", "created_at",
+    ]
 
 
 @admin.register(DraftLock)

@@ -47,6 +47,7 @@ class DraftForm(forms.ModelForm):
 class DraftTransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[
         ("submit", _("Submit for review")),
+        ("withdraw", _("Withdraw from review")),
         ("approve", _("Approve")),
         ("send_back", _("Send back")),
         ("reopen", _("Reopen for editing")),

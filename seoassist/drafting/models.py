@@ -314,3 +314,71 @@ class DraftComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft}: {self.body[:40]}"
+
+
+class DraftEventKind(models.TextChoices):
+    """Workflow events in a draft's history. Each workflow action records the event of its name.
+
+    Each label is the event's text with placeholders for its parameters, translated when
+    a page shows it.
+    """
+
+    SUBMIT = "submit", _("Submitted for review")
+    WITHDRAW = "withdraw", _("Withdrawn from review")
+    APPROVE = "approve", _("Approved for export")
+    SEND_BACK = "send_back", _("Sent back to the editor")
+    REOPEN = "reopen", _("Reopened for editing")
+    # Parameters: revision, the exported revision's number, and format, the export format.
+    EXPORT = "export", _("Revision %(revision)d exported as %(format)s")
+
+
+# Names of the export formats as the pages show them, by the code that DraftEvent stores.
+EXPORT_FORMAT_LABELS = {
+    "markdown": _("Markdown"),
+    "html": _("HTML"),
+    "wxr": _("WordPress (WXR)"),
+}
+
+
+class DraftEvent(models.Model):
+    """A workflow step or an export of a draft, kept in the draft's history beside its revisions."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=DraftEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="draft_events",
+    )
+    status_before = models.CharField(
+        _("status before"), max_length=20, choices=DraftStatus.choices
+    )
+    status_after = models.CharField(_("status after"), max_length=20, choices=DraftStatus.choices)
+    # The draft's latest revision when the event happened, or None for a draft without revisions.
+    revision_number = models.PositiveIntegerField(_("revision"), null=True, blank=True)
+    # The export format code of an export event, empty for the other events.
+    export_format = models.CharField(_("export format"), max_length=20, blank=True)
+    # The comment written with the step, such as the reason for sending the draft back.
+    comment = models.OneToOneField(
+        DraftComment, on_delete=models.SET_NULL, null=True, blank=True, related_name="event"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["draft", "-created_at", "-id"]
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+
+    def __str__(self) -> str:
+        return f"{self.draft}: {self.kind}"
+
+    @property
+    def text(self) -> str:
+        """The event's description in the active language."""
+        if self.kind != DraftEventKind.EXPORT:
+            return str(self.get_kind_display())
+        export_format = str(EXPORT_FORMAT_LABELS.get(self.export_format, self.export_format))
+        if self.revision_number is None:
+            return str(_("Exported as %(format)s")) % {"format": export_format}
+        return str(DraftEventKind.EXPORT.label) % {
+            "revision": self.revision_number, "format": export_format,
+        }

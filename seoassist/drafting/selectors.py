@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -6,11 +8,15 @@ from django.utils import timezone
 from seoassist.core.models import Role, Site
 from seoassist.core.selectors import user_role_on_site
 from seoassist.drafting.models import (
+    EXPORT_FORMAT_LABELS,
     LOCK_TIMEOUT,
     Draft,
     DraftComment,
+    DraftEvent,
+    DraftEventKind,
     DraftLock,
     DraftRevision,
+    DraftStatus,
     KeywordRequest,
     RequestStatus,
 )
@@ -63,6 +69,74 @@ def draft_get(*, site: Site, user: AbstractBaseUser, pk: int) -> Draft:
 
 def draft_comment_list(*, draft: Draft) -> QuerySet[DraftComment]:
     return draft.comments.select_related("author")
+
+
+def draft_send_back_comment(*, draft: Draft) -> DraftComment | None:
+    """Return the comment of the send back that made the draft editable again, else None.
+
+    The editors see it until the next workflow step, which is their submit. A withdraw
+    after a later submit does not bring an older send-back comment back.
+    """
+    if draft.status != DraftStatus.DRAFT:
+        return None
+    last_step = (
+        draft.events.exclude(kind=DraftEventKind.EXPORT)
+        .select_related("comment__author")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last_step is None or last_step.kind != DraftEventKind.SEND_BACK:
+        return None
+    return last_step.comment
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a draft's history: a revision or a workflow event."""
+
+    revision: DraftRevision | None = None
+    event: DraftEvent | None = None
+    # For a revision: the formats it was exported in, in export order.
+    export_formats: tuple[str, ...] = ()
+
+    @property
+    def created_at(self):  # noqa: ANN201
+        return (self.revision or self.event).created_at
+
+    @property
+    def exported_as(self) -> str:
+        """The names of the formats the revision was exported in, in the active language."""
+        return ", ".join(
+            str(EXPORT_FORMAT_LABELS.get(code, code)) for code in self.export_formats
+        )
+
+
+def draft_history_list(*, draft: Draft) -> list[HistoryEntry]:
+    """Return the draft's revisions and workflow events, newest first.
+
+    An event follows the revision it was recorded at even when both have the same
+    time, because a revision is always saved before the events that name it.
+    """
+    revisions = list(draft.revisions.select_related("author"))
+    events = list(draft.events.select_related("actor", "comment").order_by("created_at", "id"))
+    exported: dict[int, list[str]] = {}
+    for event in events:
+        if event.kind == DraftEventKind.EXPORT and event.revision_number is not None:
+            formats = exported.setdefault(event.revision_number, [])
+            if event.export_format not in formats:
+                formats.append(event.export_format)
+    entries = [
+        HistoryEntry(revision=revision, export_formats=tuple(exported.get(revision.number, ())))
+        for revision in revisions
+    ]
+    entries += [HistoryEntry(event=event) for event in events]
+
+    def sort_key(entry: HistoryEntry) -> tuple:
+        if entry.revision is not None:
+            return (entry.created_at, entry.revision.number, 0, 0)
+        return (entry.created_at, entry.event.revision_number or 0, 1, entry.event.pk)
+
+    return sorted(entries, key=sort_key, reverse=True)
 
 
 def draft_lock_holder(*, draft: Draft) -> DraftLock | None:

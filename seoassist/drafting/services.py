@@ -21,6 +21,8 @@ from seoassist.drafting.models import (
     LOCK_TIMEOUT,
     Draft,
     DraftComment,
+    DraftEvent,
+    DraftEventKind,
     DraftLock,
     DraftRevision,
     DraftStatus,
@@ -455,13 +457,16 @@ class WorkflowAction(NamedTuple):
     roles: tuple[str, ...]
 
 
+# The roles that write drafts: they submit drafts for review and withdraw them again.
+DRAFT_WRITER_ROLES = (Role.EDITOR, Role.ADMIN)
 # Workflow: each action moves a draft from one of its source statuses to its target,
 # and only the listed roles may take it. Editing the text is allowed in the statuses
-# of EDITABLE_STATUSES for the roles named there.
+# of EDITABLE_STATUSES for the roles named there. Each action records a DraftEvent of
+# the same name.
 WORKFLOW_ACTIONS = {
-    "submit": WorkflowAction(
-        (DraftStatus.DRAFT,), DraftStatus.IN_REVIEW, (Role.EDITOR, Role.ADMIN)
-    ),
+    "submit": WorkflowAction((DraftStatus.DRAFT,), DraftStatus.IN_REVIEW, DRAFT_WRITER_ROLES),
+    # Withdrawing takes a draft back from review, so its editors can change it again.
+    "withdraw": WorkflowAction((DraftStatus.IN_REVIEW,), DraftStatus.DRAFT, DRAFT_WRITER_ROLES),
     "approve": WorkflowAction(
         (DraftStatus.IN_REVIEW,), DraftStatus.APPROVED, (Role.REVIEWER, Role.ADMIN)
     ),
@@ -698,7 +703,10 @@ def draft_lock_release(*, draft: Draft, user: AbstractBaseUser, token: str) -> N
 def draft_transition(
     *, draft: Draft, user: AbstractBaseUser, action: str, comment: str = ""
 ) -> Draft:
-    """Move the draft through the workflow; sending back needs a comment for the editor."""
+    """Move the draft through the workflow and record the step in the draft's history.
+
+    Sending back needs a comment for the editor.
+    """
     if action not in WORKFLOW_ACTIONS:
         raise ValueError(f"action must be one of {sorted(WORKFLOW_ACTIONS)}, not {action!r}")
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
@@ -718,11 +726,36 @@ def draft_transition(
         )
     draft.status = target
     draft.save(update_fields=["status", "updated_at"])
+    stored_comment = None
     if comment:
-        DraftComment.objects.create(
+        stored_comment = DraftComment.objects.create(
             draft=draft, author=user, body=comment, status_before=source, status_after=target
         )
+    _event_add(draft, user, action, status_before=source, comment=stored_comment)
     return draft
+
+
+def _event_add(
+    draft: Draft,
+    user: AbstractBaseUser,
+    kind: str,
+    *,
+    status_before: str,
+    export_format: str = "",
+    comment: DraftComment | None = None,
+) -> DraftEvent:
+    """Record a workflow event at the draft's latest revision."""
+    revision_number = draft.revisions.order_by("-number").values_list("number", flat=True).first()
+    return DraftEvent.objects.create(
+        draft=draft,
+        kind=kind,
+        actor=user,
+        status_before=status_before,
+        status_after=draft.status,
+        revision_number=revision_number,
+        export_format=export_format,
+        comment=comment,
+    )
 
 
 def _wrong_status_error(draft: Draft, sources: tuple[str, ...]) -> ApplicationError:
@@ -756,7 +789,7 @@ def draft_comment_create(*, draft: Draft, user: AbstractBaseUser, body: str) -> 
 
 @transaction.atomic
 def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) -> ExportFile:
-    """Render an approved draft as a file to publish, and mark the draft exported."""
+    """Render an approved draft as a file, mark the draft exported and record the export."""
     if export_format not in EXPORT_FORMATS:
         raise ValueError(f"export_format must be one of {EXPORT_FORMATS}, not {export_format!r}")
     draft = Draft.objects.select_for_update().get(pk=draft.pk)
@@ -771,6 +804,7 @@ def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) ->
             % {"status": draft.get_status_display()}
         )
     exported = draft_render_export(draft, export_format, author=user.get_username())
+    status_before = draft.status
     update_fields = []
     if draft.status != DraftStatus.EXPORTED:
         draft.status = DraftStatus.EXPORTED
@@ -780,6 +814,9 @@ def draft_export(*, draft: Draft, user: AbstractBaseUser, export_format: str) ->
         update_fields.append("exported_at")
     if update_fields:
         draft.save(update_fields=[*update_fields, "updated_at"])
+    _event_add(
+        draft, user, DraftEventKind.EXPORT, status_before=status_before, export_format=export_format
+    )
     return exported
 
 

@@ -37,9 +37,11 @@ from seoassist.drafting.models import Draft, DraftRevision, RevisionNote
 from seoassist.drafting.selectors import (
     draft_comment_list,
     draft_get,
+    draft_history_list,
     draft_list,
     draft_lock_holder,
     draft_revision_latest,
+    draft_send_back_comment,
     draft_title_candidate_list,
     keyword_request_get,
     keyword_request_list,
@@ -331,6 +333,7 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "slug_follows_title": can_edit and draft_slug_follows_title(draft=draft),
         "comments": draft_comment_list(draft=draft),
         "actions": draft_actions_allowed(draft=draft, user=request.user),
+        "send_back_comment": draft_send_back_comment(draft=draft),
         "transition_form": DraftTransitionForm(),
         "comment_form": DraftCommentForm(),
         "export_form": DraftExportForm(),
@@ -466,7 +469,7 @@ def draft_revisions(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "site": site,
             "draft": draft,
-            "revisions": draft.revisions.select_related("author"),
+            "history": draft_history_list(draft=draft),
             "can_edit": draft_can_edit(draft=draft, user=request.user),
         },
     )
@@ -534,9 +537,15 @@ def draft_workflow(request: HttpRequest, pk: int) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(
-            request, _("The draft is now “%(status)s”.") % {"status": draft.get_status_display()}
-        )
+        status = {"status": draft.get_status_display()}
+        if form.cleaned_data["action"] == "send_back":
+            message = _(
+                "The draft is now “%(status)s”, and your comment went back to the editor with it. "
+                "They see it at the top of the editor page until they submit the draft again."
+            ) % status
+        else:
+            message = _("The draft is now “%(status)s”.") % status
+        messages.success(request, message)
     return redirect("drafting:draft_edit", pk=draft.pk)
 
 

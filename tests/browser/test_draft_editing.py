@@ -274,3 +274,46 @@ class DraftEditingTests:
         assert "<wp:status><![CDATA[draft]]></wp:status>" in open(wxr.value.path(), encoding="utf-8").read()
         draft.refresh_from_db()
         assert draft.status == DraftStatus.EXPORTED
+
+    def test_withdraw_send_back_and_history(
+        self, open_context, language, site, draft, editor_user
+    ) -> None:
+        _member(site, "reviewer", Role.REVIEWER)
+        edit_url = reverse("drafting:draft_edit", args=[draft.pk])
+        editor = _open_as(open_context(), language, edit_url, "editor", "editor-pass-123")
+        editor.get_by_role("button", name=tr(language, "Submit for review"), exact=True).click()
+        expect(editor.locator("#draft-status")).to_have_text(tr(language, "In review"))
+        expect(editor.locator("#read-only-notice")).to_contain_text(
+            tr(language, "Withdraw from review")
+        )
+        editor.get_by_role("button", name=tr(language, "Withdraw from review"), exact=True).click()
+        expect(editor.locator("#draft-status")).to_have_text(tr(language, "Draft"))
+        expect(editor.locator("#id_body")).to_be_editable()
+        editor.get_by_role("button", name=tr(language, "Submit for review"), exact=True).click()
+        expect(editor.locator("#draft-status")).to_have_text(tr(language, "In review"))
+
+        reviewer = _open_as(open_context(), language, edit_url, "reviewer", "reviewer-pass-123")
+        reviewer.locator("#id_workflow_comment").fill("出典を加えてください。")
+        reviewer.get_by_role("button", name=tr(language, "Send back"), exact=True).click()
+        expect(reviewer.locator(".messages .message.success")).to_contain_text(
+            tr(language, "The draft is now “%(status)s”, and your comment went back to the "
+               "editor with it. They see it at the top of the editor page until they submit "
+               "the draft again.",
+               status=tr(language, "Draft"))
+        )
+
+        editor.reload()
+        expect(editor.locator("#send-back-notice")).to_contain_text("出典を加えてください。")
+        editor.get_by_role("button", name=tr(language, "Submit for review"), exact=True).click()
+        expect(editor.locator("#draft-status")).to_have_text(tr(language, "In review"))
+        expect(editor.locator("#send-back-notice")).to_have_count(0)
+
+        editor.goto(reverse("drafting:draft_revisions", args=[draft.pk]))
+        editor.wait_for_load_state()
+        kinds = editor.locator("tr.event").evaluate_all(
+            "rows => rows.map(row => row.className.replace('event event-', ''))"
+        )
+        assert kinds == ["submit", "send_back", "submit", "withdraw", "submit"]
+        expect(editor.locator("tr.event-send_back")).to_contain_text(
+            tr(language, "Sent back to the editor")
+        )

@@ -9,10 +9,11 @@ The users: `owner` is the editor who submitted the request and owns the draft,
 site with those roles, `outsider` an editor of another site only, and `nobody`
 a logged-in user without any site.
 
-Every member of a site sees all of its drafts; editors and admins change the
-text of a draft in the "draft" status, reviewers and admins comment, approve and
-send back, and admins reopen approved and exported drafts. A keyword request
-stays visible to the editor who made it, and to the site's reviewers and admins.
+Every member of a site sees all of its drafts. Editors and admins change the
+text of a draft in the "draft" status, submit it for review and withdraw it
+from review. Reviewers and admins comment, approve and send back, and admins
+reopen approved and exported drafts. A keyword request stays visible to the
+editor who made it, and to the site's reviewers and admins.
 
 Several POST views redirect after a rejected action too, with an error
 message. Their lines name the rejected members in `rejected`, and
@@ -51,7 +52,9 @@ class Route:
         return getattr(self, user)
 
     def __str__(self) -> str:
-        return f"{self.method} {self.name}"
+        action = self.data.get("action")
+        suffix = f" {action} {self.target}" if action else ""
+        return f"{self.method} {self.name}{suffix}"
 
 
 # Placeholder for the token of the edit lock that the user's editor page gets.
@@ -114,6 +117,18 @@ ROUTES = [
     # is redirected to the editor page with the error message.
     Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
           data={"action": "approve"}, rejected=("owner", "editor")),
+    # This draft is "in review", so reviewers and admins send it back with a comment.
+    # An editor is redirected to the editor page with the error message.
+    Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
+          data={"action": "send_back", "comment": "出典を加えてください。"},
+          rejected=("owner", "editor")),
+    # This draft is "in review", so the roles that submit (editors and admins)
+    # withdraw it. A reviewer is redirected to the editor page with the error message.
+    Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
+          data={"action": "withdraw"}, rejected=("reviewer",)),
+    # A draft in the "draft" status cannot be withdrawn, whoever asks.
+    Route("drafting:draft_workflow",    "POST", "draft",   302, 302, 302, 302, 404, 403,
+          data={"action": "withdraw"}, rejected=("owner", "editor", "reviewer", "admin")),
     # This draft is exported, so only admins reopen it for editing. Editors and
     # reviewers are redirected to the editor page with the error message.
     Route("drafting:draft_workflow",    "POST", "exported", 302, 302, 302, 302, 404, 403,

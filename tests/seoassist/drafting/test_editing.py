@@ -7,13 +7,17 @@ from django.utils import timezone, translation
 
 from seoassist.core.exceptions import ApplicationError
 from seoassist.drafting.diffs import text_diff_rows
+from tests.seoassist.translations import japanese_catalog_with
 from seoassist.drafting.models import (
     DraftComment,
+    DraftEvent,
+    DraftEventKind,
     DraftLock,
     DraftRevision,
     DraftStatus,
     RevisionNote,
 )
+from seoassist.drafting.selectors import draft_history_list, draft_send_back_comment
 from seoassist.drafting.services import (
     DraftConflictError,
     DraftLockLostError,
@@ -227,13 +231,14 @@ class TextDiffTests:
 # (action, status before, roles allowed); every other role is rejected.
 TRANSITIONS = [
     ("submit", DraftStatus.DRAFT, {"editor", "admin"}),
+    ("withdraw", DraftStatus.IN_REVIEW, {"editor", "admin"}),
     ("approve", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("send_back", DraftStatus.IN_REVIEW, {"reviewer", "admin"}),
     ("reopen", DraftStatus.APPROVED, {"admin"}),
     ("reopen", DraftStatus.EXPORTED, {"admin"}),
 ]
 TARGETS = {
-    "submit": DraftStatus.IN_REVIEW, "approve": DraftStatus.APPROVED,
+    "submit": DraftStatus.IN_REVIEW, "withdraw": DraftStatus.DRAFT, "approve": DraftStatus.APPROVED,
     "send_back": DraftStatus.DRAFT, "reopen": DraftStatus.DRAFT,
 }
 
@@ -314,6 +319,162 @@ class DraftWorkflowTests:
         comment = DraftComment.objects.get(draft=english_draft)
         assert comment.body == "Add a source."
         assert (comment.status_before, comment.status_after) == ("in_review", "draft")
+
+    def test_editor_withdraws_and_edits_again(self, english_draft, editor_user, second_editor):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        english_draft.refresh_from_db()
+        assert draft_actions_allowed(draft=english_draft, user=second_editor) == ["withdraw"]
+        with pytest.raises(ApplicationError):
+            _save(english_draft, editor_user, body="Too late.")
+
+        draft_transition(draft=english_draft, user=editor_user, action="withdraw")
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        saved = _save(english_draft, editor_user, body="Fixed after withdrawing.")
+        assert saved.revision.number == 2
+
+    def test_withdraw_from_draft_is_rejected(self, english_draft, editor_user, english_messages):
+        with pytest.raises(ApplicationError, match="needs a draft that is “In review”"):
+            draft_transition(draft=english_draft, user=editor_user, action="withdraw")
+
+    def test_reviewer_is_offered_no_withdraw(self, english_draft, editor_user, reviewer_user):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        english_draft.refresh_from_db()
+        assert draft_actions_allowed(draft=english_draft, user=reviewer_user) == [
+            "approve", "send_back",
+        ]
+
+
+class DraftEventTests:
+    def test_each_transition_records_event(
+        self, english_draft, editor_user, reviewer_user, admin_user
+    ):
+        steps = [
+            (editor_user, "submit", "", DraftStatus.DRAFT, DraftStatus.IN_REVIEW),
+            (editor_user, "withdraw", "", DraftStatus.IN_REVIEW, DraftStatus.DRAFT),
+            (editor_user, "submit", "", DraftStatus.DRAFT, DraftStatus.IN_REVIEW),
+            (reviewer_user, "send_back", "Add a source.", DraftStatus.IN_REVIEW, DraftStatus.DRAFT),
+            (admin_user, "submit", "", DraftStatus.DRAFT, DraftStatus.IN_REVIEW),
+            (reviewer_user, "approve", "", DraftStatus.IN_REVIEW, DraftStatus.APPROVED),
+            (admin_user, "reopen", "Typo.", DraftStatus.APPROVED, DraftStatus.DRAFT),
+        ]
+        for user, action, comment, _before, _after in steps:
+            draft_transition(draft=english_draft, user=user, action=action, comment=comment)
+        events = list(DraftEvent.objects.filter(draft=english_draft).order_by("id"))
+        recorded = [
+            (event.actor, event.kind, event.status_before, event.status_after) for event in events
+        ]
+        expected = [(user, action, before, after) for user, action, _c, before, after in steps]
+        assert recorded == expected
+        assert {event.revision_number for event in events} == {1}
+        assert events[3].comment.body == "Add a source."
+        assert events[6].comment.body == "Typo."
+        assert events[0].comment is None
+
+    def test_rejected_transition_records_nothing(self, english_draft, reviewer_user):
+        with pytest.raises(ApplicationError):
+            draft_transition(draft=english_draft, user=reviewer_user, action="submit")
+        assert not DraftEvent.objects.filter(draft=english_draft).exists()
+
+    def test_export_records_format_and_revision(self, english_draft, editor_user):
+        _save(english_draft, editor_user, body="Second text.")
+        english_draft.refresh_from_db()
+        english_draft.status = DraftStatus.APPROVED
+        english_draft.save()
+        draft_export(draft=english_draft, user=editor_user, export_format="wxr")
+        draft_export(draft=english_draft, user=editor_user, export_format="html")
+        events = list(DraftEvent.objects.filter(draft=english_draft).order_by("id"))
+        assert [(e.kind, e.export_format, e.revision_number) for e in events] == [
+            ("export", "wxr", 2), ("export", "html", 2),
+        ]
+        assert (events[0].status_before, events[0].status_after) == ("approved", "exported")
+        assert (events[1].status_before, events[1].status_after) == ("exported", "exported")
+
+    def test_rejected_export_records_nothing(self, english_draft, editor_user):
+        with pytest.raises(ApplicationError):
+            draft_export(draft=english_draft, user=editor_user, export_format="markdown")
+        assert not DraftEvent.objects.filter(draft=english_draft).exists()
+
+    def test_event_text_follows_reader_language(self, english_draft, editor_user):
+        english_draft.status = DraftStatus.APPROVED
+        english_draft.save()
+        with translation.override("ja"):
+            draft_export(draft=english_draft, user=editor_user, export_format="wxr")
+        event = DraftEvent.objects.get(draft=english_draft)
+        with translation.override("en"):
+            assert event.text == "Revision 1 exported as WordPress (WXR)"
+        with japanese_catalog_with({
+            "Revision %(revision)d exported as %(format)s": "リビジョン %(revision)d を %(format)s で書き出し",
+            "WordPress (WXR)": "WordPress（WXR）",
+        }), translation.override("ja"):
+            assert event.text == "リビジョン 1 を WordPress（WXR） で書き出し"
+
+    def test_export_without_revision_text(self, english_draft, english_messages):
+        event = DraftEvent(
+            draft=english_draft, kind=DraftEventKind.EXPORT, export_format="markdown",
+            status_before="approved", status_after="exported",
+        )
+        assert event.text == "Exported as Markdown"
+
+    def test_history_interleaves_events(
+        self, english_draft, editor_user, reviewer_user
+    ):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        draft_transition(draft=english_draft, user=reviewer_user, action="send_back", comment="Cut.")
+        english_draft.refresh_from_db()
+        _save(english_draft, editor_user, body="Shorter.")
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        draft_transition(draft=english_draft, user=reviewer_user, action="approve")
+        draft_export(draft=english_draft, user=editor_user, export_format="markdown")
+        draft_export(draft=english_draft, user=editor_user, export_format="html")
+
+        history = draft_history_list(draft=english_draft)
+        rows = [
+            f"r{entry.revision.number}" if entry.revision else entry.event.kind
+            for entry in history
+        ]
+        assert rows == [
+            "export", "export", "approve", "submit", "r2", "send_back", "submit", "r1",
+        ]
+        assert history[4].export_formats == ("markdown", "html")
+        assert history[7].export_formats == ()
+
+
+class SendBackCommentTests:
+    def test_comment_shown_until_next_submit(self, english_draft, editor_user, reviewer_user):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        assert draft_send_back_comment(draft=english_draft) is None
+        draft_transition(
+            draft=english_draft, user=reviewer_user, action="send_back", comment="Add a source."
+        )
+        english_draft.refresh_from_db()
+        assert draft_send_back_comment(draft=english_draft).body == "Add a source."
+
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        english_draft.refresh_from_db()
+        assert draft_send_back_comment(draft=english_draft) is None
+
+    def test_withdraw_hides_older_comment(
+        self, english_draft, editor_user, reviewer_user
+    ):
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        draft_transition(
+            draft=english_draft, user=reviewer_user, action="send_back", comment="Add a source."
+        )
+        draft_transition(draft=english_draft, user=editor_user, action="submit")
+        draft_transition(draft=english_draft, user=editor_user, action="withdraw")
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        assert draft_send_back_comment(draft=english_draft) is None
+
+    def test_later_send_back_replaces_earlier(self, english_draft, editor_user, reviewer_user):
+        for comment in ("First remark.", "Second remark."):
+            draft_transition(draft=english_draft, user=editor_user, action="submit")
+            draft_transition(
+                draft=english_draft, user=reviewer_user, action="send_back", comment=comment
+            )
+        english_draft.refresh_from_db()
+        assert draft_send_back_comment(draft=english_draft).body == "Second remark."
 
 
 class DraftCommentTests:

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from seoassist.drafting.models import DraftLock, DraftRevision, DraftStatus, RevisionNote
 from seoassist.drafting.services import draft_lock_acquire
+from tests.seoassist.translations import japanese_catalog_with
 
 pytestmark = pytest.mark.django_db
 
@@ -488,11 +489,203 @@ class WorkflowViewTests:
         html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
         assert 'data-autosave="on"' in html
 
+    @pytest.mark.parametrize(
+        ("role", "offered"), [("editor", True), ("reviewer", False), ("admin", True)]
+    )
+    def test_withdraw_offered_to_editors(
+        self, client, editor_user, reviewer_user, admin_user, english_draft, role, offered
+    ):
+        english_draft.status = DraftStatus.IN_REVIEW
+        english_draft.save()
+        client.force_login({"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role])
+        html = client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        button = '<button type="submit" name="action" value="withdraw">Withdraw from review</button>'
+        assert (button in html) == offered
+
+    def test_editor_withdraws_and_edits_again(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        url = reverse("drafting:draft_workflow", args=[english_draft.pk])
+        client.post(url, {"action": "submit"})
+        response = client.post(url, {"action": "withdraw"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        english_draft.refresh_from_db()
+        assert english_draft.status == DraftStatus.DRAFT
+        assert "The draft is now “Draft”." in response.content.decode()
+        assert 'data-autosave="on"' in response.content.decode()
+
+    @pytest.mark.parametrize(
+        ("role", "status", "expected"),
+        [
+            ("admin", DraftStatus.APPROVED,
+             "This draft is “Approved”, so its text is read-only. Use “Reopen for editing” "
+             "under Workflow to change it."),
+            ("admin", DraftStatus.EXPORTED,
+             "This draft is “Exported”, so its text is read-only. Use “Reopen for editing” "
+             "under Workflow to change it."),
+            ("editor", DraftStatus.IN_REVIEW,
+             "This draft is “In review”, so its text is read-only. Use “Withdraw from review” "
+             "under Workflow to change it."),
+            ("editor", DraftStatus.APPROVED,
+             "This draft is “Approved”; your role cannot change its text now."),
+            ("reviewer", DraftStatus.IN_REVIEW,
+             "This draft is “In review”; your role cannot change its text now."),
+        ],
+    )
+    def test_read_only_notice_names_action(
+        self, client, editor_user, reviewer_user, admin_user, english_draft, role, status, expected
+    ):
+        english_draft.status = status
+        english_draft.save()
+        client.force_login({"editor": editor_user, "reviewer": reviewer_user, "admin": admin_user}[role])
+        html = client.get(
+            reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        notice = re.search(r'<p class="notice" id="read-only-notice">(.*?)</p>', html, re.S)
+        assert notice is not None
+        assert notice.group(1) == expected
+
+    def test_editable_draft_has_no_read_only_notice(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
+        assert 'id="read-only-notice"' not in html
+
+    def test_reopen_notice_is_translated(self, client, admin_user, english_draft):
+        english_draft.status = DraftStatus.APPROVED
+        english_draft.save()
+        client.force_login(admin_user)
+        msgid = (
+            "This draft is “%(status)s”, so its text is read-only. Use “Reopen for editing” "
+            "under Workflow to change it."
+        )
+        with japanese_catalog_with({msgid: "「%(status)s」の下書きは読み取り専用です。"}):
+            html = client.get(
+                reverse("drafting:draft_edit", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+            ).content.decode()
+        assert f"「{_japanese('Approved')}」の下書きは読み取り専用です。" in html
+
+    def test_send_back_notice_until_submit(
+        self, client, editor_user, reviewer_user, english_draft
+    ):
+        url = reverse("drafting:draft_workflow", args=[english_draft.pk])
+        edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        client.force_login(editor_user)
+        client.post(url, {"action": "submit"})
+
+        client.force_login(reviewer_user)
+        response = client.post(
+            url, {"action": "send_back", "comment": "Cite a source."},
+            HTTP_ACCEPT_LANGUAGE="en", follow=True,
+        )
+        assert (
+            "The draft is now “Draft”, and your comment went back to the editor with it. "
+            "They see it at the top of the editor page until they submit the draft again."
+        ) in response.content.decode()
+
+        client.force_login(editor_user)
+        html = client.get(edit_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        notice = re.search(r'<div class="notice send-back-notice".*?</div>', html, re.S)
+        assert notice is not None
+        assert "reviewer sent this draft back on" in notice.group(0)
+        assert "Cite a source." in notice.group(0)
+        assert html.index('id="send-back-notice"') < html.index('id="draft-form"')
+
+        client.post(url, {"action": "submit"})
+        client.force_login(reviewer_user)
+        html = client.get(edit_url).content.decode()
+        assert 'id="send-back-notice"' not in html
+
+    def test_other_actions_keep_short_message(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:draft_workflow", args=[english_draft.pk]), {"action": "submit"},
+            HTTP_ACCEPT_LANGUAGE="en", follow=True,
+        )
+        html = response.content.decode()
+        assert "The draft is now “In review”." in html
+        assert "your comment went back" not in html
+
     def test_reviewer_comment_is_listed(self, client, reviewer_user, english_draft):
         client.force_login(reviewer_user)
         client.post(reverse("drafting:draft_comment", args=[english_draft.pk]), {"body": "Nice intro."})
         html = client.get(reverse("drafting:draft_edit", args=[english_draft.pk])).content.decode()
         assert "Nice intro." in html
+
+
+def _history_rows(html):
+    """Return the rows of the revisions page as ("revision", number) or ("event", kind)."""
+    rows = re.findall(r'<tr class="(revision|event event-(\w+))"><td>(\d*)</td>', html)
+    return [
+        ("revision", int(number)) if kind == "revision" else ("event", event_kind)
+        for kind, event_kind, number in rows
+    ]
+
+
+class HistoryViewTests:
+    @pytest.fixture
+    def exported(self, client, editor_user, reviewer_user, english_draft):
+        """A draft saved once, submitted, approved and exported as Markdown."""
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="Second text."),
+        )
+        workflow_url = reverse("drafting:draft_workflow", args=[english_draft.pk])
+        client.post(workflow_url, {"action": "submit"})
+        client.force_login(reviewer_user)
+        client.post(workflow_url, {"action": "approve"})
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_export", args=[english_draft.pk]), {"export_format": "markdown"}
+        )
+        return english_draft
+
+    def test_events_between_revisions(self, client, exported):
+        html = client.get(
+            reverse("drafting:draft_revisions", args=[exported.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert _history_rows(html) == [
+            ("event", "export"), ("event", "approve"), ("event", "submit"),
+            ("revision", 2), ("revision", 1),
+        ]
+        assert "Revision 2 exported as Markdown" in html
+        assert "Approved for export" in html
+        assert "Submitted for review" in html
+
+    def test_exported_revision_is_marked(self, client, exported):
+        html = client.get(
+            reverse("drafting:draft_revisions", args=[exported.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        rows = re.findall(r'<tr class="revision"><td>(\d+)</td>(.*?)</tr>', html, re.S)
+        marked = {int(number): "Exported as Markdown" in row for number, row in rows}
+        assert marked == {2: True, 1: False}
+
+    def test_event_text_in_reader_language(self, client, exported):
+        url = reverse("drafting:draft_revisions", args=[exported.pk])
+        entries = {
+            "Submitted for review": "レビュー依頼",
+            "Revision %(revision)d exported as %(format)s": "リビジョン %(revision)d を %(format)s で書き出し",
+        }
+        with japanese_catalog_with(entries):
+            html = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert "レビュー依頼" in html
+        assert f"リビジョン 2 を {_japanese('Markdown')} で書き出し" in html
+        english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Submitted for review" in english
+
+    def test_send_back_comment_in_history(self, client, editor_user, reviewer_user, english_draft):
+        workflow_url = reverse("drafting:draft_workflow", args=[english_draft.pk])
+        client.force_login(editor_user)
+        client.post(workflow_url, {"action": "submit"})
+        client.force_login(reviewer_user)
+        client.post(workflow_url, {"action": "send_back", "comment": "Cite <b>a</b> source."})
+        html = client.get(
+            reverse("drafting:draft_revisions", args=[english_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        row = re.search(r'<tr class="event event-send_back">.*?</tr>', html, re.S).group(0)
+        assert "Sent back to the editor" in row
+        assert "Cite &lt;b&gt;a&lt;/b&gt; source." in row
+        assert "reviewer" in row
 
 
 class ExportViewTests:
