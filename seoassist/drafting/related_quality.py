@@ -76,13 +76,22 @@ class EvidenceDocument:
         topics = "\n".join(compact_form(line) for line in (title, *headings) if line)
         return cls(words=_word_form(text), compact=compact_form(text), topics=topics)
 
-    def mentions(self, phrase: str) -> bool:
-        """Tell whether the document contains ``phrase`` as whole words (Latin) or as written (Japanese)."""
-        if contains_japanese(phrase):
-            compact = compact_form(phrase)
-            return bool(compact) and compact in self.compact
-        words = _word_form(phrase)
-        return words.strip() != "" and words in self.words
+    def contains_pattern(self, pattern: tuple[bool, str]) -> bool:
+        """Tell whether the document contains a pattern made by :func:`phrase_pattern`.
+
+        Latin phrases match as whole words, Japanese ones as written with spaces removed.
+        """
+        is_japanese, form = pattern
+        if not form.strip():
+            return False
+        return form in (self.compact if is_japanese else self.words)
+
+
+def phrase_pattern(phrase: str) -> tuple[bool, str]:
+    """Return (is Japanese, searched form) of ``phrase``, so that documents match it without renormalising."""
+    if contains_japanese(phrase):
+        return True, compact_form(phrase)
+    return False, _word_form(phrase)
 
 
 @dataclass(frozen=True)
@@ -164,8 +173,11 @@ def is_related(seed: str, candidate: str, evidence: RelatedEvidence) -> bool:
     """Tell whether ``candidate`` shares a content word with ``seed`` or occurs with it in a document."""
     if _shares_content_word(seed, candidate):
         return True
+    seed_pattern = phrase_pattern(seed)
+    candidate_pattern = phrase_pattern(candidate)
     return any(
-        document.mentions(seed) and document.mentions(candidate) for document in evidence.documents
+        document.contains_pattern(seed_pattern) and document.contains_pattern(candidate_pattern)
+        for document in evidence.documents
     )
 
 
