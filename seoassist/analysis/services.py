@@ -28,8 +28,14 @@ def draft_text(*, draft: Draft, data: Mapping[str, str] | None = None) -> DraftT
     keywords = [keyword for keyword in (draft.keywords or []) if str(keyword).strip()]
     related = [str(keyword) for keyword in keywords[1:]]
     keyword_request = draft.request if draft.request_id else None
-    if keyword_request is not None:
-        related += [str(keyword) for keyword in keyword_request.related_keywords or []]
+    if keyword_request is not None and keyword_request.related_keywords:
+        from seoassist.drafting.related import related_keywords_screen
+
+        related += related_keywords_screen(
+            site=draft.site,
+            keywords=list(keyword_request.keywords or []),
+            candidates=[str(keyword) for keyword in keyword_request.related_keywords],
+        )
     seen: set[str] = set()
     unique_related = []
     for keyword in related:

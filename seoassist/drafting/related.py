@@ -1,13 +1,22 @@
 """Related keyword suggestions from the site's query model, its articles and tracked keywords."""
 import logging
 import math
+import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.db.models import Count, Max
 
 from seoassist.core.models import Site
 from seoassist.core.text import contains_japanese, normalize_keyword
+from seoassist.drafting.related_quality import RelatedEvidence, related_keywords_filter
 
 logger = logging.getLogger(__name__)
+
+# Evidence per site id, with the fingerprint of the data it was built from.
+_evidence_cache: dict[int, tuple[tuple, RelatedEvidence]] = {}
+_evidence_cache_lock = threading.Lock()
 
 TITLE_WEIGHT = 3
 # Terms seen only beside passing mentions of the keywords (weight 1) are dropped.
@@ -47,15 +56,25 @@ def related_keywords_rank(
     Without an active query model this is the co-occurrence list alone. With
     one, the two rankings merge by reciprocal rank fusion, so a term both
     sources propose ranks first, and near-duplicates keep their best-ranked form.
+    Both lists pass the quality rules of ``related_quality`` first, so the list
+    may be shorter than ``limit``.
     """
     from lstm_engine.queries import bigram_jaccard
 
-    cooccurring = _usable_terms(
-        related_keywords_suggest(site=site, keywords=keywords, language=language, limit=limit),
-        language,
+    cooccurring = related_keywords_screen(
+        site=site,
+        keywords=keywords,
+        candidates=_usable_terms(
+            related_keywords_suggest(site=site, keywords=keywords, language=language, limit=limit),
+            language,
+        ),
     )
-    searches = _usable_terms(
-        [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
+    searches = related_keywords_screen(
+        site=site,
+        keywords=keywords,
+        candidates=_usable_terms(
+            [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
+        ),
     )
     if not searches:
         return cooccurring
@@ -78,6 +97,71 @@ def related_keywords_rank(
             continue
         merged.append(display[key])
     return merged[:limit]
+
+
+def related_keywords_screen(
+    *, site: Site, keywords: Sequence[str], candidates: Sequence[str]
+) -> list[str]:
+    """Return the candidates that pass the related keyword quality rules for ``keywords``, in order."""
+    if not candidates:
+        return []
+    return related_keywords_filter(candidates, keywords, related_evidence_get(site))
+
+
+def related_evidence_get(site: Site) -> RelatedEvidence:
+    """Return the site's related keyword evidence, rebuilt only when its texts have changed.
+
+    The fingerprint counts the articles, tracked keywords, Trends related queries and
+    Search Console query rows and takes their latest update time.
+    NOTE: a bulk ``QuerySet.update`` does not move ``updated_at``, so evidence built
+    before such an update stays in use until a row is added, removed or saved.
+    """
+    fingerprint = _evidence_fingerprint(site)
+    with _evidence_cache_lock:
+        cached = _evidence_cache.get(site.pk)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    evidence = _evidence_build(site)
+    with _evidence_cache_lock:
+        _evidence_cache[site.pk] = (fingerprint, evidence)
+    logger.info(
+        "Built related keyword evidence for site %s: %d documents, %d words, %d searches",
+        site.pk, len(evidence.documents), len(evidence.vocabulary), len(evidence.known_searches),
+    )
+    return evidence
+
+
+def _search_query_rows(site: Site):
+    from seoassist.trends.models import SearchQueryStat, SearchTable
+
+    return SearchQueryStat.objects.filter(site=site, table=SearchTable.QUERY)
+
+
+def _evidence_fingerprint(site: Site) -> tuple:
+    parts: list = [site.created_at]
+    for queryset in (
+        site.articles.all(),
+        site.keywords.all(),
+        site.related_queries.all(),
+        _search_query_rows(site),
+    ):
+        totals = queryset.aggregate(count=Count("pk"), latest=Max("updated_at"))
+        parts += [totals["count"], totals["latest"]]
+    return tuple(parts)
+
+
+def _evidence_build(site: Site) -> RelatedEvidence:
+    from seoassist.engine.services import markdown_blocks
+
+    searches: list[str] = list(site.keywords.values_list("text", flat=True))
+    for seed, query in site.related_queries.values_list("seed", "query"):
+        searches += [seed, query]
+    searches += list(_search_query_rows(site).values_list("key", flat=True))
+    articles = []
+    for title, body in site.articles.order_by("id").values_list("title", "body").iterator():
+        headings = [text for kind, text in markdown_blocks(body) if kind == "heading"]
+        articles.append((title, body, headings))
+    return RelatedEvidence.build(searches=searches, articles=articles)
 
 
 def _usable_terms(terms: list[str], language: str) -> list[str]:

@@ -150,6 +150,21 @@ def request_status(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _related_keywords_shown(site, keyword_request) -> list[str]:
+    """Return the request's stored related keywords that still pass the quality rules.
+
+    Requests drafted before the rules existed, or before the site's texts changed,
+    may store candidates that the rules now drop.
+    """
+    from seoassist.drafting.related import related_keywords_screen
+
+    return related_keywords_screen(
+        site=site,
+        keywords=list(keyword_request.keywords or []),
+        candidates=[str(keyword) for keyword in keyword_request.related_keywords or []],
+    )
+
+
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
     keyword_ids = keyword_ids_by_text(site=site, texts=[f.keyword for f in forecasts])
@@ -193,7 +208,7 @@ def _request_context(site, keyword_request) -> dict:
                     }
                 ),
             }
-            for related in keyword_request.related_keywords or []
+            for related in _related_keywords_shown(site, keyword_request)
         ],
         "retry_query": urlencode(
             {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}

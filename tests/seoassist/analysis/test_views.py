@@ -5,6 +5,7 @@ from django.urls import reverse
 from seoassist.analysis.models import CheckDismissal
 from seoassist.analysis.services import check_dismiss, check_restore, draft_analyze, draft_text
 from seoassist.core.exceptions import ApplicationError
+from seoassist.corpus.models import Article
 from seoassist.drafting.models import Draft, KeywordRequest
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,10 @@ def outsider(db):
 
 class DraftAnalyzeServiceTests:
     def test_keyphrases_from_draft_and_request(self, draft, site):
+        Article.objects.create(
+            site=site, language="ja", title="引越し業者の見積もり",
+            body="引越し業者の見積もりを比べます。", content_hash="moving-estimate",
+        )
         draft.request = KeywordRequest.objects.create(
             site=site, keywords=["見積もり"], language="ja", target_length=1500,
             related_keywords=["業者", "引越し"],
@@ -50,6 +55,17 @@ class DraftAnalyzeServiceTests:
         assert text.keyphrase == "見積もり"
         assert text.related_keyphrases == ("引越し", "業者")
         assert text.language == "ja"
+
+    def test_request_keywords_pass_quality_rules(self, draft, site):
+        Article.objects.create(
+            site=site, language="ja", title="引越し業者の見積もり",
+            body="引越し業者の見積もりを比べます。", content_hash="moving-estimate",
+        )
+        draft.request = KeywordRequest.objects.create(
+            site=site, keywords=["見積もり"], language="ja", target_length=1500,
+            related_keywords=["業者", "日焼け止め"],
+        )
+        assert draft_text(draft=draft).related_keyphrases == ("引越し", "業者")
 
     def test_unsaved_values_win(self, draft):
         text = draft_text(draft=draft, data={"title": "別のタイトル", "body": "a\r\nb"})

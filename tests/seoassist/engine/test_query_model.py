@@ -103,14 +103,21 @@ class RelatedKeywordsRankTests:
 
 
 class RequestPageRelatedTests:
-    def test_related_keyword_links_prefill_a_new_request(self, client, editor_user, site):
+    def test_related_keyword_links_prefill_a_new_request(self, client, editor_user, pollen_site):
+        site = pollen_site
+        Article.objects.create(
+            site=site, language="ja", title="東京の花粉症", body="東京の花粉症の時期です。",
+            content_hash="hash-tokyo",
+        )
         keyword_request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
-            target_length=1500, related_keywords=["花粉症 対策", "東京 花粉症"],
+            target_length=1500, related_keywords=["花粉症 対策", "東京 花粉症", "christma dinner"],
         )
         client.force_login(editor_user)
         page = client.get(reverse("drafting:request_detail", args=[keyword_request.pk])).content.decode()
         assert "東京 花粉症" in page
+        # A stored keyword that the quality rules now reject is not shown.
+        assert "christma dinner" not in page
         link = reverse("drafting:request_create") + "?keywords=%E8%8A%B1%E7%B2%89%E7%97%87%2C+"
         assert link in page
         form = client.get(reverse("drafting:request_create"), {"keywords": "花粉症, 東京 花粉症"})
@@ -146,7 +153,8 @@ class RelatedKeywordLengthTests:
     def test_article_spelling_beats_case_folding(self, site, monkeypatch):
         for index in range(3):
             Article.objects.create(
-                site=site, language="en", title=f"Choosing a sunscreen {index}", body="Body text.",
+                site=site, language="en", title=f"Choosing a sunscreen {index}",
+                body="Check the SPF on the label.",
                 keywords=["sunscreen", "SPF"], content_hash=f"spf-{index}",
             )
         monkeypatch.setattr(
@@ -167,6 +175,10 @@ class RelatedKeywordLengthTests:
         ],
     )
     def test_unusable_terms_are_dropped(self, pollen_site, monkeypatch, language, term):
+        Article.objects.create(
+            site=pollen_site, language="en", title="Hay fever tea",
+            body="Hay fever tea for 花粉症 season.", content_hash="hay-fever-tea",
+        )
         monkeypatch.setattr(
             "seoassist.drafting.related.related_searches_predict",
             lambda *, site, keywords: [

@@ -1,0 +1,283 @@
+"""Quality rules for related keyword candidates, checked against the site's own texts.
+
+The query model and the co-occurrence ranking both propose candidates that no
+reader would search for: half-formed words ("christma dinner", because article
+keywords fold "christmas" like a plural), several tracked keywords run together
+("christmas dinner your tax return"), and terms from other topics. A candidate
+is kept only when it passes every rule below, checked in this order:
+
+1. ``unknown_word``: every word occurs in the site's texts. English words must
+   be words of a search query, an article title or an article body. Japanese
+   parts (the space-separated pieces) must occur in those texts as written.
+   Article keyword lists are left out, because they are derived text.
+2. ``combined_keywords``: the candidate does not join two or more distinct
+   known searches none of which is a seed, and it does not join a seed with a
+   whole known search that is unrelated to the seed (rule 3's test).
+3. ``unrelated``: the candidate shares a content word with a seed (for
+   Japanese, a run of two or more kanji or katakana), or it occurs together
+   with a seed in one of the site's articles, queries or Search Console rows.
+4. ``generic_word``: a Japanese candidate of one or two characters without
+   spaces must be a single Sudachi noun, and a known search or a word of the
+   title or headings of an article whose title or headings name a seed. This
+   drops everyday words such as 一緒, which co-occur with anything in bodies.
+
+This module contains the rules and the evidence they read. It makes no database
+queries, so the rules test without a site; ``seoassist.drafting.related``
+builds the evidence from a site and caches it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from seoassist.core.text import content_terms, contains_japanese, normalize_keyword, sudachi_tokens
+
+logger = logging.getLogger(__name__)
+
+# A Japanese single-term candidate shorter than this must pass the generic-word rule.
+JAPANESE_SHORT_TERM_LENGTH = 3
+# Shortest run of kanji or katakana that counts as a shared content word in Japanese.
+JAPANESE_SHARED_RUN_LENGTH = 2
+
+_LATIN_WORD_RE = re.compile(r"[0-9a-zß-ÿ]+(?:'[0-9a-zß-ÿ]+)*")
+# Kanji (with the iteration mark) and katakana (with the prolonged sound mark).
+_KANJI_KATAKANA_RUN_RE = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々\u30A1-\u30FA\u30FC]+")
+
+
+def latin_words(text: str) -> list[str]:
+    """Return the Latin-script words of ``text``, NFKC-normalised and case-folded."""
+    normalized = normalize_keyword(text).replace("’", "'")
+    return _LATIN_WORD_RE.findall(normalized)
+
+
+def compact_form(text: str) -> str:
+    """Return ``text`` normalised like a keyword, with all spaces removed."""
+    return normalize_keyword(text).replace(" ", "")
+
+
+def _word_form(text: str) -> str:
+    """Return the Latin words of ``text`` joined by single spaces and padded with a space each side."""
+    return " " + " ".join(latin_words(text)) + " "
+
+
+@dataclass(frozen=True)
+class EvidenceDocument:
+    """One article, search query or Search Console query, in the forms the rules match against."""
+
+    words: str  # Latin words joined by spaces, padded with one space each side
+    compact: str  # keyword-normalised text without spaces
+    topics: str = ""  # compact title and headings of an article, one per line
+
+    @classmethod
+    def build(cls, text: str, *, title: str = "", headings: Sequence[str] = ()) -> EvidenceDocument:
+        topics = "\n".join(compact_form(line) for line in (title, *headings) if line)
+        return cls(words=_word_form(text), compact=compact_form(text), topics=topics)
+
+    def contains_pattern(self, pattern: tuple[bool, str]) -> bool:
+        """Tell whether the document contains a pattern made by :func:`phrase_pattern`.
+
+        Latin phrases match as whole words, Japanese ones as written with spaces removed.
+        """
+        is_japanese, form = pattern
+        if not form.strip():
+            return False
+        return form in (self.compact if is_japanese else self.words)
+
+
+def phrase_pattern(phrase: str) -> tuple[bool, str]:
+    """Return (is Japanese, searched form) of ``phrase``, so that documents match it without renormalising."""
+    if contains_japanese(phrase):
+        return True, compact_form(phrase)
+    return False, _word_form(phrase)
+
+
+@dataclass(frozen=True)
+class RelatedEvidence:
+    """The site's words, known searches and documents that candidates are checked against."""
+
+    vocabulary: frozenset[str] = frozenset()  # Latin words of queries, titles and bodies
+    japanese_text: str = ""  # compact Japanese texts of queries, titles and bodies, one per line
+    known_searches: frozenset[str] = frozenset()  # normalised tracked keywords and queries
+    documents: tuple[EvidenceDocument, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        searches: Iterable[str],
+        articles: Iterable[tuple[str, str, Sequence[str]]],
+    ) -> RelatedEvidence:
+        """Collect evidence from search queries and from (title, body, headings) of articles."""
+        vocabulary: set[str] = set()
+        japanese_lines: list[str] = []
+        known: set[str] = set()
+        documents: list[EvidenceDocument] = []
+        for search in searches:
+            normalized = normalize_keyword(search)
+            if not normalized:
+                continue
+            known.add(normalized)
+            vocabulary.update(latin_words(normalized))
+            if contains_japanese(normalized):
+                japanese_lines.append(compact_form(normalized))
+            documents.append(EvidenceDocument.build(normalized))
+        for title, body, headings in articles:
+            text = f"{title}\n{body}"
+            vocabulary.update(latin_words(text))
+            if contains_japanese(text):
+                japanese_lines.append(compact_form(text))
+            documents.append(EvidenceDocument.build(text, title=title, headings=headings))
+        return cls(
+            vocabulary=frozenset(vocabulary),
+            japanese_text="\n".join(japanese_lines),
+            known_searches=frozenset(known),
+            documents=tuple(documents),
+        )
+
+
+def _has_unknown_word(candidate: str, evidence: RelatedEvidence) -> bool:
+    for part in normalize_keyword(candidate).split():
+        if contains_japanese(part):
+            # Japanese has no spaces between words, so a part counts when the texts contain it.
+            # NOTE: a truncated Japanese word still passes when the full word is in the texts.
+            if part not in evidence.japanese_text:
+                return True
+            continue
+        if any(word not in evidence.vocabulary for word in latin_words(part)):
+            return True
+    return False
+
+
+def _shares_content_word(seed: str, candidate: str) -> bool:
+    if latin_words(seed) and latin_words(candidate):
+        if set(content_terms(seed, "en")) & set(content_terms(candidate, "en")):
+            return True
+    if contains_japanese(seed) and contains_japanese(candidate):
+        return _shares_kanji_katakana_run(seed, candidate)
+    return False
+
+
+def _shares_kanji_katakana_run(seed: str, candidate: str) -> bool:
+    target = compact_form(candidate)
+    size = JAPANESE_SHARED_RUN_LENGTH
+    for run in _KANJI_KATAKANA_RUN_RE.findall(compact_form(seed)):
+        if any(run[start : start + size] in target for start in range(len(run) - size + 1)):
+            return True
+    return False
+
+
+def is_related(seed: str, candidate: str, evidence: RelatedEvidence) -> bool:
+    """Tell whether ``candidate`` shares a content word with ``seed`` or occurs with it in a document."""
+    if _shares_content_word(seed, candidate):
+        return True
+    seed_pattern = phrase_pattern(seed)
+    candidate_pattern = phrase_pattern(candidate)
+    return any(
+        document.contains_pattern(seed_pattern) and document.contains_pattern(candidate_pattern)
+        for document in evidence.documents
+    )
+
+
+def _known_search_spans(words: list[str], evidence: RelatedEvidence) -> list[str]:
+    """Return the known searches found as whole-word spans of ``words``, longest first, not overlapping."""
+    matches: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            if end - start == len(words):
+                continue  # the candidate itself, which may be a known search
+            phrase = " ".join(words[start:end])
+            if phrase in evidence.known_searches:
+                matches.append((start, end, phrase))
+    matches.sort(key=lambda match: (-(match[1] - match[0]), match[0]))
+    taken: set[int] = set()
+    found: list[str] = []
+    for start, end, phrase in matches:
+        if taken & set(range(start, end)):
+            continue
+        taken.update(range(start, end))
+        found.append(phrase)
+    return found
+
+
+def _combines_keywords(candidate: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
+    words = normalize_keyword(candidate).split()
+    seed_set = {normalize_keyword(seed) for seed in seeds}
+    spans = _known_search_spans(words, evidence)
+    others = sorted(set(spans) - seed_set)
+    if len(others) >= 2 and not set(spans) & seed_set:
+        return True
+    contained_seeds = [seed for seed in seed_set if _contains_words(words, seed.split())]
+    if not contained_seeds:
+        return False
+    for other in others:
+        if not any(is_related(seed, other, evidence) for seed in contained_seeds):
+            return True
+    return False
+
+
+def _contains_words(words: list[str], part: list[str]) -> bool:
+    size = len(part)
+    return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
+
+
+def _is_generic_word(candidate: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
+    text = normalize_keyword(candidate)
+    if " " in text or not contains_japanese(text) or len(text) >= JAPANESE_SHORT_TERM_LENGTH:
+        return False
+    tokens = sudachi_tokens(text)
+    if len(tokens) != 1 or tokens[0].pos[0] != "名詞":
+        return True
+    if text in evidence.known_searches:
+        return False
+    # The seed's articles are those whose title or a heading names a seed.
+    compact = compact_form(text)
+    seed_forms = [compact_form(seed) for seed in seeds]
+    return not any(
+        compact in document.topics and any(form in document.topics for form in seed_forms)
+        for document in evidence.documents
+    )
+
+
+def related_keyword_rejection(
+    candidate: str, seeds: Sequence[str], evidence: RelatedEvidence
+) -> str | None:
+    """Return the first rule that ``candidate`` breaks for the seed keywords, or None when it passes.
+
+    The rule names are "unknown_word", "combined_keywords", "unrelated" and
+    "generic_word". The module docstring describes each.
+    """
+    seeds = [seed for seed in seeds if normalize_keyword(seed)]
+    if not normalize_keyword(candidate):
+        return "unknown_word"
+    if _has_unknown_word(candidate, evidence):
+        return "unknown_word"
+    if _combines_keywords(candidate, seeds, evidence):
+        return "combined_keywords"
+    if not any(is_related(seed, candidate, evidence) for seed in seeds):
+        return "unrelated"
+    if _is_generic_word(candidate, seeds, evidence):
+        return "generic_word"
+    return None
+
+
+def related_keywords_filter(
+    candidates: Sequence[str], seeds: Sequence[str], evidence: RelatedEvidence
+) -> list[str]:
+    """Return the candidates that pass every rule, in their given order, adding none."""
+    kept: list[str] = []
+    rejected: dict[str, int] = {}
+    for candidate in candidates:
+        rule = related_keyword_rejection(unicodedata.normalize("NFKC", candidate), seeds, evidence)
+        if rule is None:
+            kept.append(candidate)
+        else:
+            rejected[rule] = rejected.get(rule, 0) + 1
+    if rejected:
+        logger.info(
+            "Dropped %d of %d related keyword candidates for %s: %s",
+            len(candidates) - len(kept), len(candidates), list(seeds), rejected,
+        )
+    return kept
