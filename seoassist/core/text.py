@@ -53,6 +53,7 @@ _PLURAL_EXCEPTIONS = frozenset(
     glass news lens always perhaps physics politics economics mathematics series species
     status thesis this less was has yes its kudos bias atlas alias virus bonus census focus
     genius plus previous various famous serious religious nervous dangerous delicious
+    christmas xmas texas kansas arkansas vegas cosmos ethos pathos thermos
     """.split()
 )
 

@@ -79,6 +79,9 @@ class ContentTermsEnglishTests:
     def test_non_plural_s_words_stay(self) -> None:
         assert content_terms("news series analysis", "en") == ["news", "series", "analysis"]
 
+    def test_singular_words_ending_in_s_stay(self) -> None:
+        assert content_terms("christmas dinner in texas", "en") == ["christmas", "dinner", "texas"]
+
     def test_stopwords_are_removed(self) -> None:
         assert content_terms("How to write the best guide for your readers", "en") == [
             "write", "best", "guide", "reader",
