@@ -46,10 +46,28 @@ def language_model_notes(version: ModelVersion, *, writes_drafts: bool) -> list[
         else:
             text = _("Its n-gram baseline writes the drafts now.")
         notes.append(VersionNote(text % {"cell": cell}))
+    other_cell = _other_cell_note(version)
+    if other_cell:
+        notes.append(VersionNote(other_cell))
     mixture = _mixture_note(version)
     if mixture:
         notes.append(VersionNote(mixture))
     return notes
+
+
+def _other_cell_note(version: ModelVersion) -> str:
+    """Compare the version's cell with the other cell that trained beside it on the same split."""
+    other = (version.metrics or {}).get("other_cell") or {}
+    if other.get("val_bits_per_char") is None or not other.get("cell"):
+        return ""
+    return _(
+        "The %(other)s trained on the same articles scored %(other_bits).2f bits per character, "
+        "so this version keeps the %(cell)s."
+    ) % {
+        "other": str(other["cell"]).upper(),
+        "other_bits": other["val_bits_per_char"],
+        "cell": version.cell_name,
+    }
 
 
 def _mixture_note(version: ModelVersion) -> str:

@@ -54,6 +54,24 @@ def _note_texts(version: ModelVersion, *, writes_drafts: bool) -> list[str]:
 
 
 class LanguageModelNotesTests:
+    def test_other_cell_is_compared(self, site, english_messages):
+        version = _language_model(
+            site, active=True, beats=True, mixture_beats_both=False,
+            other_cell={"cell": "lstm", "val_bits_per_char": 2.47, "val_loss": 1.9},
+        )
+
+        texts = _note_texts(version, writes_drafts=False)
+
+        assert texts[0] == (
+            "The LSTM trained on the same articles scored 2.47 bits per character, "
+            "so this version keeps the GRU."
+        )
+
+    def test_version_without_other_cell_has_no_comparison(self, site, english_messages):
+        version = _language_model(site, active=True, beats=True)
+
+        assert not any("trained on the same articles" in text for text in _note_texts(version, writes_drafts=False))
+
     def test_unbeaten_version_names_ngram_writer(self, site, english_messages):
         version = _language_model(site, active=False, beats=False)
 
