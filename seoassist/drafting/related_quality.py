@@ -1,8 +1,8 @@
 """Quality rules for related keyword candidates, checked against the site's own texts.
 
 The query model and the co-occurrence ranking both propose candidates that no
-reader would search for: half-formed words ("christma dinner", because article
-keywords fold "christmas" like a plural), several tracked keywords run together
+reader would search for: half-formed words ("christma dinner", from keyword
+lists stored before plural folding kept "christmas"), several tracked keywords run together
 ("christmas dinner your tax return"), and terms from other topics. A candidate
 is kept only when it passes every rule below, checked in this order:
 
