@@ -13,13 +13,17 @@ is kept only when it passes every rule below, checked in this order:
 2. ``combined_keywords``: the candidate does not join two or more distinct
    known searches none of which is a seed, and it does not join a seed with a
    whole known search that is unrelated to the seed (rule 3's test).
-3. ``unrelated``: the candidate shares a content word with a seed (for
-   Japanese, a run of two or more kanji or katakana), or it occurs together
-   with a seed in one of the site's articles, queries or Search Console rows.
+3. ``unrelated``: the candidate shares a content word with the topic seed
+   (for Japanese, a run of two or more kanji or katakana), or it occurs
+   together with it in one of the site's articles, queries or Search Console
+   rows. The topic seed is the first keyword of the request, the draft's
+   keyphrase. The others usually narrow it ("guide", 選び方) and occur with
+   articles of every topic, so they cannot show that a candidate is on topic.
 4. ``generic_word``: a Japanese candidate of one or two characters without
    spaces must be a single Sudachi noun, and a known search or a word of the
-   title or headings of an article whose title or headings name a seed. This
-   drops everyday words such as 一緒, which co-occur with anything in bodies.
+   title or headings of an article whose title or headings name the topic
+   seed. This drops everyday words such as 一緒, which co-occur with anything
+   in bodies.
 
 This module contains the rules and the evidence they read. It makes no database
 queries, so the rules test without a site; ``seoassist.drafting.related``
@@ -256,9 +260,10 @@ def related_keyword_rejection(
         return "unknown_word"
     if _combines_keywords(candidate, seeds, evidence):
         return "combined_keywords"
-    if not any(is_related(seed, candidate, evidence) for seed in seeds):
+    topic = seeds[:1]
+    if not any(is_related(seed, candidate, evidence) for seed in topic):
         return "unrelated"
-    if _is_generic_word(candidate, seeds, evidence):
+    if _is_generic_word(candidate, topic, evidence):
         return "generic_word"
     return None
 

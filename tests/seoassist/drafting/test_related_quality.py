@@ -199,6 +199,22 @@ class DemoContentTests:
         candidates = ["子ども用の日焼け止めの選び方", "日焼け止め", "一緒", "加湿器 おすすめ"]
         assert related_keywords_filter(candidates, ["加湿器"], evidence) == ["加湿器 おすすめ"]
 
+    def test_second_seed_does_not_vouch(self):
+        evidence = _demo_evidence("ja")
+        candidates = ["子ども用の日焼け止めの選び方", "日焼け止め", "一緒", "場面", "加湿器 おすすめ"]
+
+        kept = related_keywords_filter(candidates, ["加湿器", "選び方"], evidence)
+
+        assert kept == ["加湿器 おすすめ"]
+
+    def test_second_english_seed_does_not_vouch(self):
+        evidence = _demo_evidence("en")
+        candidates = ["first tax return", "filing", "humidifier cleaning"]
+
+        kept = related_keywords_filter(candidates, ["humidifier", "guide"], evidence)
+
+        assert kept == ["humidifier cleaning"]
+
 
 @pytest.mark.django_db
 class RelatedKeywordsRankQualityTests:
