@@ -618,8 +618,19 @@ def draft_section_regenerate(request: HttpRequest, pk: int, index: int) -> HttpR
 
 def _section_rewritten_message(index: int, revision: DraftRevision) -> str:
     """Name the rewritten section by its heading, because editors see headings, not numbers."""
-    heading = (revision.note_params or {}).get("heading", "")
-    values = {"heading": heading, "index": index, "number": revision.number}
+    params = revision.note_params or {}
+    heading = params.get("heading", "")
+    written_by = written_by_label(params.get("served_by", ""), params.get("version"))
+    values = {"heading": heading, "index": index, "number": revision.number, "written_by": written_by}
+    if written_by and index == 0:
+        return _(
+            "The introduction was rewritten (%(written_by)s) and saved as revision %(number)d."
+        ) % values
+    if written_by and heading:
+        return _(
+            "The section “%(heading)s” was rewritten (%(written_by)s) and saved as revision "
+            "%(number)d."
+        ) % values
     if index == 0:
         return _("The introduction was rewritten and saved as revision %(number)d.") % values
     if heading:

@@ -109,14 +109,18 @@ class SectionRegenerateViewTests:
         url = reverse("drafting:draft_section_regenerate", args=[draft.pk, 2])
         response = client.post(url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
         texts = [str(message) for message in response.context["messages"]]
-        assert texts == ["The section “対策のポイント” was rewritten and saved as revision 2."]
+        written_by = _english_written_by(trained_site)
+        assert texts == [
+            f"The section “対策のポイント” was rewritten ({written_by}) and saved as revision 2."
+        ]
 
     def test_message_names_introduction(self, client, editor_user, trained_site, draft):
         client.force_login(editor_user)
         url = reverse("drafting:draft_section_regenerate", args=[draft.pk, 0])
         response = client.post(url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
         texts = [str(message) for message in response.context["messages"]]
-        assert texts == ["The introduction was rewritten and saved as revision 2."]
+        written_by = _english_written_by(trained_site)
+        assert texts == [f"The introduction was rewritten ({written_by}) and saved as revision 2."]
         revision = draft.revisions.order_by("-number").first()
         assert revision.note_params["index"] == 0
         assert revision.note_params["heading"] == ""
@@ -215,3 +219,10 @@ class SectionNoteTests:
             reverse("drafting:draft_revisions", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
         assert "Section “花粉症の症状” rewritten (written by the n-gram baseline of v3)" in html
+
+
+def _english_written_by(site) -> str:
+    """Return the English "written by …" label of the site's model, as the rewrite stores it."""
+    version = ModelVersion.objects.get(site=site)
+    with translation.override("en"):
+        return written_by_label(_served_by(version), version.number)
