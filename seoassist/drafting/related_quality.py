@@ -2,8 +2,8 @@
 
 The query model and the co-occurrence ranking both propose candidates that no
 reader would search for: half-formed words ("christma dinner", from keyword
-lists stored before plural folding kept "christmas"), several tracked keywords run together
-("christmas dinner your tax return"), and terms from other topics. A candidate
+lists stored before plural folding kept "christmas"), several tracked keywords
+run together ("christmas dinner your tax return"), and terms from other topics. A candidate
 is kept only when it passes every rule below, checked in this order:
 
 1. ``unknown_word``: every word occurs in the site's texts. English words must
@@ -196,12 +196,12 @@ def _known_search_spans(words: list[str], evidence: RelatedEvidence) -> list[str
             if phrase in evidence.known_searches:
                 matches.append((start, end, phrase))
     matches.sort(key=lambda match: (-(match[1] - match[0]), match[0]))
-    taken: set[int] = set()
+    covered: set[int] = set()
     found: list[str] = []
     for start, end, phrase in matches:
-        if taken & set(range(start, end)):
+        if covered & set(range(start, end)):
             continue
-        taken.update(range(start, end))
+        covered.update(range(start, end))
         found.append(phrase)
     return found
 
@@ -260,10 +260,9 @@ def related_keyword_rejection(
         return "unknown_word"
     if _combines_keywords(candidate, seeds, evidence):
         return "combined_keywords"
-    topic = seeds[:1]
-    if not any(is_related(seed, candidate, evidence) for seed in topic):
+    if not seeds or not is_related(seeds[0], candidate, evidence):
         return "unrelated"
-    if _is_generic_word(candidate, topic, evidence):
+    if _is_generic_word(candidate, seeds[:1], evidence):
         return "generic_word"
     return None
 
@@ -272,17 +271,17 @@ def related_keywords_filter(
     candidates: Sequence[str], seeds: Sequence[str], evidence: RelatedEvidence
 ) -> list[str]:
     """Return the candidates that pass every rule, in their given order, adding none."""
-    kept: list[str] = []
+    passed: list[str] = []
     rejected: dict[str, int] = {}
     for candidate in candidates:
         rule = related_keyword_rejection(unicodedata.normalize("NFKC", candidate), seeds, evidence)
         if rule is None:
-            kept.append(candidate)
+            passed.append(candidate)
         else:
             rejected[rule] = rejected.get(rule, 0) + 1
     if rejected:
         logger.info(
             "Dropped %d of %d related keyword candidates for %s: %s",
-            len(candidates) - len(kept), len(candidates), list(seeds), rejected,
+            len(candidates) - len(passed), len(candidates), list(seeds), rejected,
         )
-    return kept
+    return passed

@@ -512,6 +512,10 @@ def _require_edit(draft: Draft, user: AbstractBaseUser) -> None:
         )
 
 
+def _latest_revision_number(draft: Draft) -> int | None:
+    return draft.revisions.order_by("-number").values_list("number", flat=True).first()
+
+
 def _revision_add(
     draft: Draft,
     user: AbstractBaseUser | None,
@@ -524,7 +528,7 @@ def _revision_add(
     ``note`` is text that a person typed. seoassist's own notes go in ``note_code`` (a
     RevisionNote) and ``note_params``, so that each reader sees them in their language.
     """
-    last = draft.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    last = _latest_revision_number(draft) or 0
     return DraftRevision.objects.create(
         draft=draft,
         number=last + 1,
@@ -745,14 +749,13 @@ def _event_add(
     comment: DraftComment | None = None,
 ) -> DraftEvent:
     """Record a workflow event at the draft's latest revision."""
-    revision_number = draft.revisions.order_by("-number").values_list("number", flat=True).first()
     return DraftEvent.objects.create(
         draft=draft,
         kind=kind,
         actor=user,
         status_before=status_before,
         status_after=draft.status,
-        revision_number=revision_number,
+        revision_number=_latest_revision_number(draft),
         export_format=export_format,
         comment=comment,
     )

@@ -617,7 +617,11 @@ def draft_section_regenerate(request: HttpRequest, pk: int, index: int) -> HttpR
 
 
 def _section_rewritten_message(index: int, revision: DraftRevision) -> str:
-    """Name the rewritten section by its heading, because editors see headings, not numbers."""
+    """Return the message after a section rewrite, naming the section by its heading and its scorer.
+
+    Editors see headings, not numbers. Revisions saved before the scorer was stored get
+    the message without it.
+    """
     params = revision.note_params or {}
     heading = params.get("heading", "")
     written_by = written_by_label(params.get("served_by", ""), params.get("version"))

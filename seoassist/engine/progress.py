@@ -121,6 +121,12 @@ class PhasedProgress:
                 return
         raise ValueError(f"phase={phase!r} does not come after {self.phase!r} in {self.phases!r}")
 
+    @classmethod
+    def for_run(cls, run: TrainingRun, phases: Sequence[tuple[TrainingPhase, int]]) -> "PhasedProgress":
+        """Return the progress of ``run``, starting from the value an earlier attempt stored."""
+        floor = run.progress_step if run.progress_total == PROGRESS_SCALE else 0
+        return cls(run_id=run.pk, phases=phases, floor=floor)
+
     def comes_later(self, phase: TrainingPhase) -> bool:
         """Return whether ``phase`` is one of the phases after the current one."""
         return any(name == phase for name, _share in self.phases[self.index + 1 :])

@@ -27,7 +27,6 @@ from seoassist.engine.models import (
     TrainingRun,
 )
 from seoassist.engine.progress import (
-    PROGRESS_SCALE,
     PhasedProgress,
     cell_training_phase,
     forecaster_phases,
@@ -365,11 +364,7 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     n_characters = sum(document.character_count() for document in documents)
     first_cell = (model_config or LanguageModelConfig.for_corpus_size(n_characters)).cell
     budget_seconds = (train_config or TrainConfig.for_corpus_size(n_characters)).max_seconds
-    progress = PhasedProgress(
-        run_id=run.pk,
-        phases=language_model_phases(first_cell),
-        floor=run.progress_step if run.progress_total == PROGRESS_SCALE else 0,
-    )
+    progress = PhasedProgress.for_run(run, language_model_phases(first_cell))
     progress.enter(TrainingPhase.PREPARING, "preparing %d documents" % len(documents))
     # A run that another host started resumes from the checkpoint it left in storage.
     checkpoint_restore(run_id=run.pk, work_dir=work_dir)
@@ -612,11 +607,7 @@ def _train_forecaster(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
         raise ApplicationError(
             _("No keyword has enough interest data to train the forecaster. Import a longer export.")
         )
-    progress = PhasedProgress(
-        run_id=run.pk,
-        phases=forecaster_phases(),
-        floor=run.progress_step if run.progress_total == PROGRESS_SCALE else 0,
-    )
+    progress = PhasedProgress.for_run(run, forecaster_phases())
     progress.enter(TrainingPhase.PREPARING_SERIES, "preparing %d series" % len(series))
     started = time.monotonic()
     config, train_config = _forecaster_configs()

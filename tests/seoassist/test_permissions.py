@@ -126,7 +126,7 @@ ROUTES = [
     # withdraw it. A reviewer is redirected to the editor page with the error message.
     Route("drafting:draft_workflow",    "POST", "review",  302, 302, 302, 302, 404, 403,
           data={"action": "withdraw"}, rejected=("reviewer",)),
-    # A draft in the "draft" status cannot be withdrawn, whoever asks.
+    # A draft in the "draft" status cannot be withdrawn by any role.
     Route("drafting:draft_workflow",    "POST", "draft",   302, 302, 302, 302, 404, 403,
           data={"action": "withdraw"}, rejected=("owner", "editor", "reviewer", "admin")),
     # This draft is exported, so only admins reopen it for editing. Editors and
