@@ -64,6 +64,36 @@ def select_articles(data: Path, count: int) -> list[Path]:
     return chosen[:count]
 
 
+def parse_value(text: str, current: object) -> object:
+    """Read ``text`` as the type of ``current``; a field that is None now takes a number or a word."""
+    if text.lower() == "none":
+        return None
+    if isinstance(current, bool):
+        return text.lower() in ("1", "true", "yes")
+    if isinstance(current, int):
+        return int(text)
+    if isinstance(current, float):
+        return float(text)
+    if current is None:
+        for number_type in (int, float):
+            try:
+                return number_type(text)
+            except ValueError:
+                pass
+    return text
+
+
+def parse_options(options: list[str], config: object) -> dict[str, object]:
+    """Turn NAME=VALUE strings into field overrides typed like the field's current value."""
+    overrides: dict[str, object] = {}
+    for option in options:
+        name, separator, text = option.partition("=")
+        if not separator or not hasattr(config, name):
+            raise SystemExit(f"unknown option {option!r} for {type(config).__name__}; write NAME=VALUE with one of its fields")
+        overrides[name] = parse_value(text, getattr(config, name))
+    return overrides
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="livedoor-news folder containing text/")
@@ -77,6 +107,20 @@ def main() -> None:
     parser.add_argument("--embedding-size", type=int, default=None, help="override the embedding size picked by size")
     parser.add_argument("--hidden-size", type=int, default=None, help="override the LSTM hidden size picked by size")
     parser.add_argument("--output", type=Path, default=None, help="keep the trained model in this folder")
+    parser.add_argument(
+        "--model-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one LanguageModelConfig field, e.g. num_layers=2 (repeatable)",
+    )
+    parser.add_argument(
+        "--train-option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override one TrainConfig field, e.g. epochs=30 (repeatable)",
+    )
     arguments = parser.parse_args()
 
     documents = [read_article(path, arguments.max_article_chars) for path in select_articles(arguments.data, arguments.articles)]
@@ -89,6 +133,8 @@ def main() -> None:
         model_config = replace(model_config, hidden_size=arguments.hidden_size)
     if arguments.threads is not None:
         train_config = replace(train_config, num_threads=arguments.threads)
+    model_config = replace(model_config, **parse_options(arguments.model_option, model_config))
+    train_config = replace(train_config, **parse_options(arguments.train_option, train_config))
 
     with tempfile.TemporaryDirectory() as temporary:
         output = arguments.output or Path(temporary)

@@ -23,6 +23,9 @@ class LanguageModelConfig:
     dropout: float = 0.3
     # Probability of dropping a whole word type from the embedding matrix during training.
     embedding_dropout: float = 0.1
+    # DropConnect on the hidden-to-hidden weights during training: one mask per window,
+    # shared by every sequence and time step, so the recurrence itself is regularised.
+    weight_drop: float = 0.0
     cell: Literal["lstm", "gru"] = "lstm"
     # Share the embedding matrix with the output layer. A projection maps hidden_size to
     # embedding_size when the two differ.
@@ -35,6 +38,7 @@ class LanguageModelConfig:
         _require_int_at_least("num_layers", self.num_layers, 1)
         _require_probability("dropout", self.dropout)
         _require_probability("embedding_dropout", self.embedding_dropout)
+        _require_probability("weight_drop", self.weight_drop)
         if self.cell not in ("lstm", "gru"):
             raise ValueError(f"cell must be 'lstm' or 'gru', got {self.cell!r}")
 

@@ -77,6 +77,17 @@ class RecurrentLanguageModel(nn.Module):
             weight = weight * mask
         return nn.functional.embedding(ids, weight)  # (B, T, E)
 
+    def _recur(self, embedded: torch.Tensor, state: RecurrentState) -> tuple[torch.Tensor, RecurrentState]:
+        if not self.training or self.config.weight_drop == 0.0:
+            return self.recurrent(embedded, state)
+        dropped = {
+            name: nn.functional.dropout(getattr(self.recurrent, name), p=self.config.weight_drop)
+            for name in (f"weight_hh_l{layer}" for layer in range(self.config.num_layers))
+        }
+        # The dropped matrices stand in for the parameters for this call only, so the state
+        # dict and the drafting scorer keep reading the plain weights.
+        return torch.func.functional_call(self.recurrent, dropped, (embedded, state))
+
     def forward(
         self, ids: torch.Tensor, state: RecurrentState | None = None
     ) -> tuple[torch.Tensor, RecurrentState]:
@@ -97,7 +108,7 @@ class RecurrentLanguageModel(nn.Module):
         if state is None:
             state = self.initial_state(ids.shape[0], ids.device)
         embedded = self.input_dropout(self._embed(ids))  # (B, T, E)
-        outputs, new_state = self.recurrent(embedded, state)  # (B, T, H)
+        outputs, new_state = self._recur(embedded, state)  # (B, T, H)
         outputs = self.output_dropout(outputs)  # (B, T, H)
         if self.projection is not None:
             outputs = self.projection(outputs)  # (B, T, E)

@@ -184,6 +184,7 @@ def _suggest(
         "hidden_size": trial.suggest_categorical("hidden_size", HIDDEN_SIZES),
         "embedding_size": trial.suggest_categorical("embedding_size", EMBEDDING_SIZES),
         "dropout": trial.suggest_float("dropout", 0.0, 0.5),
+        "weight_drop": trial.suggest_float("weight_drop", 0.0, 0.5),
         "cell": trial.suggest_categorical("cell", ("lstm", "gru")),
         "learning_rate": trial.suggest_float("learning_rate", 2e-3, 3e-2, log=True),
         "batch_size": trial.suggest_categorical("batch_size", BATCH_SIZES),
@@ -202,6 +203,7 @@ def _configs_from_params(
         num_layers=1,
         dropout=params["dropout"],
         embedding_dropout=0.0,
+        weight_drop=params["weight_drop"],
         cell=params["cell"],
     )
     train_config = replace(

@@ -79,6 +79,32 @@ class RecurrentLanguageModelTests:
         second, _ = model(ids)
         assert torch.equal(first, second)
 
+    @pytest.mark.parametrize("cell", ["lstm", "gru"])
+    def test_weight_drop_changes_training_outputs_only(self, cell: str) -> None:
+        set_seed(5)
+        model = RecurrentLanguageModel(small_config(dropout=0.0, embedding_dropout=0.0, weight_drop=0.5, cell=cell))
+        ids = torch.randint(0, 50, (2, 6))
+        model.eval()
+        plain, _ = model(ids)
+        model.train()
+        dropped, _ = model(ids)
+        model.eval()
+        again, _ = model(ids)
+        assert not torch.allclose(plain, dropped)
+        assert torch.equal(plain, again)
+
+    def test_weight_drop_trains_the_stored_recurrent_weights(self) -> None:
+        set_seed(6)
+        model = RecurrentLanguageModel(small_config(dropout=0.0, embedding_dropout=0.0, weight_drop=0.3))
+        before = model.recurrent.weight_hh_l1.detach().clone()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+        logits, _ = model(torch.randint(0, 50, (2, 6)))
+        logits.logsumexp(-1).mean().backward()
+        assert model.recurrent.weight_hh_l1.grad is not None
+        optimizer.step()
+        assert not torch.equal(before, model.recurrent.weight_hh_l1)
+        assert set(model.state_dict()) == set(RecurrentLanguageModel(small_config()).state_dict())
+
 
 class LanguageModelConfigTests:
     def test_small_corpus_gets_small_model(self) -> None:
@@ -96,6 +122,10 @@ class LanguageModelConfigTests:
     def test_invalid_dropout_rejected(self) -> None:
         with pytest.raises(ValueError, match="dropout"):
             LanguageModelConfig(dropout=1.5)
+
+    def test_invalid_weight_drop_rejected(self) -> None:
+        with pytest.raises(ValueError, match="weight_drop"):
+            LanguageModelConfig(weight_drop=-0.1)
 
 
 class TrainConfigTests:
