@@ -1,8 +1,13 @@
+import logging
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.engine.models import ModelVersion, TrainingRun
-from seoassist.engine.services import model_version_activate
+from seoassist.core.exceptions import ApplicationError
+from seoassist.engine.models import LanguageModelSettings, ModelVersion, TrainingRun
+from seoassist.engine.services import language_model_settings_from_search, model_version_activate
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(ModelVersion)
@@ -38,6 +43,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "trigger", "site"]
     search_fields = ["site__name", "error", "progress_message"]
+    actions = ["use_best_settings"]
 
     @admin.display(description=_("progress (%)"))
     def progress_percent(self, run: TrainingRun) -> int:
@@ -47,7 +53,44 @@ class TrainingRunAdmin(admin.ModelAdmin):
         "started_at", "finished_at", "model_version", "attempts", "metrics", "created_at",
     ]
 
+    @admin.action(description=_("Train the sites with the best settings of the selected searches"))
+    def use_best_settings(self, request, queryset) -> None:
+        for run in queryset.select_related("site"):
+            try:
+                site_settings = language_model_settings_from_search(run=run)
+            except ApplicationError as error:
+                logger.warning("Run %s: best search settings not copied: %s", run.pk, error)
+                self.message_user(request, error.message, level=messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(site)s now trains with the best trial of search run %(run)d "
+                        "(%(bits).2f bits per character). The next language-model run uses it."
+                    )
+                    % {"site": site_settings.site, "run": run.pk, "bits": run.metrics["best_bits_per_char"]},
+                    level=messages.SUCCESS,
+                )
+
     def has_add_permission(self, request) -> bool:
         # Runs are started with the "Train" actions on sites, so that every run goes
         # through training_run_start and its checks.
         return False
+
+
+@admin.register(LanguageModelSettings)
+class LanguageModelSettingsAdmin(admin.ModelAdmin):
+    """A site's own model size and training settings; blank fields follow the corpus-size presets."""
+
+    list_display = ["site", "cell", "hidden_size", "num_layers", "dropout", "weight_drop", "budget_seconds", "updated_at"]
+    autocomplete_fields = ["site"]
+    readonly_fields = ["source_run", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["site"], "description": _(
+            "Blank fields keep the size and training that seoassist picks for the size of the site's articles. "
+            "The next language-model run uses these settings."
+        )}),
+        (_("Model"), {"fields": ["cell", "vocab_size", "embedding_size", "hidden_size", "num_layers", "dropout", "weight_drop"]}),
+        (_("Training"), {"fields": ["learning_rate", "batch_size", "bptt", "epochs", "budget_seconds"]}),
+        (_("Origin"), {"fields": ["source_run", "updated_at"]}),
+    ]

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -141,3 +143,126 @@ class TrainingRun(ProgressModel):
         if self.status == JobStatus.RUNNING and self.progress_phase:
             return str(self.get_progress_phase_display())
         return super().progress_label
+
+
+# Fields of LanguageModelSettings that override the engine's LanguageModelConfig and
+# TrainConfig of the same name. budget_seconds maps to TrainConfig.max_seconds.
+MODEL_SETTING_FIELDS = ("cell", "vocab_size", "embedding_size", "hidden_size", "num_layers", "dropout", "weight_drop")
+TRAINING_SETTING_FIELDS = ("learning_rate", "batch_size", "bptt", "epochs")
+
+
+class LanguageModelSettings(TimeStampedModel):
+    """A site's own language-model size and training settings.
+
+    A blank field keeps the value that the engine picks for the size of the site's corpus,
+    so a site can change one setting, such as the time budget, and follow the presets for
+    the rest.
+    """
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="language_model_settings")
+    cell = models.CharField(
+        _("cell trained first"),
+        max_length=4,
+        choices=[("lstm", "LSTM"), ("gru", "GRU")],
+        blank=True,
+        help_text=_("The other cell is trained too, and the better one on held-out articles is kept."),
+    )
+    vocab_size = models.PositiveIntegerField(
+        _("vocabulary size (pieces)"), null=True, blank=True,
+        validators=[MinValueValidator(100), MaxValueValidator(64000)],
+    )
+    embedding_size = models.PositiveIntegerField(
+        _("embedding size"), null=True, blank=True, validators=[MinValueValidator(8), MaxValueValidator(2048)]
+    )
+    hidden_size = models.PositiveIntegerField(
+        _("hidden units"), null=True, blank=True, validators=[MinValueValidator(8), MaxValueValidator(4096)]
+    )
+    num_layers = models.PositiveIntegerField(
+        _("layers"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    dropout = models.FloatField(
+        _("dropout"), null=True, blank=True, help_text=_("From 0 to 0.9."),
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.9)],
+    )
+    weight_drop = models.FloatField(
+        _("recurrent weight dropout"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.0), MaxValueValidator(0.9)],
+        help_text=_("Share of the hidden-to-hidden weights dropped in each training window, from 0 to 0.9."),
+    )
+    learning_rate = models.FloatField(
+        _("learning rate"), null=True, blank=True, validators=[MinValueValidator(1e-5), MaxValueValidator(0.5)]
+    )
+    batch_size = models.PositiveIntegerField(
+        _("batch size"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1024)]
+    )
+    bptt = models.PositiveIntegerField(
+        _("window length (tokens)"), null=True, blank=True, validators=[MinValueValidator(4), MaxValueValidator(1024)]
+    )
+    epochs = models.PositiveIntegerField(
+        _("epochs"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    budget_seconds = models.PositiveIntegerField(
+        _("time budget per cell (s)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10)],
+        help_text=_("Each run trains the LSTM and the GRU for up to this long each."),
+    )
+    source_run = models.ForeignKey(
+        TrainingRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from search run"),
+    )
+
+    class Meta:
+        verbose_name = _("language-model settings")
+        verbose_name_plural = _("language-model settings")
+
+    def __str__(self) -> str:
+        return str(self.site)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.budget_seconds is None:
+            return
+        # Both cells, the n-gram baseline and saving must end within the worker's hard limit.
+        longest = (settings.SEOASSIST_TRAINING_TIME_LIMIT - 600) // 2
+        if self.budget_seconds > longest:
+            raise ValidationError(
+                {
+                    "budget_seconds": _(
+                        "A budget of %(budget)d s per cell does not fit the workers' limit of %(limit)d s "
+                        "for a whole run. Enter %(longest)d s or less, or raise SEOASSIST_TRAINING_TIME_LIMIT."
+                    )
+                    % {
+                        "budget": self.budget_seconds,
+                        "limit": settings.SEOASSIST_TRAINING_TIME_LIMIT,
+                        "longest": longest,
+                    }
+                }
+            )
+
+    def summary(self) -> str:
+        """Return the set fields as "name: value" pairs in the active language, for the Models page."""
+        parts = []
+        for name in (*MODEL_SETTING_FIELDS, *TRAINING_SETTING_FIELDS, "budget_seconds"):
+            value = getattr(self, name)
+            if value in (None, ""):
+                continue
+            if name == "cell":
+                value = self.get_cell_display()
+            parts.append(f"{self._meta.get_field(name).verbose_name}: {value}")
+        return ", ".join(parts)
+
+    def overrides(self) -> tuple[dict[str, object], dict[str, object]]:
+        """Return the set fields as (LanguageModelConfig, TrainConfig) keyword arguments."""
+        model = {name: getattr(self, name) for name in MODEL_SETTING_FIELDS if getattr(self, name) not in (None, "")}
+        training = {name: getattr(self, name) for name in TRAINING_SETTING_FIELDS if getattr(self, name) is not None}
+        if self.budget_seconds is not None:
+            training["max_seconds"] = float(self.budget_seconds)
+        return model, training

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from seoassist.core.models import JobStatus, Site
-from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+from seoassist.engine.models import LanguageModelSettings, ModelKind, ModelVersion, TrainingRun
 
 
 @dataclass
@@ -42,6 +42,11 @@ def first_forecaster_pending(site: Site) -> bool:
 
 def model_version_list(*, site: Site) -> QuerySet[ModelVersion]:
     return ModelVersion.objects.filter(site=site).order_by("-created_at")
+
+
+def language_model_settings_get(*, site: Site) -> LanguageModelSettings | None:
+    """Return the site's own language-model settings, or None when it follows the presets."""
+    return LanguageModelSettings.objects.filter(site=site).select_related("source_run").first()
 
 
 def training_run_list(*, site: Site) -> QuerySet[TrainingRun]:

@@ -20,6 +20,8 @@ from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobStatus, Site
 from seoassist.engine.artifacts import artifacts_local_dir, artifacts_publish
 from seoassist.engine.models import (
+    MODEL_SETTING_FIELDS,
+    LanguageModelSettings,
     ModelKind,
     ModelVersion,
     TrainingKind,
@@ -32,6 +34,7 @@ from seoassist.engine.progress import (
     forecaster_phases,
     language_model_phases,
 )
+from seoassist.engine.selectors import language_model_settings_get
 
 logger = logging.getLogger(__name__)
 
@@ -351,19 +354,17 @@ def _train_language_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     cell's figures are stored under ``other_cell``. The progress bar spans both
     cells, the baselines and the comparison (see ``language_model_phases``).
     """
-    from lstm_engine import LanguageModelConfig, NgramBaselines, TrainConfig, train_language_model
+    from lstm_engine import NgramBaselines, train_language_model
 
     from seoassist.engine.checkpoints import CheckpointSync, checkpoint_restore
 
     _check_training_data(site=run.site, kind=run.kind)
     documents = site_documents(run.site)
     started = time.monotonic()
-    model_config, train_config = _language_model_configs()
-    # Without configs the engine sizes them by the corpus, so the same rules name the
-    # first cell and the time budget of each cell here.
     n_characters = sum(document.character_count() for document in documents)
-    first_cell = (model_config or LanguageModelConfig.for_corpus_size(n_characters)).cell
-    budget_seconds = (train_config or TrainConfig.for_corpus_size(n_characters)).max_seconds
+    model_config, train_config = language_model_configs_for_site(site=run.site, n_characters=n_characters)
+    first_cell = model_config.cell
+    budget_seconds = train_config.max_seconds
     progress = PhasedProgress.for_run(run, language_model_phases(first_cell))
     progress.enter(TrainingPhase.PREPARING, "preparing %d documents" % len(documents))
     # A run that another host started resumes from the checkpoint it left in storage.
@@ -520,6 +521,57 @@ def _search_language_model(
         result.best_bits_per_char,
     )
     return TrainingRun.objects.get(pk=run.pk)
+
+
+def language_model_settings_from_search(*, run: TrainingRun) -> LanguageModelSettings:
+    """Copy the best trial of a finished search into its site's language-model settings.
+
+    The trial's architecture, cell, learning rate, batch size and window length are copied.
+    The epochs and the time budget stay as they were, because a trial trains only for the
+    short trial budget.
+    """
+    if run.kind != TrainingKind.LANGUAGE_MODEL_SEARCH:
+        raise ApplicationError(
+            _("Run %(run)d is not a hyperparameter search. Select a finished search run.") % {"run": run.pk}
+        )
+    best_model = (run.metrics or {}).get("best_model_config")
+    best_training = (run.metrics or {}).get("best_train_config")
+    if run.status != JobStatus.SUCCEEDED or not best_model or not best_training:
+        raise ApplicationError(
+            _(
+                "Search run %(run)d has no finished trial to copy. Wait until it succeeds, "
+                "or start a new search with a longer budget."
+            )
+            % {"run": run.pk}
+        )
+    site_settings, _created = LanguageModelSettings.objects.get_or_create(site=run.site)
+    for name in MODEL_SETTING_FIELDS:
+        setattr(site_settings, name, best_model.get(name))
+    for name in ("learning_rate", "batch_size", "bptt"):
+        setattr(site_settings, name, best_training[name])
+    site_settings.source_run = run
+    site_settings.full_clean()
+    site_settings.save()
+    logger.info("Site %s now trains with the best trial of search run %s", run.site_id, run.pk)
+    return site_settings
+
+
+def language_model_configs_for_site(*, site: Site, n_characters: int) -> tuple[Any, Any]:
+    """Return the (model, training) configs of the site's next language-model run.
+
+    The presets for a corpus of ``n_characters`` (or the tiny profile's configs), with the
+    fields set in the site's LanguageModelSettings put over them.
+    """
+    from lstm_engine import LanguageModelConfig, TrainConfig
+
+    model_config, train_config = _language_model_configs()
+    model_config = model_config or LanguageModelConfig.for_corpus_size(n_characters)
+    train_config = train_config or TrainConfig.for_corpus_size(n_characters)
+    site_settings = language_model_settings_get(site=site)
+    if site_settings is None:
+        return model_config, train_config
+    model_overrides, training_overrides = site_settings.overrides()
+    return replace(model_config, **model_overrides), replace(train_config, **training_overrides)
 
 
 def _language_model_configs() -> tuple[Any, Any]:

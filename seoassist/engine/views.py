@@ -17,6 +17,7 @@ from seoassist.core.ratelimit import RateLimitExceeded
 from seoassist.engine.labels import language_model_notes
 from seoassist.engine.models import ModelKind
 from seoassist.engine.selectors import (
+    language_model_settings_get,
     language_model_status,
     model_version_list,
     training_run_list,
@@ -49,6 +50,7 @@ def model_overview(request: HttpRequest) -> HttpResponse:
             "runs": training_run_list(site=site)[:30],
             "version_rows": version_rows,
             "can_train": role in ADMIN_ROLES,
+            "site_settings": language_model_settings_get(site=site),
         },
     )
 

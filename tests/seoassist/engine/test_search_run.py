@@ -1,21 +1,9 @@
 """A language-model hyperparameter search started as a training run."""
-from pathlib import Path
-
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-
-DEMO_ARTICLES = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
-
-
-@pytest.fixture
-def site_with_articles(site):
-    from seoassist.corpus.services import articles_import_path
-
-    articles_import_path(site=site, path=DEMO_ARTICLES)
-    return site
 
 
 class SearchRunTests:

@@ -1,15 +1,12 @@
 """A language-model run shows one progress bar across both cells, the baselines and the saving."""
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
+from tests.seoassist.engine.conftest import DEMO_CONTENT
 from tests.seoassist.progress_bars import duplicate_ids, progress_bars
 
 pytestmark = pytest.mark.django_db
 
-DEMO_CONTENT = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content"
-DEMO_ARTICLES = DEMO_CONTENT / "articles_ja.jsonl"
 LANGUAGE_MODEL_PHASES = [
     "preparing",
     "training_lstm",
@@ -17,14 +14,6 @@ LANGUAGE_MODEL_PHASES = [
     "training_gru",
     "saving",
 ]
-
-
-@pytest.fixture
-def site_with_articles(site):
-    from seoassist.corpus.services import articles_import_path
-
-    articles_import_path(site=site, path=DEMO_ARTICLES)
-    return site
 
 
 @pytest.fixture
