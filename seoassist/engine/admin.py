@@ -1,6 +1,7 @@
 import logging
 
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.core.exceptions import ApplicationError
@@ -50,8 +51,46 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return run.progress_percent
     readonly_fields = [
         "status", "progress_step", "progress_total", "progress_phase", "progress_message", "error",
-        "started_at", "finished_at", "model_version", "attempts", "metrics", "created_at",
+        "started_at", "finished_at", "model_version", "attempts", "search_trials", "metrics", "created_at",
     ]
+
+    @admin.display(description=_("search trials"))
+    def search_trials(self, run: TrainingRun) -> str:
+        """Render a search's trials as a table, best first. Other runs show a dash."""
+        trials = (run.metrics or {}).get("trials") or []
+        if not trials:
+            return "—"
+        headers = [
+            _("trial"), _("bits per character"), _("n-gram baseline"), _("cell trained first"),
+            _("vocabulary size (pieces)"), _("embedding size"), _("hidden units"), _("dropout"),
+            _("recurrent weight dropout"), _("learning rate"), _("batch size"), _("window length (tokens)"),
+            _("steps"),
+        ]
+        rows = []
+        for trial in trials:
+            params = trial.get("params", {})
+            rows.append((
+                trial.get("number", ""),
+                f"{trial.get('bits_per_char', 0.0):.3f}",
+                f"{trial.get('ngram_bits_per_char', 0.0):.3f}",
+                str(params.get("cell", "")).upper(),
+                trial.get("vocab_size", params.get("vocab_size", "")),
+                params.get("embedding_size", ""),
+                params.get("hidden_size", ""),
+                _format_share(params.get("dropout")),
+                _format_share(params.get("weight_drop")),
+                f"{params['learning_rate']:.4g}" if "learning_rate" in params else "",
+                params.get("batch_size", ""),
+                params.get("bptt", ""),
+                trial.get("steps", ""),
+            ))
+        return format_html(
+            '<table class="search-trials"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
+            format_html_join(
+                "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)
+            ),
+        )
 
     @admin.action(description=_("Train the sites with the best settings of the selected searches"))
     def use_best_settings(self, request, queryset) -> None:
@@ -94,3 +133,7 @@ class LanguageModelSettingsAdmin(admin.ModelAdmin):
         (_("Training"), {"fields": ["learning_rate", "batch_size", "bptt", "epochs", "budget_seconds"]}),
         (_("Origin"), {"fields": ["source_run", "updated_at"]}),
     ]
+
+
+def _format_share(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"

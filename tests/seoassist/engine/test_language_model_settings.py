@@ -148,3 +148,31 @@ class SearchSettingsCopyTests:
         response = superuser_client.get(reverse("admin:engine_languagemodelsettings_change", args=[settings_row.pk]), HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert "Blank fields keep the size" in response.content.decode()
+
+
+class SearchTrialTableTests:
+    def test_trials_render_as_table(self, superuser_client, site):
+        trials = [
+            {
+                "number": 3, "bits_per_char": 4.1234, "ngram_bits_per_char": 4.25, "vocab_size": 1987, "steps": 410,
+                "params": {
+                    "vocab_size": 2000, "hidden_size": 384, "embedding_size": 128, "dropout": 0.25, "weight_drop": 0.2,
+                    "cell": "gru", "learning_rate": 0.004, "batch_size": 32, "bptt": 64,
+                },
+            },
+            {
+                "number": 0, "bits_per_char": 4.5, "ngram_bits_per_char": 4.25, "vocab_size": 980, "steps": 300,
+                "params": {"cell": "<b>lstm</b>", "dropout": 0.1},
+            },
+        ]
+        run = finished_search(site, trials=trials, **SEARCH_METRICS)
+        response = superuser_client.get(
+            reverse("admin:engine_trainingrun_change", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        page = response.content.decode()
+        assert '<table class="search-trials">' in page
+        assert "<td>4.123</td>" in page
+        assert "<td>GRU</td>" in page
+        assert "<td>1987</td>" in page
+        assert "&lt;B&gt;LSTM&lt;/B&gt;" in page
+        assert "recurrent weight dropout" in page
