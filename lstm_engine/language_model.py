@@ -86,6 +86,8 @@ class RecurrentLanguageModel(nn.Module):
         }
         # The dropped matrices stand in for the parameters for this call only, so the state
         # dict and the drafting scorer keep reading the plain weights.
+        # NOTE: only run on the CPU so far. On CUDA, cuDNN may warn that the weights are not
+        # one contiguous block and copy them on every call.
         return torch.func.functional_call(self.recurrent, dropped, (embedded, state))
 
     def forward(
