@@ -139,8 +139,12 @@ def search_language_model(
             "search trial %d: %.4f bits per character with %s", trial.number, row["bits_per_char"], trial.params
         )
         if progress is not None:
+            # Without a trial count, the budget bounds how many trials fit.
+            expected = max_trials or max(1, int(budget_seconds // trial_seconds))
             progress(
-                len(trials), max_trials or 0, f"trial {trial.number}: {row['bits_per_char']:.3f} bits per character"
+                len(trials),
+                max(expected, len(trials)),
+                f"trial {trial.number}: {row['bits_per_char']:.3f} bits per character",
             )
         return result.val_bits_per_char
 

@@ -58,7 +58,8 @@ def demo_site_create(*, start_training: bool = True) -> DemoSetup:
 
     runs = []
     if start_training:
-        for kind in (ModelKind.LANGUAGE_MODEL, ModelKind.FORECASTER):
+        # The training queue takes one run at a time, so the related-search model trains last.
+        for kind in (ModelKind.LANGUAGE_MODEL, ModelKind.FORECASTER, ModelKind.QUERY_MODEL):
             if ModelVersion.objects.filter(site=site, kind=kind).exists():
                 continue
             try:

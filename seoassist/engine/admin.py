@@ -92,20 +92,20 @@ class TrainingRunAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Train the sites with the best settings of the selected searches"))
+    @admin.action(description=_("Copy the best settings of the selected searches to their sites"))
     def use_best_settings(self, request, queryset) -> None:
         for run in queryset.select_related("site"):
             try:
                 site_settings = language_model_settings_from_search(run=run)
             except ApplicationError as error:
-                logger.warning("Run %s: best search settings not copied: %s", run.pk, error)
+                logger.warning("Best search settings of run %s (%s, %s) not copied", run.pk, run.kind, run.status)
                 self.message_user(request, error.message, level=messages.ERROR)
             else:
                 self.message_user(
                     request,
                     _(
-                        "%(site)s now trains with the best trial of search run %(run)d "
-                        "(%(bits).2f bits per character). The next language-model run uses it."
+                        "%(site)s now has the settings of the best trial of search run %(run)d "
+                        "(%(bits).2f bits per character). Start a language-model run to train with them."
                     )
                     % {"site": site_settings.site, "run": run.pk, "bits": run.metrics["best_bits_per_char"]},
                     level=messages.SUCCESS,

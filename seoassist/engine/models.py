@@ -42,7 +42,7 @@ class ModelVersion(TimeStampedModel):
     worker on any host can load the same version.
     """
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="model_versions")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="model_versions", verbose_name=_("site"))
     kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
     number = models.PositiveIntegerField(_("version"))
     is_active = models.BooleanField(_("active"), default=False, db_index=True)
@@ -110,7 +110,7 @@ class ModelVersion(TimeStampedModel):
 class TrainingRun(ProgressModel):
     """One training job; a redelivered task resumes it from its last checkpoint."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="training_runs")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="training_runs", verbose_name=_("site"))
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -118,7 +118,8 @@ class TrainingRun(ProgressModel):
     )
     trigger = models.CharField(_("started by"), max_length=20, default="manual")
     model_version = models.ForeignKey(
-        ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+        ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs",
+        verbose_name=_("model version"),
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     # Set by language-model and forecaster runs, whose bar spans several phases. Other kinds
@@ -145,6 +146,20 @@ class TrainingRun(ProgressModel):
         return super().progress_label
 
 
+def _at_least(limit: float) -> MinValueValidator:
+    return MinValueValidator(
+        limit,
+        message=_("%(show_value)s is too small. Enter %(limit_value)s or more, or leave the field blank to follow the presets."),
+    )
+
+
+def _at_most(limit: float) -> MaxValueValidator:
+    return MaxValueValidator(
+        limit,
+        message=_("%(show_value)s is too large. Enter %(limit_value)s or less, or leave the field blank to follow the presets."),
+    )
+
+
 # Fields of LanguageModelSettings that override the engine's LanguageModelConfig and
 # TrainConfig of the same name. budget_seconds maps to TrainConfig.max_seconds.
 MODEL_SETTING_FIELDS = ("cell", "vocab_size", "embedding_size", "hidden_size", "num_layers", "dropout", "weight_drop")
@@ -159,7 +174,9 @@ class LanguageModelSettings(TimeStampedModel):
     the rest.
     """
 
-    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="language_model_settings")
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, related_name="language_model_settings", verbose_name=_("site")
+    )
     cell = models.CharField(
         _("cell trained first"),
         max_length=4,
@@ -169,46 +186,46 @@ class LanguageModelSettings(TimeStampedModel):
     )
     vocab_size = models.PositiveIntegerField(
         _("vocabulary size (pieces)"), null=True, blank=True,
-        validators=[MinValueValidator(100), MaxValueValidator(64000)],
+        validators=[_at_least(100), _at_most(64000)],
     )
     embedding_size = models.PositiveIntegerField(
-        _("embedding size"), null=True, blank=True, validators=[MinValueValidator(8), MaxValueValidator(2048)]
+        _("embedding size"), null=True, blank=True, validators=[_at_least(8), _at_most(2048)]
     )
     hidden_size = models.PositiveIntegerField(
-        _("hidden units"), null=True, blank=True, validators=[MinValueValidator(8), MaxValueValidator(4096)]
+        _("hidden units"), null=True, blank=True, validators=[_at_least(8), _at_most(4096)]
     )
     num_layers = models.PositiveIntegerField(
-        _("layers"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+        _("layers"), null=True, blank=True, validators=[_at_least(1), _at_most(4)]
     )
     dropout = models.FloatField(
         _("dropout"), null=True, blank=True, help_text=_("From 0 to 0.9."),
-        validators=[MinValueValidator(0.0), MaxValueValidator(0.9)],
+        validators=[_at_least(0.0), _at_most(0.9)],
     )
     weight_drop = models.FloatField(
         _("recurrent weight dropout"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.0), MaxValueValidator(0.9)],
+        validators=[_at_least(0.0), _at_most(0.9)],
         help_text=_("Share of the hidden-to-hidden weights dropped in each training window, from 0 to 0.9."),
     )
     learning_rate = models.FloatField(
-        _("learning rate"), null=True, blank=True, validators=[MinValueValidator(1e-5), MaxValueValidator(0.5)]
+        _("learning rate"), null=True, blank=True, validators=[_at_least(1e-5), _at_most(0.5)]
     )
     batch_size = models.PositiveIntegerField(
-        _("batch size"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1024)]
+        _("batch size"), null=True, blank=True, validators=[_at_least(1), _at_most(1024)]
     )
     bptt = models.PositiveIntegerField(
-        _("window length (tokens)"), null=True, blank=True, validators=[MinValueValidator(4), MaxValueValidator(1024)]
+        _("window length (tokens)"), null=True, blank=True, validators=[_at_least(4), _at_most(1024)]
     )
     epochs = models.PositiveIntegerField(
-        _("epochs"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
+        _("epochs"), null=True, blank=True, validators=[_at_least(1), _at_most(500)]
     )
     budget_seconds = models.PositiveIntegerField(
         _("time budget per cell (s)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(10)],
-        help_text=_("Each run trains the LSTM and the GRU for up to this long each."),
+        validators=[_at_least(10)],
+        help_text=_("Each run trains the LSTM and the GRU, each for up to this long."),
     )
     source_run = models.ForeignKey(
         TrainingRun,
@@ -247,17 +264,21 @@ class LanguageModelSettings(TimeStampedModel):
                 }
             )
 
-    def summary(self) -> str:
-        """Return the set fields as "name: value" pairs in the active language, for the Models page."""
-        parts = []
-        for name in (*MODEL_SETTING_FIELDS, *TRAINING_SETTING_FIELDS, "budget_seconds"):
+    def summary_items(self) -> list[str]:
+        """Return the set fields as "name: value" lines in the active language, for the Models page."""
+        items = []
+        for name in (*MODEL_SETTING_FIELDS, *TRAINING_SETTING_FIELDS):
             value = getattr(self, name)
             if value in (None, ""):
                 continue
             if name == "cell":
                 value = self.get_cell_display()
-            parts.append(f"{self._meta.get_field(name).verbose_name}: {value}")
-        return ", ".join(parts)
+            elif isinstance(value, float):
+                value = f"{value:.3g}"
+            items.append(f"{self._meta.get_field(name).verbose_name}: {value}")
+        if self.budget_seconds is not None:
+            items.append(_("time budget per cell: %(seconds)d s") % {"seconds": self.budget_seconds})
+        return items
 
     def overrides(self) -> tuple[dict[str, object], dict[str, object]]:
         """Return the set fields as (LanguageModelConfig, TrainConfig) keyword arguments."""

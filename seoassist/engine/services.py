@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
@@ -50,6 +51,14 @@ _model_cache_lock = threading.Lock()
 # ---------------------------------------------------------------------------
 # Training runs
 # ---------------------------------------------------------------------------
+
+
+def already_started_message(run: TrainingRun) -> str:
+    """Tell the user that a run of this kind was already queued or running, so no new one started."""
+    return _(
+        "Training run %(run)d of this kind is already queued or running, so no new run started. "
+        "It keeps the settings it started with; start another when it ends to use changed settings."
+    ) % {"run": run.pk}
 
 
 def training_run_start(
@@ -544,16 +553,30 @@ def language_model_settings_from_search(*, run: TrainingRun) -> LanguageModelSet
             )
             % {"run": run.pk}
         )
-    site_settings, _created = LanguageModelSettings.objects.get_or_create(site=run.site)
+    site_settings = language_model_settings_get(site=run.site) or LanguageModelSettings(site=run.site)
     for name in MODEL_SETTING_FIELDS:
-        setattr(site_settings, name, best_model.get(name))
+        setattr(site_settings, name, _rounded(best_model.get(name)))
     for name in ("learning_rate", "batch_size", "bptt"):
-        setattr(site_settings, name, best_training[name])
+        setattr(site_settings, name, _rounded(best_training[name]))
     site_settings.source_run = run
-    site_settings.full_clean()
+    try:
+        site_settings.full_clean()
+    except ValidationError as error:
+        raise ApplicationError(
+            _(
+                "The best trial of search run %(run)d was not copied, because the site's settings would not be "
+                "valid: %(errors)s Correct them under Language-model settings, then copy again."
+            )
+            % {"run": run.pk, "errors": " ".join(error.messages)}
+        ) from error
     site_settings.save()
     logger.info("Site %s now trains with the best trial of search run %s", run.site_id, run.pk)
     return site_settings
+
+
+def _rounded(value: Any) -> Any:
+    """Keep three significant digits of a sampled float, so that settings read as an operator would type them."""
+    return float(f"{value:.3g}") if isinstance(value, float) else value
 
 
 def language_model_configs_for_site(*, site: Site, n_characters: int) -> tuple[Any, Any]:

@@ -21,8 +21,9 @@ from seoassist.engine.selectors import (
     language_model_status,
     model_version_list,
     training_run_list,
+    training_runs_unfinished,
 )
-from seoassist.engine.services import training_run_start
+from seoassist.engine.services import already_started_message, training_run_start
 
 
 def model_overview(request: HttpRequest) -> HttpResponse:
@@ -71,6 +72,7 @@ def training_start(request: HttpRequest) -> HttpResponse:
     if kind not in ModelKind.values:
         messages.error(request, _("Choose which model to train."))
         return redirect("engine:model_overview")
+    unfinished = {run.pk for run in training_runs_unfinished(site=site, kinds=[kind])}
     try:
         run = training_run_start(
             site=site, kind=kind, requested_by=request.user, ui_language=request.LANGUAGE_CODE
@@ -82,5 +84,8 @@ def training_start(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Training run %(run)d is queued.") % {"run": run.pk})
+        if run.pk in unfinished:
+            messages.info(request, already_started_message(run))
+        else:
+            messages.success(request, _("Training run %(run)d is queued.") % {"run": run.pk})
     return redirect("engine:model_overview")

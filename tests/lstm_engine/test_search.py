@@ -37,10 +37,18 @@ class SearchTests:
         assert not any(tmp_path.iterdir())
 
     def test_budget_stops_the_search(self, japanese_documents: list[Document], tmp_path: Path) -> None:
+        reports: list[tuple[int, int]] = []
         result = search_language_model(
-            japanese_documents, tmp_path, budget_seconds=1, trial_seconds=5, base_train_config=tiny_base()
+            japanese_documents,
+            tmp_path,
+            budget_seconds=1,
+            trial_seconds=5,
+            base_train_config=tiny_base(),
+            progress=lambda step, total, message: reports.append((step, total)),
         )
         assert len(result.trials) == 1
+        # Without max_trials the budget sets the expected count, so the bar reaches its end.
+        assert reports == [(1, 1)]
 
     def test_invalid_budget_rejected(self, japanese_documents: list[Document], tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="budget_seconds"):

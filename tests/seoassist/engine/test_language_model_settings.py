@@ -99,7 +99,7 @@ class LanguageModelSettingsTests:
         client.force_login(editor_user)
         page = client.get(reverse("engine:model_overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "hidden units: 512" in page
-        assert "time budget per cell (s): 2100" in page
+        assert "time budget per cell: 2100 s" in page
 
 
 class SearchSettingsCopyTests:
@@ -137,7 +137,7 @@ class SearchSettingsCopyTests:
             HTTP_ACCEPT_LANGUAGE="en",
         )
         text = response.content.decode()
-        assert f"best trial of search run {search.pk}" in text
+        assert f"now has the settings of the best trial of search run {search.pk}" in text
         assert f"Run {training.pk} is not a hyperparameter search" in text
         assert LanguageModelSettings.objects.get(site=site).hidden_size == 384
 
@@ -148,6 +148,48 @@ class SearchSettingsCopyTests:
         response = superuser_client.get(reverse("admin:engine_languagemodelsettings_change", args=[settings_row.pk]), HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert "Blank fields keep the size" in response.content.decode()
+
+
+    def test_invalid_copy_reported_not_saved(self, superuser_client, site):
+        from seoassist.engine.models import LanguageModelSettings
+
+        LanguageModelSettings.objects.create(site=site, budget_seconds=2000)
+        search = finished_search(site, **SEARCH_METRICS)
+        with override_settings(SEOASSIST_TRAINING_TIME_LIMIT=3600):
+            response = superuser_client.post(
+                reverse("admin:engine_trainingrun_changelist"),
+                {"action": "use_best_settings", "_selected_action": [search.pk]},
+                follow=True,
+                HTTP_ACCEPT_LANGUAGE="en",
+            )
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert f"The best trial of search run {search.pk} was not copied" in text
+        assert "Enter 1500 s or less" in text
+        assert LanguageModelSettings.objects.get(site=site).hidden_size is None
+
+    def test_sampled_floats_are_rounded(self, site):
+        from seoassist.engine.services import language_model_settings_from_search
+
+        metrics = {**SEARCH_METRICS, "best_model_config": {**SEARCH_METRICS["best_model_config"], "dropout": 0.09884253730012654}}
+        metrics["best_train_config"] = {**SEARCH_METRICS["best_train_config"], "learning_rate": 0.010082058797307213}
+        copied = language_model_settings_from_search(run=finished_search(site, **metrics))
+        assert copied.dropout == 0.0988
+        assert copied.learning_rate == 0.0101
+
+
+class TrainingAlreadyStartedTests:
+    def test_models_page_says_run_keeps_its_settings(self, client, site_with_articles, admin_user):
+        from seoassist.engine.models import TrainingKind, TrainingRun
+
+        running = TrainingRun.objects.create(site=site_with_articles, kind=TrainingKind.LANGUAGE_MODEL, status="running")
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("engine:training_start"), {"kind": "language_model"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        text = response.content.decode()
+        assert f"Training run {running.pk} of this kind is already queued or running" in text
+        assert TrainingRun.objects.count() == 1
 
 
 class SearchTrialTableTests:

@@ -1,0 +1,24 @@
+"""Which models a new site queues by itself: the demo set-up and an editor's first requests."""
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+class FirstModelsTests:
+    def test_demo_queues_all_three_models(self, tmp_path, settings):
+        from seoassist.demo.services import demo_site_create
+        from seoassist.engine.models import TrainingRun
+
+        settings.VAR_DIR = tmp_path
+        setup = demo_site_create(start_training=True)
+        kinds = sorted(TrainingRun.objects.filter(site=setup.site).values_list("kind", flat=True))
+        assert kinds == ["forecaster", "language_model", "query_model"]
+
+    def test_request_queues_query_model_when_missing(self, site_with_articles, editor_user):
+        from seoassist.drafting.services import keyword_request_create
+        from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+
+        ModelVersion.objects.create(site=site_with_articles, kind=ModelKind.LANGUAGE_MODEL, number=1, is_active=True)
+        keyword_request_create(site=site_with_articles, user=editor_user, keywords=["加湿器"])
+        kinds = list(TrainingRun.objects.filter(site=site_with_articles).values_list("kind", flat=True))
+        assert kinds == ["query_model"]
