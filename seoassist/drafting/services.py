@@ -282,15 +282,15 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
 
 
 def _first_language_model_start(site: Site, ui_language: str) -> None:
-    """Queue the site's first language model and first query model, each unless the site has one.
+    """Queue the site's first language and query models when the site has no language model.
 
-    The worker that takes the request queues the language model too, but queueing it with
-    the request lets its page show the training from the first render.
+    The worker that takes the request queues them too, but queueing them with the
+    request lets its page show the training from the first render.
     """
     from seoassist.engine.models import ModelKind
 
-    _first_model_start(site, ModelKind.LANGUAGE_MODEL, ui_language)
-    _query_model_start(site, ui_language)
+    if _first_model_start(site, ModelKind.LANGUAGE_MODEL, ui_language):
+        _query_model_start(site, ui_language)
 
 
 def _first_model_start(site: Site, kind: str, ui_language: str) -> bool:

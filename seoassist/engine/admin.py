@@ -46,6 +46,9 @@ class TrainingRunAdmin(admin.ModelAdmin):
     search_fields = ["site__name", "error", "progress_message"]
     actions = ["use_best_settings"]
 
+    class Media:
+        css = {"all": ["seoassist/css/admin-engine.css"]}
+
     @admin.display(description=_("progress (%)"))
     def progress_percent(self, run: TrainingRun) -> int:
         return run.progress_percent
@@ -85,7 +88,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
                 trial.get("steps", ""),
             ))
         return format_html(
-            '<table class="search-trials"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            '<div class="search-trials-scroll"><table class="search-trials"><thead><tr>{}</tr></thead>'
+            "<tbody>{}</tbody></table></div>",
             format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
             format_html_join(
                 "", "<tr>{}</tr>", ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in rows)

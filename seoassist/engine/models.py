@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.core.models import JobStatus, ProgressModel, Site, TimeStampedModel
@@ -114,7 +115,7 @@ class TrainingRun(ProgressModel):
     kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="training_runs",
+        related_name="training_runs", verbose_name=_("requested by"),
     )
     trigger = models.CharField(_("started by"), max_length=20, default="manual")
     model_version = models.ForeignKey(
@@ -275,9 +276,9 @@ class LanguageModelSettings(TimeStampedModel):
                 value = self.get_cell_display()
             elif isinstance(value, float):
                 value = f"{value:.3g}"
-            items.append(f"{self._meta.get_field(name).verbose_name}: {value}")
+            items.append(f"{capfirst(self._meta.get_field(name).verbose_name)}: {value}")
         if self.budget_seconds is not None:
-            items.append(_("time budget per cell: %(seconds)d s") % {"seconds": self.budget_seconds})
+            items.append(_("Time budget per cell: %(seconds)d s") % {"seconds": self.budget_seconds})
         return items
 
     def overrides(self) -> tuple[dict[str, object], dict[str, object]]:

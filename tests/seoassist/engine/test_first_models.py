@@ -1,4 +1,4 @@
-"""Which models a new site queues by itself: the demo set-up and an editor's first requests."""
+"""Which models a new site queues by itself: the demo set-up and an editor's first request."""
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -14,11 +14,10 @@ class FirstModelsTests:
         kinds = sorted(TrainingRun.objects.filter(site=setup.site).values_list("kind", flat=True))
         assert kinds == ["forecaster", "language_model", "query_model"]
 
-    def test_request_queues_query_model_when_missing(self, site_with_articles, editor_user):
+    def test_first_request_queues_both_models(self, site_with_articles, editor_user):
         from seoassist.drafting.services import keyword_request_create
-        from seoassist.engine.models import ModelKind, ModelVersion, TrainingRun
+        from seoassist.engine.models import TrainingRun
 
-        ModelVersion.objects.create(site=site_with_articles, kind=ModelKind.LANGUAGE_MODEL, number=1, is_active=True)
         keyword_request_create(site=site_with_articles, user=editor_user, keywords=["加湿器"])
-        kinds = list(TrainingRun.objects.filter(site=site_with_articles).values_list("kind", flat=True))
-        assert kinds == ["query_model"]
+        kinds = sorted(TrainingRun.objects.filter(site=site_with_articles).values_list("kind", flat=True))
+        assert kinds == ["language_model", "query_model"]

@@ -98,8 +98,8 @@ class LanguageModelSettingsTests:
         LanguageModelSettings.objects.create(site=site, hidden_size=512, budget_seconds=2100)
         client.force_login(editor_user)
         page = client.get(reverse("engine:model_overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-        assert "hidden units: 512" in page
-        assert "time budget per cell: 2100 s" in page
+        assert "Hidden units: 512" in page
+        assert "Time budget per cell: 2100 s" in page
 
 
 class SearchSettingsCopyTests:
