@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from seoassist.engine.models import ModelVersion
 
@@ -101,4 +101,5 @@ def _mixture_note(version: ModelVersion) -> str:
         reason = _("A mixture can serve only after the %(cell)s alone beats the baseline.") % values
     else:
         return measured
-    return f"{measured} {reason}"
+    # Japanese sets sentences side by side without a space, so the joint is translated too.
+    return pgettext("two sentences in a row", "%(first)s %(second)s") % {"first": measured, "second": reason}

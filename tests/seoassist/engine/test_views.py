@@ -87,6 +87,16 @@ class LanguageModelNotesTests:
         ]
         assert [note.warning for note in notes] == [True, False, False]
 
+    def test_japanese_sentences_join_without_space(self, site):
+        from django.utils import translation
+
+        version = _language_model(site, active=False, beats=False)
+
+        with translation.override("ja"):
+            last = language_model_notes(version, writes_drafts=True)[-1].text
+
+        assert "）。混合が使われるのは" in last
+
     def test_serving_mixture_is_not_measured_only(self, site, english_messages):
         version = _language_model(site, active=True, beats=True)
 
