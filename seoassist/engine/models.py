@@ -23,6 +23,17 @@ class TrainingKind(models.TextChoices):
     LANGUAGE_MODEL_SEARCH = "lm_search", _("Language-model hyperparameter search")
 
 
+class TrainingTrigger(models.TextChoices):
+    """What started a training run."""
+
+    MANUAL = "manual", _("Models page")
+    ADMIN = "admin", _("Admin action")
+    SETUP = "setup", _("Demo set-up")
+    REQUEST = "request", _("Keyword request")
+    SCHEDULE = "schedule", _("Schedule")
+    COMMAND = "command", _("Management command")
+
+
 class TrainingPhase(models.TextChoices):
     """Stretch of a language-model or forecaster run that its progress bar names."""
 
@@ -117,7 +128,9 @@ class TrainingRun(ProgressModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="training_runs", verbose_name=_("requested by"),
     )
-    trigger = models.CharField(_("started by"), max_length=20, default="manual")
+    trigger = models.CharField(
+        _("started by"), max_length=20, choices=TrainingTrigger.choices, default=TrainingTrigger.MANUAL
+    )
     model_version = models.ForeignKey(
         ModelVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs",
         verbose_name=_("model version"),

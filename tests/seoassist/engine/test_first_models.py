@@ -21,3 +21,12 @@ class FirstModelsTests:
         keyword_request_create(site=site_with_articles, user=editor_user, keywords=["加湿器"])
         kinds = sorted(TrainingRun.objects.filter(site=site_with_articles).values_list("kind", flat=True))
         assert kinds == ["language_model", "query_model"]
+
+    def test_trigger_reads_in_japanese(self, site_with_articles):
+        from django.utils import translation
+
+        from seoassist.engine.services import training_run_start
+
+        run = training_run_start(site=site_with_articles, kind="language_model", trigger="schedule")
+        with translation.override("ja"):
+            assert run.get_trigger_display() == "スケジュール"
