@@ -24,7 +24,7 @@ class TrainingKind(models.TextChoices):
 
 
 class TrainingTrigger(models.TextChoices):
-    """What started a training run."""
+    """Origin of a training run: the page, action, job or command that queued it."""
 
     MANUAL = "manual", _("Models page")
     ADMIN = "admin", _("Admin action")
