@@ -26,13 +26,11 @@ class SiteAdmin(admin.ModelAdmin):
         return site.articles.count()
 
     def _start(self, request, queryset, kind: str) -> None:
-        from seoassist.engine.selectors import training_runs_unfinished
-        from seoassist.engine.services import already_started_message, training_run_start
+        from seoassist.engine.services import already_started_message, training_run_get_or_start
 
         for site in queryset:
-            unfinished = {run.pk for run in training_runs_unfinished(site=site, kinds=[kind])}
             try:
-                run = training_run_start(
+                run, started = training_run_get_or_start(
                     site=site,
                     kind=kind,
                     requested_by=request.user,
@@ -42,13 +40,11 @@ class SiteAdmin(admin.ModelAdmin):
             except ApplicationError as error:
                 self.message_user(request, error.message, level=messages.ERROR)
             else:
-                if run.pk in unfinished:
+                if started:
+                    message = _("Training run %(run)d queued for %(site)s.") % {"run": run.pk, "site": site}
+                    self.message_user(request, message)
+                else:
                     self.message_user(request, already_started_message(run), level=messages.WARNING)
-                    continue
-                self.message_user(
-                    request,
-                    _("Training run %(run)d queued for %(site)s.") % {"run": run.pk, "site": site},
-                )
 
     @admin.action(description=_("Train the language model"))
     def train_language_model(self, request, queryset) -> None:

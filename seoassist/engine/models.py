@@ -176,6 +176,9 @@ def _at_most(limit: float) -> MaxValueValidator:
 
 # Fields of LanguageModelSettings that override the engine's LanguageModelConfig and
 # TrainConfig of the same name. budget_seconds maps to TrainConfig.max_seconds.
+# Estimated time of a language-model run outside its two cells: reading the articles, the
+# n-gram baseline, the sample drafts and saving. It is an allowance, not a measured bound.
+RUN_OVERHEAD_SECONDS = 600
 MODEL_SETTING_FIELDS = ("cell", "vocab_size", "embedding_size", "hidden_size", "num_layers", "dropout", "weight_drop")
 TRAINING_SETTING_FIELDS = ("learning_rate", "batch_size", "bptt", "epochs")
 
@@ -262,7 +265,7 @@ class LanguageModelSettings(TimeStampedModel):
         if self.budget_seconds is None:
             return
         # Both cells, the n-gram baseline and saving must end within the worker's hard limit.
-        longest = (settings.SEOASSIST_TRAINING_TIME_LIMIT - 600) // 2
+        longest = (settings.SEOASSIST_TRAINING_TIME_LIMIT - RUN_OVERHEAD_SECONDS) // 2
         if self.budget_seconds > longest:
             raise ValidationError(
                 {
@@ -281,10 +284,7 @@ class LanguageModelSettings(TimeStampedModel):
     def summary_items(self) -> list[str]:
         """Return the set fields as "name: value" lines in the active language, for the Models page."""
         items = []
-        for name in (*MODEL_SETTING_FIELDS, *TRAINING_SETTING_FIELDS):
-            value = getattr(self, name)
-            if value in (None, ""):
-                continue
+        for name, value in self._set_values((*MODEL_SETTING_FIELDS, *TRAINING_SETTING_FIELDS)).items():
             if name == "cell":
                 value = self.get_cell_display()
             elif isinstance(value, float):
@@ -296,8 +296,12 @@ class LanguageModelSettings(TimeStampedModel):
 
     def overrides(self) -> tuple[dict[str, object], dict[str, object]]:
         """Return the set fields as (LanguageModelConfig, TrainConfig) keyword arguments."""
-        model = {name: getattr(self, name) for name in MODEL_SETTING_FIELDS if getattr(self, name) not in (None, "")}
-        training = {name: getattr(self, name) for name in TRAINING_SETTING_FIELDS if getattr(self, name) is not None}
+        training = self._set_values(TRAINING_SETTING_FIELDS)
         if self.budget_seconds is not None:
             training["max_seconds"] = float(self.budget_seconds)
-        return model, training
+        return self._set_values(MODEL_SETTING_FIELDS), training
+
+    def _set_values(self, names: tuple[str, ...]) -> dict[str, object]:
+        """Return the fields among ``names`` that are not blank, by name."""
+        values = {name: getattr(self, name) for name in names}
+        return {name: value for name, value in values.items() if value not in (None, "")}

@@ -28,6 +28,7 @@ from seoassist.engine.models import (
     TrainingKind,
     TrainingPhase,
     TrainingRun,
+    TrainingTrigger,
 )
 from seoassist.engine.progress import (
     PhasedProgress,
@@ -57,7 +58,7 @@ def already_started_message(run: TrainingRun) -> str:
     """Tell the user that a run of this kind was already queued or running, so no new one started."""
     return _(
         "Training run %(run)d of this kind is already queued or running, so no new run started. "
-        "It keeps the settings it started with; start another when it ends to use changed settings."
+        "It keeps the settings it started with. Start another when it ends to use changed settings."
     ) % {"run": run.pk}
 
 
@@ -66,10 +67,25 @@ def training_run_start(
     site: Site,
     kind: str,
     requested_by: AbstractBaseUser | None = None,
-    trigger: str = "manual",
+    trigger: str = TrainingTrigger.MANUAL,
     ui_language: str | None = None,
 ) -> TrainingRun:
     """Queue a training run, or return the run of this kind already queued or running."""
+    run, _started = training_run_get_or_start(
+        site=site, kind=kind, requested_by=requested_by, trigger=trigger, ui_language=ui_language
+    )
+    return run
+
+
+def training_run_get_or_start(
+    *,
+    site: Site,
+    kind: str,
+    requested_by: AbstractBaseUser | None = None,
+    trigger: str = TrainingTrigger.MANUAL,
+    ui_language: str | None = None,
+) -> tuple[TrainingRun, bool]:
+    """Return (run, started): a new queued run, or the unfinished run of this kind and False."""
     from seoassist.core.ratelimit import rate_limit_hit
 
     if kind not in TrainingKind.values:
@@ -83,7 +99,7 @@ def training_run_start(
             .first()
         )
         if existing:
-            return existing
+            return existing, False
         _check_training_data(site=site, kind=kind)
         run = TrainingRun(
             site=site,
@@ -95,7 +111,7 @@ def training_run_start(
         run.full_clean()
         run.save()
         transaction.on_commit(lambda: training_run_dispatch(run_id=run.pk))
-    return run
+    return run, True
 
 
 def training_run_dispatch(*, run_id: int) -> None:
@@ -532,6 +548,11 @@ def _search_language_model(
     return TrainingRun.objects.get(pk=run.pk)
 
 
+# Training settings that a search samples, so its best trial can hand them to a site. The
+# epochs and the budget of a trial are the search's own and are never copied.
+SEARCH_TRAINING_FIELDS = ("learning_rate", "batch_size", "bptt")
+
+
 def language_model_settings_from_search(*, run: TrainingRun) -> LanguageModelSettings:
     """Copy the best trial of a finished search into its site's language-model settings.
 
@@ -556,7 +577,7 @@ def language_model_settings_from_search(*, run: TrainingRun) -> LanguageModelSet
     site_settings = language_model_settings_get(site=run.site) or LanguageModelSettings(site=run.site)
     for name in MODEL_SETTING_FIELDS:
         setattr(site_settings, name, _rounded(best_model.get(name)))
-    for name in ("learning_rate", "batch_size", "bptt"):
+    for name in SEARCH_TRAINING_FIELDS:
         setattr(site_settings, name, _rounded(best_training[name]))
     site_settings.source_run = run
     try:

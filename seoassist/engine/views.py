@@ -21,9 +21,8 @@ from seoassist.engine.selectors import (
     language_model_status,
     model_version_list,
     training_run_list,
-    training_runs_unfinished,
 )
-from seoassist.engine.services import already_started_message, training_run_start
+from seoassist.engine.services import already_started_message, training_run_get_or_start
 
 
 def model_overview(request: HttpRequest) -> HttpResponse:
@@ -72,9 +71,8 @@ def training_start(request: HttpRequest) -> HttpResponse:
     if kind not in ModelKind.values:
         messages.error(request, _("Choose which model to train."))
         return redirect("engine:model_overview")
-    unfinished = {run.pk for run in training_runs_unfinished(site=site, kinds=[kind])}
     try:
-        run = training_run_start(
+        run, started = training_run_get_or_start(
             site=site, kind=kind, requested_by=request.user, ui_language=request.LANGUAGE_CODE
         )
     except RateLimitExceeded as error:
@@ -84,8 +82,8 @@ def training_start(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        if run.pk in unfinished:
-            messages.info(request, already_started_message(run))
-        else:
+        if started:
             messages.success(request, _("Training run %(run)d is queued.") % {"run": run.pk})
+        else:
+            messages.info(request, already_started_message(run))
     return redirect("engine:model_overview")
