@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sys
 import tempfile
@@ -121,7 +122,12 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="override one TrainConfig field, e.g. epochs=30 (repeatable)",
     )
+    parser.add_argument(
+        "--log", action="store_true", help="log every evaluation to standard error with the seconds since the start"
+    )
     arguments = parser.parse_args()
+    if arguments.log:
+        logging.basicConfig(level=logging.INFO, format="%(relativeCreated)9.0f ms %(name)s: %(message)s")
 
     documents = [read_article(path, arguments.max_article_chars) for path in select_articles(arguments.data, arguments.articles)]
     characters = sum(document.character_count() for document in documents)

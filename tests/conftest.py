@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONTENT = REPO_ROOT / "seoassist" / "demo" / "content"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -74,6 +75,15 @@ def site(db):
     from seoassist.core.services import site_create
 
     return site_create(name="Test Site", slug="test", language="ja")
+
+
+@pytest.fixture
+def site_with_articles(site):
+    """The test site with the demo's Japanese articles imported."""
+    from seoassist.corpus.services import articles_import_path
+
+    articles_import_path(site=site, path=DEMO_CONTENT / "articles_ja.jsonl")
+    return site
 
 
 @pytest.fixture

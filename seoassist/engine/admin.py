@@ -44,6 +44,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "trigger", "site"]
     search_fields = ["site__name", "error", "progress_message"]
+    # The stored message is English for the logs; engine_message shows it read-only.
+    exclude = ["progress_message"]
     actions = ["use_best_settings"]
 
     class Media:
@@ -52,8 +54,18 @@ class TrainingRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("progress (%)"))
     def progress_percent(self, run: TrainingRun) -> int:
         return run.progress_percent
+
+    @admin.display(description=_("progress"))
+    def progress_text(self, run: TrainingRun) -> str:
+        """Describe the progress in the reader's language; a finished run shows its status."""
+        return run.progress_label or str(run.get_status_display())
+
+    @admin.display(description=_("last engine message (English, as logged)"))
+    def engine_message(self, run: TrainingRun) -> str:
+        return run.progress_message or "—"
+
     readonly_fields = [
-        "status", "progress_step", "progress_total", "progress_phase", "progress_message", "error",
+        "status", "progress_text", "progress_step", "progress_total", "progress_phase", "engine_message", "error",
         "started_at", "finished_at", "model_version", "attempts", "search_trials", "metrics", "created_at",
     ]
 

@@ -90,8 +90,6 @@ def training_run_get_or_start(
 
     if kind not in TrainingKind.values:
         raise ValueError(f"kind={kind!r} is not one of {TrainingKind.values}")
-    if requested_by is not None:
-        rate_limit_hit(user_id=requested_by.pk, action="training_start")
     with transaction.atomic():
         existing = (
             TrainingRun.objects.select_for_update()
@@ -99,7 +97,10 @@ def training_run_get_or_start(
             .first()
         )
         if existing:
+            # Nothing starts, so the press does not count against the rate limit.
             return existing, False
+        if requested_by is not None:
+            rate_limit_hit(user_id=requested_by.pk, action="training_start")
         _check_training_data(site=site, kind=kind)
         run = TrainingRun(
             site=site,

@@ -15,12 +15,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playw
 from pytest_django.live_server_helper import LiveServer
 
 from seoassist.core.models import Site
+from tests.conftest import DEMO_CONTENT
 
 logger = logging.getLogger(__name__)
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DEMO_CONTENT = Path(__file__).resolve().parents[2] / "seoassist" / "demo" / "content"
 # Timeout of actions and navigations; Playwright's own default is 30 s. The pages
 # respond in well under a second, so a shorter limit makes a broken selector fail
 # sooner. Waits for the worker pass their own, longer timeouts.

@@ -88,3 +88,22 @@ class TrainingStartRateLimitTests:
         assert second.status_code == 429
         assert "limit of 1 training starts per 60 minutes" in second.json()["error"]
         assert TrainingRun.objects.count() == 0
+
+    def test_press_during_unfinished_run_not_counted(self, client, site_with_articles, admin_user,
+                                                             two_requests_allowed):
+        from django.urls import reverse
+
+        from seoassist.engine.models import TrainingKind, TrainingRun
+
+        running = TrainingRun.objects.create(site=site_with_articles, kind=TrainingKind.LANGUAGE_MODEL, status="running")
+        client.force_login(admin_user)
+        client.cookies["django_language"] = "en"
+        url = reverse("engine:training_start")
+        for _ in range(3):
+            response = client.post(url, {"kind": "language_model"}, follow=True)
+            assert response.status_code == 200
+            assert f"Training run {running.pk} of this kind is already queued or running" in response.content.decode()
+        running.status = "succeeded"
+        running.save()
+        client.post(url, {"kind": "language_model"})
+        assert TrainingRun.objects.filter(status="queued").count() == 1

@@ -102,17 +102,6 @@ class RequestCreateViewTests:
         }
 
 
-@pytest.fixture
-def site_with_articles(site):
-    from pathlib import Path
-
-    from seoassist.corpus.services import articles_import_path
-
-    articles = Path(__file__).resolve().parents[3] / "seoassist" / "demo" / "content" / "articles_ja.jsonl"
-    articles_import_path(site=site, path=articles)
-    return site
-
-
 class RequestPageBeforeWorkerTests:
     """The request page before any worker took the request."""
 

@@ -218,3 +218,19 @@ class SearchTrialTableTests:
         assert "<td>1987</td>" in page
         assert "&lt;B&gt;LSTM&lt;/B&gt;" in page
         assert "recurrent weight dropout" in page
+
+
+class TrainingRunAdminProgressTests:
+    def test_finished_run_shows_its_status_in_the_reader_language(self, superuser_client, site):
+        from seoassist.engine.models import TrainingKind, TrainingRun
+
+        run = TrainingRun.objects.create(
+            site=site, kind=TrainingKind.FORECASTER, status="succeeded", progress_message="finished"
+        )
+        url = reverse("admin:engine_trainingrun_change", args=[run.pk])
+        japanese = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        english = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "完了" in japanese
+        assert "Succeeded" in english
+        assert "Last engine message (English, as logged)" in english
+        assert 'name="progress_message"' not in english

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.seoassist.engine.conftest import DEMO_CONTENT
+from tests.conftest import DEMO_CONTENT
 from tests.seoassist.progress_bars import duplicate_ids, progress_bars
 
 pytestmark = pytest.mark.django_db
