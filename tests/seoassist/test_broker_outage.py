@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI, WorkerProcess, wait_for
+from tests.conftest import DEMO_CONTENT, IN_CI, WorkerProcess, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-
-DEMO_CONTENT = Path(__file__).resolve().parents[2] / "seoassist" / "demo" / "content"
 
 
 def _free_port() -> int:

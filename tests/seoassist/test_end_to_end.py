@@ -3,15 +3,11 @@
 Runs on the embedded defaults (SQLite, filesystem broker) and, under
 `make test`, once more against PostgreSQL and Redis.
 """
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import wait_for
+from tests.conftest import DEMO_CONTENT, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-DEMO_CONTENT = Path(__file__).resolve().parents[2] / "seoassist" / "demo" / "content"
 
 
 def _import_demo_content(site) -> None:

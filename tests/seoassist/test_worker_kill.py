@@ -6,15 +6,13 @@ minutes, and starts a second worker that finishes the job. Runs on the
 filesystem broker and, under `make test`, on PostgreSQL and Redis.
 """
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import WorkerProcess, empty_broker, wait_for
+from tests.conftest import DEMO_CONTENT, WorkerProcess, empty_broker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-DEMO_CONTENT = Path(__file__).resolve().parents[2] / "seoassist" / "demo" / "content"
 LEASE_SECONDS = 3
 # Long enough that the first checkpoint copy reaches storage while the first cell
 # still trains, even on an idle machine.
