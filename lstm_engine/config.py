@@ -117,6 +117,12 @@ class TrainConfig:
     min_lr_ratio: float = 0.05
     # Evaluations without a new best validation loss before training stops. None disables.
     early_stopping_patience: int | None = 5
+    # Share of the learning-rate decay (0 to 1) that must pass before evaluations count
+    # towards the patience. While the rate is high, the validation loss can level off for
+    # long stretches and fall again as the rate decays. Given 7,000 s on 600 livedoor
+    # articles, a 512-unit LSTM stopped after 2,400 s, a third of the way into its cosine
+    # decay, at 4.15 bits per character; the same model given 2,100 s reached 3.97.
+    early_stopping_after: float = 0.0
     eval_every: int = 100
     checkpoint_every: int = 200
     validation_fraction: float = 0.1
@@ -163,6 +169,7 @@ class TrainConfig:
         _require_probability("min_lr_ratio", self.min_lr_ratio)
         if self.early_stopping_patience is not None:
             _require_int_at_least("early_stopping_patience", self.early_stopping_patience, 1)
+        _require_probability("early_stopping_after", self.early_stopping_after)
         _require_int_at_least("eval_every", self.eval_every, 1)
         _require_int_at_least("checkpoint_every", self.checkpoint_every, 1)
         if not 0.0 < self.validation_fraction < 1.0:
@@ -235,6 +242,7 @@ class TrainConfig:
                 unigram_output_bias=True,
                 warmup_steps=20,
                 early_stopping_patience=5,
+                early_stopping_after=0.5,
                 eval_every=100,
                 checkpoint_every=200,
                 ngram_orders=(3, 4),
@@ -253,6 +261,7 @@ class TrainConfig:
             weight_average_decay=0.999,
             warmup_steps=100,
             early_stopping_patience=5,
+            early_stopping_after=0.5,
             eval_every=200,
             checkpoint_every=500,
             ngram_orders=(3, 4),

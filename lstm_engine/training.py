@@ -111,16 +111,23 @@ class LearningRateSchedule:
         self.config = config
         self.total_steps = total_steps
 
+    def decay_progress(self, step: int, elapsed_seconds: float) -> float:
+        """Return how far the decay has gone at optimizer step ``step``: 0 until warm-up ends, then up to 1."""
+        config = self.config
+        if step < config.warmup_steps:
+            return 0.0
+        decay_steps = max(1, self.total_steps - config.warmup_steps)
+        progress = (step - config.warmup_steps) / decay_steps
+        if config.max_seconds is not None:
+            progress = max(progress, elapsed_seconds / config.max_seconds)
+        return min(1.0, progress)
+
     def factor(self, step: int, elapsed_seconds: float) -> float:
         """Return the learning-rate multiplier for optimizer step ``step`` (0-based)."""
         config = self.config
         if step < config.warmup_steps:
             return (step + 1) / config.warmup_steps
-        decay_steps = max(1, self.total_steps - config.warmup_steps)
-        progress = (step - config.warmup_steps) / decay_steps
-        if config.max_seconds is not None:
-            progress = max(progress, elapsed_seconds / config.max_seconds)
-        progress = min(1.0, progress)
+        progress = self.decay_progress(step, elapsed_seconds)
         floor = config.min_lr_ratio
         if config.lr_decay == "cosine":
             return floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * progress))
@@ -412,7 +419,8 @@ def _train_loop(
         if run.step % train_config.eval_every == 0 or run.step == total_steps:
             train_loss = running_loss / max(1, running_count)
             running_loss, running_count = 0.0, 0
-            _evaluate_and_track(model, run, validation_stream, train_config, device, train_loss)
+            decay_progress = schedule.decay_progress(run.step, run.elapsed_seconds)
+            _evaluate_and_track(model, run, validation_stream, train_config, device, train_loss, decay_progress)
             last = run.history[-1]
             report(
                 run.step,
@@ -431,7 +439,7 @@ def _train_loop(
     if not run.stop_reason:
         run.stop_reason = "completed"
     if not run.history or run.history[-1]["step"] != run.step:
-        _evaluate_and_track(model, run, validation_stream, train_config, device, math.nan)
+        _evaluate_and_track(model, run, validation_stream, train_config, device, math.nan, 1.0)
     _save_checkpoint(checkpoint_path, model, optimizer, run, checkpoint_context)
 
 
@@ -470,8 +478,13 @@ def _evaluate_and_track(
     train_config: TrainConfig,
     device: torch.device,
     train_loss: float,
+    decay_progress: float,
 ) -> None:
-    """Evaluate on (a prefix of) the validation stream, keep the best weights and apply early stopping."""
+    """Evaluate on (a prefix of) the validation stream, keep the best weights and apply early stopping.
+
+    Evaluations without a new best count towards the patience only once the
+    learning-rate decay has reached ``train_config.early_stopping_after``.
+    """
     stream = validation_stream
     if train_config.max_eval_tokens is not None:
         stream = stream[: train_config.max_eval_tokens + 1]
@@ -485,7 +498,7 @@ def _evaluate_and_track(
     if improved:
         run.best_val_loss = val_loss
         run.evaluations_without_improvement = 0
-    else:
+    elif decay_progress >= train_config.early_stopping_after:
         run.evaluations_without_improvement += 1
         patience = train_config.early_stopping_patience
         if patience is not None and run.evaluations_without_improvement >= patience and not run.stop_reason:

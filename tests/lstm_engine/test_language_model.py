@@ -144,3 +144,24 @@ class TrainConfigTests:
     def test_invalid_validation_fraction_rejected(self) -> None:
         with pytest.raises(ValueError, match="validation_fraction"):
             TrainConfig(validation_fraction=1.0)
+
+    def test_early_stopping_after_of_one_rejected(self) -> None:
+        with pytest.raises(ValueError, match=r"early_stopping_after must be in \[0, 1\), got 1.0"):
+            TrainConfig(early_stopping_after=1.0)
+
+    def test_presets_early_stopping_after(self) -> None:
+        assert TrainConfig.for_corpus_size(40_000).early_stopping_after == 0.0
+        assert TrainConfig.for_corpus_size(800_000).early_stopping_after == 0.5
+        assert TrainConfig.for_corpus_size(7_000_000).early_stopping_after == 0.5
+
+
+class LearningRateScheduleTests:
+    def test_decay_progress_follows_steps_or_time(self) -> None:
+        from lstm_engine.training import LearningRateSchedule
+
+        schedule = LearningRateSchedule(TrainConfig(warmup_steps=10, max_seconds=100.0), total_steps=110)
+        assert schedule.decay_progress(5, 0.0) == 0.0
+        assert schedule.decay_progress(60, 10.0) == pytest.approx(0.5)
+        # The budget runs out faster than the steps: time sets the progress.
+        assert schedule.decay_progress(60, 80.0) == pytest.approx(0.8)
+        assert schedule.decay_progress(200, 0.0) == 1.0

@@ -194,6 +194,26 @@ class TrainLanguageModelTests:
         assert result.stop_reason == "early_stopping"
         assert result.steps < result.total_steps
 
+    def test_early_stopping_waits_for_the_decay(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        settings = dict(max_steps=400, eval_every=5, early_stopping_patience=1, learning_rate=0.05, warmup_steps=0)
+        impatient = train_language_model(
+            english_documents, tmp_path / "impatient", model_config=tiny_model_config(),
+            train_config=tiny_train_config(**settings),
+        )
+        waiting = train_language_model(
+            english_documents, tmp_path / "waiting", model_config=tiny_model_config(),
+            train_config=tiny_train_config(**settings, early_stopping_after=0.5),
+        )
+        assert impatient.steps < 200
+        # Without a time budget the decay follows the steps: half of it is step 200.
+        assert waiting.steps >= 200
+
     def test_time_budget_stops_training(
         self,
         tmp_path: Path,
