@@ -64,6 +64,13 @@ def _storage_delete_tree(storage, path: str) -> None:
         storage.delete(path)
 
 
+def _wait_for_leases_released() -> None:
+    """Wait until no lease is held; the worker releases it just after saving the job's result."""
+    from seoassist.core.models import JobLease
+
+    wait_for(lambda: not JobLease.objects.exists(), timeout=30, interval=0.1)
+
+
 def _requeue_after_lease_expiry() -> int:
     from seoassist.core.jobs import jobs_requeue_stuck
 
@@ -83,7 +90,7 @@ class TrainingWorkerKillTests:
 
         from lstm_engine import train_language_model
         from lstm_engine.checkpoint import load_payload
-        from seoassist.core.models import JobLease, JobStatus
+        from seoassist.core.models import JobStatus
         from seoassist.engine.models import ModelKind, TrainingRun
         from seoassist.engine.services import (
             _language_model_configs,
@@ -128,7 +135,7 @@ class TrainingWorkerKillTests:
         assert done.status == JobStatus.SUCCEEDED, done.error
         assert done.attempts == 2
         assert "resuming training" in second.log_path.read_text(errors="replace")
-        assert not JobLease.objects.exists()
+        _wait_for_leases_released()
         assert not default_storage.exists(f"runs/{run.pk}") or not default_storage.listdir(
             f"runs/{run.pk}"
         )[1]
@@ -150,7 +157,6 @@ class DraftingWorkerKillTests:
     def test_killed_drafting_is_redelivered_and_drafts_once(
         self, site, editor_user, short_leases, workers, settings
     ):
-        from seoassist.core.models import JobLease
         from seoassist.drafting.models import Draft, KeywordRequest, RequestStatus
         from seoassist.drafting.services import keyword_request_create
         from seoassist.engine.models import ModelKind
@@ -186,7 +192,7 @@ class DraftingWorkerKillTests:
         assert done.status == RequestStatus.SUCCEEDED, done.error
         assert done.attempts == 2
         assert Draft.objects.filter(request=submitted).count() == 1
-        assert not JobLease.objects.exists()
+        _wait_for_leases_released()
 
     def test_request_delivered_twice_drafts_once(
         self, site, editor_user, short_leases, workers, settings
