@@ -44,8 +44,14 @@ class TrainingRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "trigger", "site"]
     search_fields = ["site__name", "error", "progress_message"]
-    # The stored message is English for the logs; engine_message shows it read-only.
-    exclude = ["progress_message"]
+    # A run's record is written by the engine: the page shows it and changes nothing. The
+    # stored progress counts in thousandths, so the page shows the percentage instead, and
+    # the English progress message appears read-only as engine_message.
+    fields = [
+        "site", "kind", "trigger", "requested_by", "ui_language", "status", "progress_text", "progress_percent",
+        "engine_message", "error", "created_at", "started_at", "finished_at", "attempts", "model_version",
+        "search_trials", "metrics",
+    ]
     actions = ["use_best_settings"]
 
     class Media:
@@ -64,10 +70,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def engine_message(self, run: TrainingRun) -> str:
         return run.progress_message or "—"
 
-    readonly_fields = [
-        "status", "progress_text", "progress_step", "progress_total", "progress_phase", "engine_message", "error",
-        "started_at", "finished_at", "model_version", "attempts", "search_trials", "metrics", "created_at",
-    ]
+    readonly_fields = fields
 
     @admin.display(description=_("search trials"))
     def search_trials(self, run: TrainingRun) -> str:

@@ -233,4 +233,6 @@ class TrainingRunAdminProgressTests:
         assert "完了" in japanese
         assert "Succeeded" in english
         assert "Last engine message (English, as logged)" in english
-        assert 'name="progress_message"' not in english
+        for field in ("progress_message", "site", "kind", "ui_language", "requested_by", "trigger"):
+            assert f'name="{field}"' not in english
+        assert "Progress (%)" in english
