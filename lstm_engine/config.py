@@ -120,8 +120,8 @@ class TrainConfig:
     # Share of the learning-rate decay (0 to 1) that must pass before evaluations count
     # towards the patience. While the rate is high, the validation loss can level off for
     # long stretches and fall again as the rate decays. Given 7,000 s on 600 livedoor
-    # articles, a 512-unit LSTM stopped after 2,400 s, a third of the way into its cosine
-    # decay, at 4.15 bits per character; the same model given 2,100 s reached 3.97.
+    # articles, a 512-unit LSTM stopped after 2,400 s at 4.15 bits per character, a third
+    # of the way into its cosine decay. The same model given 2,100 s reached 3.97.
     early_stopping_after: float = 0.0
     eval_every: int = 100
     checkpoint_every: int = 200

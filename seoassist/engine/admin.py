@@ -44,9 +44,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "trigger", "site"]
     search_fields = ["site__name", "error", "progress_message"]
-    # A run's record is written by the engine: the page shows it and changes nothing. The
-    # stored progress counts in thousandths, so the page shows the percentage instead, and
-    # the English progress message appears read-only as engine_message.
+    # The engine writes every field of a run, so the page is read-only. Progress is stored
+    # in thousandths, so the page shows the percentage instead.
     fields = [
         "site", "kind", "trigger", "requested_by", "ui_language", "status", "progress_text", "progress_percent",
         "engine_message", "error", "created_at", "started_at", "finished_at", "attempts", "model_version",
@@ -63,7 +62,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("progress"))
     def progress_text(self, run: TrainingRun) -> str:
-        """Describe the progress in the reader's language; a finished run shows its status."""
+        """Describe the progress in the reader's language, or the status of a finished run."""
         return run.progress_label or str(run.get_status_display())
 
     @admin.display(description=_("last engine message (English, as logged)"))

@@ -635,7 +635,7 @@ def _language_model_configs() -> tuple[Any, Any]:
             batch_size=8, bptt=32, max_steps=steps, eval_every=max(1, steps // 2),
             checkpoint_every=min(20, steps),
             warmup_steps=5, early_stopping_patience=None, ngram_orders=(3,),
-            # A second OpenMP thread spins while another process holds the other core,
+            # A second OpenMP thread spins while another process uses the other core,
             # which made these few-millisecond steps take over half a second.
             num_threads=1,
         ),

@@ -211,7 +211,7 @@ class TrainLanguageModelTests:
             train_config=tiny_train_config(**settings, early_stopping_after=0.5),
         )
         assert impatient.steps < 200
-        # Without a time budget the decay follows the steps: half of it is step 200.
+        # Without a time budget the decay follows the steps, so half of it is step 200.
         assert waiting.steps >= 200
 
     def test_time_budget_stops_training(

@@ -65,7 +65,7 @@ def _storage_delete_tree(storage, path: str) -> None:
 
 
 def _wait_for_leases_released() -> None:
-    """Wait until no lease is held; the worker releases it just after saving the job's result."""
+    """Wait until no job lease is left, because the worker releases it just after saving the result."""
     from seoassist.core.models import JobLease
 
     wait_for(lambda: not JobLease.objects.exists(), timeout=30, interval=0.1)

@@ -221,7 +221,7 @@ class SearchTrialTableTests:
 
 
 class TrainingRunAdminProgressTests:
-    def test_finished_run_shows_its_status_in_the_reader_language(self, superuser_client, site):
+    def test_finished_run_status_translated(self, superuser_client, site):
         from seoassist.engine.models import TrainingKind, TrainingRun
 
         run = TrainingRun.objects.create(
