@@ -28,6 +28,17 @@ class TrainingStartViewTests:
         assert "Import the site&#x27;s articles first" in response.content.decode()
         assert TrainingRun.objects.count() == 0
 
+    def test_refusal_is_announced_as_alert(self, client, admin_user):
+        client.force_login(admin_user)
+        response = client.post(reverse("engine:training_start"), {"kind": "language_model"}, follow=True)
+        assert re.search(r'<li class="message error" role="alert">', response.content.decode())
+
+    def test_unfinished_run_is_announced_as_status(self, client, admin_user, site_with_articles):
+        TrainingRun.objects.create(site=site_with_articles, kind="language_model", status="running")
+        client.force_login(admin_user)
+        response = client.post(reverse("engine:training_start"), {"kind": "language_model"}, follow=True)
+        assert re.search(r'<li class="message info" role="status">', response.content.decode())
+
 
 LANGUAGE_MODEL_METRICS = {
     "cell": "gru",
