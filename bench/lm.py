@@ -132,6 +132,7 @@ def language_figures(prefix: str, trained: dict[str, tuple[Path, LanguageModelTr
             "ngram_order": lstm.ngram_order,
             "lstm_steps": lstm.steps,
             "gru_steps": gru.steps,
+            "precision": lstm.precision,
             "lstm_tokens_per_second": round(lstm.tokens_per_second),
             "gru_tokens_per_second": round(gru.tokens_per_second),
             "train_tokens": lstm.train_tokens,
@@ -145,11 +146,13 @@ def _rounded(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def measure_matmul_flops(threads: int, rounds: int = 5, seconds: float = 0.4) -> float:
-    """Return the best float32 FLOP/s of 1024 x 1024 matrix products over ``rounds`` short windows."""
+def measure_matmul_flops(
+    threads: int, dtype: torch.dtype = torch.float32, rounds: int = 5, seconds: float = 0.4
+) -> float:
+    """Return the best FLOP/s of 1024 x 1024 ``dtype`` matrix products over ``rounds`` short windows."""
     torch.set_num_threads(threads)
-    left = torch.randn(1024, 1024)
-    right = torch.randn(1024, 1024)
+    left = torch.randn(1024, 1024, dtype=dtype)
+    right = torch.randn(1024, 1024, dtype=dtype)
     left @ right  # warm-up
     best = 0.0
     for _ in range(rounds):
@@ -163,9 +166,19 @@ def measure_matmul_flops(threads: int, rounds: int = 5, seconds: float = 0.4) ->
 
 
 def bare_step_tokens_per_second(
-    config: dict[str, int], batch_size: int, bptt: int, threads: int, seconds: float, min_steps: int = 30
+    config: dict[str, int],
+    batch_size: int,
+    bptt: int,
+    threads: int,
+    seconds: float,
+    min_steps: int = 30,
+    bfloat16: bool = False,
 ) -> float:
-    """Return tokens/s of a bare embedding, nn.LSTM, projection and softmax step on random ids."""
+    """Return tokens/s of a bare embedding, nn.LSTM, projection and softmax step on random ids.
+
+    With ``bfloat16`` the forward pass runs under CPU bfloat16 autocast, as the library's
+    loop does on CPUs with native bfloat16 instructions.
+    """
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     vocab, embedding_size, hidden = config["vocab_size"], config["embedding_size"], config["hidden_size"]
@@ -181,9 +194,10 @@ def bare_step_tokens_per_second(
     steps = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds or steps < min_steps:
-        outputs, _ = lstm(embedding(inputs))  # (B, T, H)
-        logits = decoder(projection(outputs))  # (B, T, V)
-        loss = nn.functional.cross_entropy(logits.reshape(-1, vocab), targets.reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
+            outputs, _ = lstm(embedding(inputs))  # (B, T, H)
+            logits = decoder(projection(outputs))  # (B, T, V)
+            loss = nn.functional.cross_entropy(logits.reshape(-1, vocab).float(), targets.reshape(-1))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -217,19 +231,30 @@ def measure_throughput(
     ours: list[float] = []
     bare: list[float] = []
     config: dict = {}
+    precision = "float32"
     for round_index in range(rounds):
         result = train_language_model(
             documents, workdir / str(round_index), model_config=model_config, train_config=train_config
         )
         config = result.model_config
+        precision = result.precision
         ours.append(result.tokens_per_second)
         bare.append(
-            bare_step_tokens_per_second(config, train_config.batch_size, train_config.bptt, threads, 0.0, steps)
+            bare_step_tokens_per_second(
+                config,
+                train_config.batch_size,
+                train_config.bptt,
+                threads,
+                0.0,
+                steps,
+                bfloat16=precision == "bfloat16",
+            )
         )
     return {
         "train_tokens_per_second": round(max(ours)),
         "bare_tokens_per_second": round(max(bare)),
         "train_throughput_ratio": round(max(ours) / max(bare), 3),
+        "throughput_precision": precision,
         "throughput_shapes": {
             "batch_size": train_config.batch_size,
             "bptt": train_config.bptt,
@@ -345,6 +370,10 @@ def main() -> None:
         flops = measure_matmul_flops(arguments.threads)
         report.update(throughput)
         report["matmul_gflops"] = round(flops / 1e9, 1)
+        if throughput["throughput_precision"] == "bfloat16":
+            # The share is taken of the rate of the precision the loop trained in.
+            flops = measure_matmul_flops(arguments.threads, torch.bfloat16)
+            report["matmul_gflops_bfloat16"] = round(flops / 1e9, 1)
         report["train_flops_share"] = round(
             throughput["train_tokens_per_second"] * throughput["flops_per_token"] / flops, 3
         )

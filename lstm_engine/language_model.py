@@ -118,11 +118,15 @@ class RecurrentLanguageModel(nn.Module):
         return logits, new_state
 
 
-def detach_state(state: RecurrentState) -> RecurrentState:
-    """Cut the autograd history of ``state`` so that back-propagation stops at the window edge."""
+def detach_state(state: RecurrentState, dtype: torch.dtype | None = None) -> RecurrentState:
+    """Cut the autograd history of ``state`` so that back-propagation stops at the window edge.
+
+    ``dtype`` converts the state as well: under bfloat16 autocast the LSTM returns its
+    state in bfloat16, and the state carried to the next window keeps the weights' precision.
+    """
     if isinstance(state, tuple):
-        return state[0].detach(), state[1].detach()
-    return state.detach()
+        return state[0].detach().to(dtype), state[1].detach().to(dtype)
+    return state.detach().to(dtype)
 
 
 def count_parameters(model: nn.Module) -> int:

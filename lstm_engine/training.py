@@ -38,7 +38,7 @@ from lstm_engine.data import (
     window,
     windows_per_epoch,
 )
-from lstm_engine.device import autocast, resolve_device, torch_threads
+from lstm_engine.device import autocast, resolve_device, torch_threads, uses_bfloat16
 from lstm_engine.language_model import RecurrentLanguageModel, RecurrentState, detach_state
 from lstm_engine.ngram import NGRAM_FILENAME, KneserNeyModel, evaluate_ngram
 from lstm_engine.sampling import fit_mixture_weight, mixture_log_likelihood
@@ -82,6 +82,8 @@ class LanguageModelTrainResult:
     tokens_per_second: float = 0.0
     # "completed", "early_stopping" or "time_budget".
     stop_reason: str = "completed"
+    # "bfloat16" when the forward pass ran under bfloat16 autocast, "float32" otherwise.
+    precision: str = "float32"
     # Interpolation p = w * p_lstm + (1 - w) * p_ngram. The weight w is fitted on the first
     # half of the validation documents, and every mixture_* score below is measured on the
     # second half only, where the LSTM and the n-gram are scored again for comparison.
@@ -308,7 +310,8 @@ def _train(
             0,
             total_steps,
             f"starting {total_steps} steps on {train_corpus.n_tokens} training tokens "
-            f"({tokenizer.vocab_size} pieces, {device.type})",
+            f"({tokenizer.vocab_size} pieces, {device.type}, "
+            f"{_training_precision(device, train_config)})",
         )
 
     checkpoint_context = {
@@ -393,14 +396,14 @@ def _train_loop(
             group["lr"] = learning_rate
 
         model.train()
-        with autocast(device, train_config.mixed_precision):
+        with autocast(device, train_config.mixed_precision, train_config.cpu_mixed_precision):
             logits, hidden = model(inputs, run.hidden)  # (B, T, V)
             loss = loss_function(logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1))  # (B*T, V) vs (B*T,)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), train_config.clip_grad_norm)
         optimizer.step()
-        run.hidden = detach_state(hidden)
+        run.hidden = detach_state(hidden, model.embedding.weight.dtype)
         if train_config.weight_average_decay is not None:
             _update_weight_average(model, run, train_config.weight_average_decay)
         running_loss += float(loss.detach())
@@ -635,6 +638,7 @@ def _finish(
         train_config=json.loads(json.dumps(train_config_dict)),
         tokens_per_second=run.tokens_seen / run.elapsed_seconds if run.elapsed_seconds > 0 else 0.0,
         stop_reason=run.stop_reason,
+        precision=_training_precision(device, train_config),
         **mixture,
     )
     (output_dir / METRICS_FILENAME).write_text(json.dumps(result.as_metrics(), indent=2), encoding="utf-8")
@@ -645,6 +649,13 @@ def _finish(
         f"{result.ngram_order}-gram perplexity {result.ngram_perplexity:.2f}",
     )
     return result
+
+
+def _training_precision(device: torch.device, train_config: TrainConfig) -> str:
+    """Return "bfloat16" when the training steps run under bfloat16 autocast, else "float32"."""
+    if uses_bfloat16(device, train_config.mixed_precision, train_config.cpu_mixed_precision):
+        return "bfloat16"
+    return "float32"
 
 
 def _announce_ngram_phase(

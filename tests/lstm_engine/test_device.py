@@ -1,10 +1,13 @@
 """Device selection and mixed precision for training."""
 import warnings
 
+from pathlib import Path
+
 import pytest
 import torch
 
-from lstm_engine.device import autocast, resolve_device
+from lstm_engine import device
+from lstm_engine.device import autocast, cpu_has_native_bfloat16, resolve_device
 
 
 class ResolveDeviceTests:
@@ -38,3 +41,33 @@ class AutocastTests:
 
     def test_disabled_mixed_precision_is_a_no_op_on_cuda(self):
         assert not isinstance(autocast(torch.device("cuda"), False), torch.autocast)
+
+    def test_cpu_uses_bfloat16_when_asked_and_native(self, monkeypatch):
+        monkeypatch.setattr(device, "cpu_has_native_bfloat16", lambda: True)
+        with autocast(torch.device("cpu"), False, cpu_enabled=True):
+            product = torch.ones(2, 2) @ torch.ones(2, 2)
+        assert product.dtype == torch.bfloat16
+
+    def test_cpu_without_native_bfloat16_stays_in_float32(self, monkeypatch):
+        monkeypatch.setattr(device, "cpu_has_native_bfloat16", lambda: False)
+        with autocast(torch.device("cpu"), True, cpu_enabled=True):
+            product = torch.ones(2, 2) @ torch.ones(2, 2)
+        assert product.dtype == torch.float32
+
+
+class CpuHasNativeBfloat16Tests:
+    def write_cpuinfo(self, directory: Path, flags: str) -> Path:
+        path = directory / "cpuinfo"
+        path.write_text(f"processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: {flags}\n\n", encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("flag", ["amx_bf16", "avx512_bf16"])
+    def test_bfloat16_flags_count(self, tmp_path, flag):
+        assert cpu_has_native_bfloat16(self.write_cpuinfo(tmp_path, f"fpu sse2 avx2 avx512f {flag} avx512_vnni"))
+
+    def test_other_flags_do_not(self, tmp_path):
+        # avx512_fp16 handles half precision, not bfloat16.
+        assert not cpu_has_native_bfloat16(self.write_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f avx512_fp16"))
+
+    def test_unreadable_cpuinfo_means_no(self, tmp_path):
+        assert not cpu_has_native_bfloat16(tmp_path / "missing")

@@ -13,6 +13,7 @@ import torch
 
 from lstm_engine.config import LanguageModelConfig, TrainConfig
 from lstm_engine.data import Document, split_documents
+from lstm_engine.device import cpu_has_native_bfloat16
 from lstm_engine.training import (
     LanguageModelTrainResult,
     NgramBaselines,
@@ -113,7 +114,8 @@ class TrainLanguageModelTests:
         assert [step for step, _, _ in messages] == sorted(step for step, _, _ in messages)
         assert all(total == 80 for _, total, _ in messages)
 
-    def test_resumed_run_matches_uninterrupted(
+    @pytest.mark.skipif(not cpu_has_native_bfloat16(), reason="this CPU has no native bfloat16 instructions")
+    def test_bfloat16_run_learns_and_keeps_float32_weights(
         self,
         tmp_path: Path,
         japanese_documents: list[Document],
@@ -121,9 +123,48 @@ class TrainLanguageModelTests:
         tiny_model_config: Callable[[], LanguageModelConfig],
         tiny_train_config: Callable[..., TrainConfig],
     ) -> None:
+        train_language_model(
+            japanese_documents + english_documents,
+            tmp_path,
+            model_config=tiny_model_config(),
+            train_config=tiny_train_config(max_steps=80, eval_every=10, cpu_mixed_precision=True),
+        )
+        checkpoint = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+        losses = [entry["val_loss"] for entry in checkpoint["history"]]
+        assert min(losses[1:]) < losses[0]
+        assert all(tensor.dtype == torch.float32 for tensor in checkpoint["model_state"].values())
+        assert all(tensor.dtype == torch.float32 for tensor in checkpoint["hidden"])
+
+    @pytest.mark.parametrize(
+        "cpu_mixed_precision",
+        [
+            False,
+            pytest.param(
+                True,
+                marks=pytest.mark.skipif(
+                    not cpu_has_native_bfloat16(), reason="this CPU has no native bfloat16 instructions"
+                ),
+            ),
+        ],
+        ids=["float32", "bfloat16"],
+    )
+    def test_resumed_run_matches_uninterrupted(
+        self,
+        tmp_path: Path,
+        japanese_documents: list[Document],
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+        cpu_mixed_precision: bool,
+    ) -> None:
         documents = japanese_documents[:6] + english_documents[:6]
         config = tiny_train_config(
-            max_steps=60, eval_every=10, checkpoint_every=20, early_stopping_patience=3, weight_average_decay=0.9
+            max_steps=60,
+            eval_every=10,
+            checkpoint_every=20,
+            early_stopping_patience=3,
+            weight_average_decay=0.9,
+            cpu_mixed_precision=cpu_mixed_precision,
         )
         reference = train_language_model(
             documents, tmp_path / "straight", model_config=tiny_model_config(), train_config=config
