@@ -21,8 +21,11 @@ def _check(check_id: str, status: str, message: str, spans=()) -> Check:
     return make_check(check_id, SEO, status, message, spans)
 
 
-def _unit(context: Context) -> str:
-    return _("characters") if context.is_japanese else _("words")
+def _count_text(context: Context, count: int) -> str:
+    """Return ``count`` with its unit, characters for Japanese and words otherwise, in the right plural."""
+    if context.is_japanese:
+        return ngettext("%(count)d character", "%(count)d characters", count) % {"count": count}
+    return ngettext("%(count)d word", "%(count)d words", count) % {"count": count}
 
 
 def run_checks(context: Context) -> Iterator[Check]:
@@ -61,19 +64,17 @@ def keyphrase_length(context: Context) -> Check:
             _("No keyphrase is set. Set the keyphrase this article should rank for."),
         )
     length = context.keyphrase.length
-    values = {"length": length, "maximum": limits.keyphrase_good_max, "unit": _unit(context)}
+    values = {"length": _count_text(context, length), "maximum": _count_text(context, limits.keyphrase_good_max)}
     if length <= limits.keyphrase_good_max:
         return _check(
             "keyphrase_length", GOOD,
-            _("The keyphrase has %(length)d %(unit)s, which is a good length.") % values,
+            _("The keyphrase has %(length)s, which is a good length.") % values,
         )
     status = PROBLEM if length > limits.keyphrase_problem_over else IMPROVE
     return _check(
         "keyphrase_length", status,
-        _(
-            "The keyphrase has %(length)d %(unit)s. Shorten it to at most %(maximum)d "
-            "%(unit)s so that people search for it as written."
-        ) % values,
+        _("The keyphrase has %(length)s. Shorten it to at most %(maximum)s so that people search for it as written.")
+        % values,
     )
 
 
@@ -378,17 +379,16 @@ def keyphrase_distribution(context: Context) -> Check | None:
 def text_length(context: Context) -> Check:
     limits = context.limits
     length = context.text_length
-    values = {"length": length, "minimum": limits.text_good_min, "unit": _unit(context)}
+    values = {"length": _count_text(context, length), "minimum": _count_text(context, limits.text_good_min)}
     if length >= limits.text_good_min:
         return _check(
             "text_length", GOOD,
-            _("The text has %(length)d %(unit)s, enough to cover the topic.") % values,
+            _("The text has %(length)s, enough to cover the topic.") % values,
         )
     status = IMPROVE if length >= limits.text_improve_min else PROBLEM
     return _check(
         "text_length", status,
-        _("The text has %(length)d %(unit)s. Add content until it has at least %(minimum)d %(unit)s.")
-        % values,
+        _("The text has %(length)s. Add content until it has at least %(minimum)s.") % values,
     )
 
 

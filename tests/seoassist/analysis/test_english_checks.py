@@ -23,9 +23,15 @@ class KeyphraseLengthTests:
         assert check.status == "good"
         assert "2 words" in check.message
 
+    def test_one_word_is_singular(self):
+        check = check_of(en(keyphrase="shoes"), "keyphrase_length")
+        assert check.status == "good"
+        assert "The keyphrase has 1 word, which is a good length." in check.message
+
     def test_six_words_could_be_fewer(self):
         check = check_of(en(keyphrase="best running shoes for flat feet"), "keyphrase_length")
         assert check.status == "improve"
+        assert "has 6 words. Shorten it to at most 4 words" in check.message
 
     def test_nine_words_are_a_problem(self):
         keyphrase = "the best running shoes for people with flat feet"

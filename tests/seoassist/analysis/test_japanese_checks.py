@@ -26,6 +26,13 @@ class KeyphraseLengthTests:
         assert check.status == "improve"
         assert "14 characters" in check.message
 
+    def test_message_in_japanese(self):
+        from django.utils import translation
+
+        with translation.override("ja"):
+            check = check_of(ja(keyphrase="引越し見積もり"), "keyphrase_length")
+        assert check.message == "キーフレーズは 7 文字で、ちょうどよい長さです。"
+
     def test_twenty_two_characters_is_a_problem(self):
         check = check_of(ja(keyphrase="東京都内で安く引越しをするための見積もり比較"), "keyphrase_length")
         assert check.status == "problem"

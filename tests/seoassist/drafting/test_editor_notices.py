@@ -36,6 +36,12 @@ class BaselineNoticeTests:
             "not whether the text reads well."
         ) in html
 
+    def test_japanese_sentences_have_no_space(self, client, site, editor_user):
+        client.force_login(editor_user)
+        draft = _draft(site, editor_user, "ngram_baseline")
+        html = client.get(reverse("drafting:draft_edit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        assert "<strong>この下書きは n-gram ベースラインが書きました。</strong></p>" in html
+
     @pytest.mark.parametrize("served_by", ["lstm", "gru+ngram", ""])
     def test_model_draft_shows_no_warning(self, client, site, editor_user, served_by):
         html = _editor_html(client, editor_user, _draft(site, editor_user, served_by))
