@@ -85,7 +85,7 @@ def chart_publish_marker(
         if marker["now"]:
             note = _("Today, %(date)s, is after the forecast shown.") % {"date": day_label}
         else:
-            note = _("Publish-by date %(date)s is after the forecast shown.") % {"date": day_label}
+            note = _("The suggested publishing date, %(date)s, is after the forecast shown.") % {"date": day_label}
     return {**marker, "day_label": day_label, "note": note}
 
 

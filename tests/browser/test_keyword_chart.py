@@ -105,5 +105,5 @@ class KeywordChartTests:
         marker = self._open_chart(page, site, monkeypatch, today=datetime.date(2024, 3, 10))
 
         assert "label" not in marker
-        note = ja("Publish-by date %(date)s is after the forecast shown.") % {"date": "2025年2月4日"}
+        note = ja("The suggested publishing date, %(date)s, is after the forecast shown.") % {"date": "2025年2月4日"}
         expect(page.locator(".chart-note")).to_have_text(note)

@@ -210,7 +210,7 @@ class PublishMarkerOnPagesTests:
         marker = chart["publish_marker"]
         assert marker["date"] is None
         assert marker["day"] == "2027-11-29"
-        assert marker["note"] == "Publish-by date Nov. 29, 2027 is after the forecast shown."
+        assert marker["note"] == "The suggested publishing date, Nov. 29, 2027, is after the forecast shown."
         assert "Publish by Nov. 29, 2027" in html
 
     def test_stale_chart_notes_today(self, client, editor_user, keyword_forecast):
