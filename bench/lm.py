@@ -340,6 +340,13 @@ def load_average() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
 
 
+def print_report(report: dict[str, object], started: float) -> None:
+    """Add the wall-clock seconds since ``started`` and the final load to ``report``, and print it as JSON."""
+    report["wall_seconds"] = round(time.monotonic() - started, 1)
+    report["load_average_end"] = load_average()
+    print(json.dumps(report, ensure_ascii=False, default=str))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -362,9 +369,7 @@ def main() -> None:
     started = time.monotonic()
     if arguments.shakespeare_only:
         report.update(shakespeare_figures(arguments.data, arguments.budget, arguments.threads))
-        report["wall_seconds"] = round(time.monotonic() - started, 1)
-        report["load_average_end"] = load_average()
-        print(json.dumps(report))
+        print_report(report, started)
         return
 
     japanese = [
@@ -377,9 +382,7 @@ def main() -> None:
     if arguments.throughput_only:
         with tempfile.TemporaryDirectory() as temporary:
             report.update(throughput_figures(japanese, arguments.threads, Path(temporary)))
-        report["wall_seconds"] = round(time.monotonic() - started, 1)
-        report["load_average_end"] = load_average()
-        print(json.dumps(report))
+        print_report(report, started)
         return
 
     with tempfile.TemporaryDirectory() as temporary:
@@ -422,10 +425,8 @@ def main() -> None:
     report["worker_peak_rss_mb_ja"] = worker_drafts["ja"]["peak_rss_mb"]
     report["worker_peak_rss_mb_en"] = worker_drafts["en"]["peak_rss_mb"]
     report["worker_drafts"] = worker_drafts
-    report["wall_seconds"] = round(time.monotonic() - started, 1)
-    report["load_average_end"] = load_average()
     report["torch"] = torch.__version__
-    print(json.dumps(report, ensure_ascii=False, default=str))
+    print_report(report, started)
 
 
 if __name__ == "__main__":

@@ -60,9 +60,9 @@ class LanguageModelConfig:
         if n_characters < MEDIUM_CORPUS_CHARACTERS:
             # Medium corpora train on a 600 s CPU budget per cell. On 600 livedoor articles
             # (bench/lm_quick.py, one thread, two runs sharing a 2-core CPU) this model reached
-            # 4.10 bits per character under bfloat16 autocast and 4.23 in float32, where
-            # 256 units with dropout 0.1 reached 4.22; the 4-gram scored 4.25. The weight
-            # dropout keeps it improving over longer budgets that a site can choose.
+            # 4.10 bits per character under bfloat16 autocast and 4.23 in float32. The
+            # 256-unit model with dropout 0.1 used before reached 4.22 and the 4-gram 4.25.
+            # The weight dropout keeps it improving over longer budgets that a site can choose.
             return cls(
                 vocab_size=4000,
                 embedding_size=256,

@@ -42,13 +42,13 @@ class AutocastTests:
     def test_disabled_mixed_precision_is_a_no_op_on_cuda(self):
         assert not isinstance(autocast(torch.device("cuda"), False), torch.autocast)
 
-    def test_cpu_uses_bfloat16_when_asked_and_native(self, monkeypatch):
+    def test_cpu_bfloat16_on_native_hardware(self, monkeypatch):
         monkeypatch.setattr(device, "cpu_has_native_bfloat16", lambda: True)
         with autocast(torch.device("cpu"), False, cpu_enabled=True):
             product = torch.ones(2, 2) @ torch.ones(2, 2)
         assert product.dtype == torch.bfloat16
 
-    def test_cpu_without_native_bfloat16_stays_in_float32(self, monkeypatch):
+    def test_cpu_without_native_support_stays_float32(self, monkeypatch):
         monkeypatch.setattr(device, "cpu_has_native_bfloat16", lambda: False)
         with autocast(torch.device("cpu"), True, cpu_enabled=True):
             product = torch.ones(2, 2) @ torch.ones(2, 2)
@@ -65,9 +65,9 @@ class CpuHasNativeBfloat16Tests:
     def test_bfloat16_flags_count(self, tmp_path, flag):
         assert cpu_has_native_bfloat16(self.write_cpuinfo(tmp_path, f"fpu sse2 avx2 avx512f {flag} avx512_vnni"))
 
-    def test_other_flags_do_not(self, tmp_path):
+    def test_other_flags_are_not_native(self, tmp_path):
         # avx512_fp16 handles half precision, not bfloat16.
         assert not cpu_has_native_bfloat16(self.write_cpuinfo(tmp_path, "fpu sse2 avx2 avx512f avx512_fp16"))
 
-    def test_unreadable_cpuinfo_means_no(self, tmp_path):
+    def test_unreadable_cpuinfo_is_not_native(self, tmp_path):
         assert not cpu_has_native_bfloat16(tmp_path / "missing")
