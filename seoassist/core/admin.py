@@ -41,7 +41,7 @@ class SiteAdmin(admin.ModelAdmin):
                 self.message_user(request, error.message, level=messages.ERROR)
             else:
                 if started:
-                    message = _("Training run %(run)d queued for %(site)s.") % {"run": run.pk, "site": site}
+                    message = _("%(run)s queued for %(site)s.") % {"run": run.label, "site": site}
                     self.message_user(request, message)
                 else:
                     self.message_user(request, already_started_message(run), level=messages.WARNING)

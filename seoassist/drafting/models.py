@@ -10,7 +10,7 @@ from seoassist.core.models import Language, Site, TimeStampedModel, progress_per
 
 class RequestStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
-    WAITING_FOR_MODEL = "waiting_for_model", _("Waiting for the first trained model")
+    WAITING_FOR_MODEL = "waiting_for_model", _("Waiting for the site's first models")
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
     FAILED = "failed", _("Failed")

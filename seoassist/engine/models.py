@@ -150,7 +150,12 @@ class TrainingRun(ProgressModel):
         verbose_name_plural = _("training runs")
 
     def __str__(self) -> str:
-        return f"{self.site} {self.get_kind_display()} #{self.pk}"
+        return f"{self.site} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """Name the run as the Models page lists it, such as "Language model #5"."""
+        return f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def progress_label(self) -> str:

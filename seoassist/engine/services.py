@@ -57,9 +57,9 @@ _model_cache_lock = threading.Lock()
 def already_started_message(run: TrainingRun) -> str:
     """Tell the user that a run of this kind was already queued or running, so no new one started."""
     return _(
-        "Training run %(run)d of this kind is already queued or running, so no new run started. "
+        "%(run)s is already queued or running, so no new run started. "
         "It keeps the settings it started with. Start another when it ends to use changed settings."
-    ) % {"run": run.pk}
+    ) % {"run": run.label}
 
 
 def training_run_start(
@@ -210,7 +210,7 @@ def _training_run_execute(run_id: int) -> TrainingRun:
             status=JobStatus.SUCCEEDED,
             model_version=version,
             finished_at=timezone.now(),
-            progress_message="finished",
+            progress_message=finished_message(version),
         )
         from seoassist.drafting.services import keyword_requests_resume
 
@@ -487,6 +487,20 @@ def _engine_phase_enter(progress: PhasedProgress, name: str) -> None:
         # The second cell refits the baseline only when its tokens differ from the
         # first cell's; the bar then stays in that cell's slice.
         logger.info("Fitting a second n-gram baseline within %s", progress.phase)
+
+
+def finished_message(version: ModelVersion) -> str:
+    """Summarise a finished run's model version for the English engine log."""
+    state = "active" if version.is_active else "not active, its baseline scored better"
+    message = f"finished: version {version.number}, {state}"
+    metrics = version.metrics or {}
+    if "val_bits_per_char" in metrics and "ngram_bits_per_char" in metrics:
+        message += (
+            f"; {metrics.get('cell', 'lstm').upper()} {metrics['val_bits_per_char']:.2f} bits per character"
+            f" against the {metrics.get('ngram_order', 'n')}-gram's {metrics['ngram_bits_per_char']:.2f}"
+            f", trained in {metrics.get('precision', 'float32')}"
+        )
+    return message
 
 
 def _cell_summary(result: Any, served: Any) -> dict[str, Any]:

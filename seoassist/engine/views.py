@@ -83,7 +83,7 @@ def training_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
     else:
         if started:
-            messages.success(request, _("Training run %(run)d is queued.") % {"run": run.pk})
+            messages.success(request, _("%(run)s is queued.") % {"run": run.label})
         else:
             messages.info(request, already_started_message(run))
     return redirect("engine:model_overview")

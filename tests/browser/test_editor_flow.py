@@ -83,7 +83,7 @@ class EditorFlowTests:
         )
         _expect_while_worker_runs(
             lambda timeout: expect(waiting_box).to_contain_text(
-                ja("Waiting for the first trained model"), timeout=timeout
+                ja("Waiting for the site's first models"), timeout=timeout
             ),
             celery_worker_process,
             timeout_s=WAITING_TIMEOUT_S,

@@ -102,7 +102,7 @@ class TrainingStartRateLimitTests:
         for _ in range(3):
             response = client.post(url, {"kind": "language_model"}, follow=True)
             assert response.status_code == 200
-            assert f"Training run {running.pk} of this kind is already queued or running" in response.content.decode()
+            assert f"{running.label} is already queued or running" in response.content.decode()
         running.status = "succeeded"
         running.save()
         client.post(url, {"kind": "language_model"})

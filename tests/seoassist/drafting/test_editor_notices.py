@@ -31,10 +31,13 @@ class BaselineNoticeTests:
         assert 'id="baseline-notice"' in html
         assert BASELINE_WARNING in html
         assert "Read it and rewrite it before you publish it." in html
-        assert (
-            "The SEO and readability scores measure structure and length, "
-            "not whether the text reads well."
-        ) in html
+
+    def test_baseline_warning_leaves_score_scope_to_panel(self, client, site, editor_user):
+        html = _editor_html(client, editor_user, _draft(site, editor_user, "ngram_baseline"))
+        start = html.index('id="baseline-notice"')
+        notice = html[start:html.index("</div>", start)]
+        assert "measure structure and length" not in notice
+        assert html.count(SCORE_SCOPE) <= 1
 
     def test_japanese_sentences_have_no_space(self, client, site, editor_user):
         client.force_login(editor_user)

@@ -130,7 +130,7 @@ class RequestPageBeforeWorkerTests:
         assert submitted.status == RequestStatus.QUEUED
         run = TrainingRun.objects.get(site=site_with_articles, kind=ModelKind.LANGUAGE_MODEL)
         assert run.trigger == "request"
-        assert "Waiting for the first trained model" in html
+        assert "Waiting for the site's first models" in html
         assert "first models are still training" in html
         assert f'id="run-{run.pk}"' in html
         assert "Language model #%d</strong> · Queued" % run.pk in html
@@ -160,7 +160,7 @@ class RequestPageBeforeWorkerTests:
         )
 
         html = response.content.decode()
-        assert "Waiting for the first trained model" in html
+        assert "Waiting for the site's first models" in html
         [bar] = progress_bars(html)
         assert bar.label == "30 % · Training the LSTM"
         assert bar.accessible_name == "Training the LSTM"
@@ -195,7 +195,7 @@ class RequestPageBeforeWorkerTests:
 
         html = response.content.decode()
         assert 'class="status status-queued"' in html
-        assert "Waiting for the first trained model" not in html
+        assert "Waiting for the site's first models" not in html
         [bar] = progress_bars(html)
         assert bar.id == f"request-{keyword_request.pk}-progress"
         assert bar.accessible_name == "Waiting for a worker"

@@ -188,7 +188,7 @@ class TrainingAlreadyStartedTests:
             reverse("engine:training_start"), {"kind": "language_model"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
         )
         text = response.content.decode()
-        assert f"Training run {running.pk} of this kind is already queued or running" in text
+        assert f"{running.label} is already queued or running" in text
         assert TrainingRun.objects.count() == 1
 
 

@@ -59,6 +59,10 @@ class LanguageModelRunProgressTests:
         finished = TrainingRun.objects.get(pk=run.pk)
         assert finished.status == "succeeded", finished.error
         assert finished.progress_percent == 100
+        version = finished.model_version
+        assert finished.progress_message.startswith(f"finished: version {version.number}, ")
+        assert f"{version.metrics['val_bits_per_char']:.2f} bits per character" in finished.progress_message
+        assert finished.progress_message.endswith(f"trained in {version.metrics['precision']}")
         percents = [percent for percent, _phase, _label in recorded_progress]
         assert percents == sorted(percents), percents
         assert _phase_sequence([phase for _percent, phase, _label in recorded_progress]) == LANGUAGE_MODEL_PHASES
@@ -243,6 +247,30 @@ class RunStatusLabelTests:
         run = TrainingRun(site=site, kind="query_model", status=JobStatus.RUNNING, progress_step=3, progress_total=30)
 
         assert run.progress_label == "Step 3 of 30"
+
+
+class FinishedMessageTests:
+    def test_language_model_names_scores_and_precision(self, site):
+        from seoassist.engine.models import ModelKind, ModelVersion
+        from seoassist.engine.services import finished_message
+
+        version = ModelVersion(
+            site=site, kind=ModelKind.LANGUAGE_MODEL, number=3, is_active=True,
+            metrics={"cell": "gru", "val_bits_per_char": 4.104, "ngram_bits_per_char": 4.25,
+                     "ngram_order": 4, "precision": "bfloat16"},
+        )
+
+        assert finished_message(version) == (
+            "finished: version 3, active; GRU 4.10 bits per character against the 4-gram's 4.25, trained in bfloat16"
+        )
+
+    def test_inactive_forecaster_says_why(self, site):
+        from seoassist.engine.models import ModelKind, ModelVersion
+        from seoassist.engine.services import finished_message
+
+        version = ModelVersion(site=site, kind=ModelKind.FORECASTER, number=2, is_active=False, metrics={"mase": 1.2})
+
+        assert finished_message(version) == "finished: version 2, not active, its baseline scored better"
 
 
 class RunProgressBarTests:

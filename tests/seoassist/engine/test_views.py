@@ -39,6 +39,16 @@ class TrainingStartViewTests:
         response = client.post(reverse("engine:training_start"), {"kind": "language_model"}, follow=True)
         assert re.search(r'<li class="message info" role="status">', response.content.decode())
 
+    def test_queued_notice_names_run_as_run_list(self, client, admin_user, site_with_articles):
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("engine:training_start"), {"kind": "language_model"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        run = TrainingRun.objects.get()
+        page = response.content.decode()
+        assert f"Language model #{run.pk} is queued." in page
+        assert f"<strong>Language model #{run.pk}</strong>" in page
+
 
 LANGUAGE_MODEL_METRICS = {
     "cell": "gru",

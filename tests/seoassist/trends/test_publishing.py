@@ -55,6 +55,18 @@ class PublishAdviceTests:
         assert advice.peak_date == DAY(2025, 2, 28)
 
 
+class PublishAdviceWordingTests:
+    def test_japanese_dates_have_no_spaces_around_them(self):
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        context = {"publish_by": DAY(2099, 11, 29), "peak_date": DAY(2099, 12, 27), "origins": 0}
+        with translation.override("ja"):
+            html = render_to_string("trends/_forecast_meta.html", context)
+        assert "公開の目安は2099年11月29日です。" in html
+        assert "次のピークは2099年12月27日ごろです。" in html
+
+
 
 class PublishMarkerTests:
     def test_future_date_marks_that_date(self):
