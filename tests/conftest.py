@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import pytest
 
@@ -30,10 +30,12 @@ def pytest_configure(config: pytest.Config) -> None:
             parsed = urlparse(database_url)
             psycopg.connect(
                 host=parsed.hostname, port=parsed.port or 5432, user=parsed.username or "postgres",
+                password=unquote(parsed.password) if parsed.password else None,
                 dbname="postgres", connect_timeout=3,
             ).close()
         except Exception as error:  # noqa: BLE001 — report any connection failure
-            problems.append(f"PostgreSQL at {database_url} is unreachable ({error})")
+            redacted_url = database_url.replace(f":{parsed.password}@", ":***@") if parsed.password else database_url
+            problems.append(f"PostgreSQL at {redacted_url} is unreachable ({error})")
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
     if broker_url.startswith("redis"):
         try:
@@ -112,10 +114,12 @@ def _database_url_for_subprocess() -> str:
     settings_dict = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{Path(settings_dict['NAME']).resolve()}"
-    user = settings_dict.get("USER") or "postgres"
+    user = quote(settings_dict.get("USER") or "postgres", safe="")
+    password = settings_dict.get("PASSWORD")
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
     host = settings_dict.get("HOST") or "127.0.0.1"
     port = settings_dict.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+    return f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
 
 
 def empty_broker() -> None:
