@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from draft_worker import run_worker_draft  # noqa: E402
-from lm_quick import read_article, select_articles  # noqa: E402
+from lm_quick import read_article, rounded, select_articles  # noqa: E402
 
 from lstm_engine.character_model import CharacterTrainConfig, split_text, train_character_model  # noqa: E402
 from lstm_engine.checkpoint import load_language_model  # noqa: E402
@@ -117,14 +117,14 @@ def language_figures(prefix: str, trained: dict[str, tuple[Path, LanguageModelTr
         # The mixture interpolates the LSTM with the n-gram. Its weight is fitted on the first
         # half of the validation articles and its bpc is measured on the second half only,
         # so compare it with mixture_parts_bpc, the LSTM and the n-gram on that same half.
-        f"mixture_bpc_{prefix}": _rounded(lstm.mixture_bits_per_char),
-        f"mixture_weight_{prefix}": _rounded(lstm.mixture_weight),
+        f"mixture_bpc_{prefix}": rounded(lstm.mixture_bits_per_char),
+        f"mixture_weight_{prefix}": rounded(lstm.mixture_weight),
         f"mixture_parts_bpc_{prefix}": {
-            "lstm": _rounded(lstm.mixture_lstm_bits_per_char),
-            "ngram": _rounded(lstm.mixture_ngram_bits_per_char),
+            "lstm": rounded(lstm.mixture_lstm_bits_per_char),
+            "ngram": rounded(lstm.mixture_ngram_bits_per_char),
         },
-        f"gru_mixture_bpc_{prefix}": _rounded(gru.mixture_bits_per_char),
-        f"gru_mixture_weight_{prefix}": _rounded(gru.mixture_weight),
+        f"gru_mixture_bpc_{prefix}": rounded(gru.mixture_bits_per_char),
+        f"gru_mixture_weight_{prefix}": rounded(gru.mixture_weight),
         f"details_{prefix}": {
             "lstm_perplexity": round(lstm.val_perplexity, 2),
             "gru_perplexity": round(gru.val_perplexity, 2),
@@ -140,10 +140,6 @@ def language_figures(prefix: str, trained: dict[str, tuple[Path, LanguageModelTr
             "model_config": lstm.model_config,
         },
     }
-
-
-def _rounded(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(value, digits)
 
 
 def measure_matmul_flops(

@@ -95,6 +95,11 @@ def parse_options(options: list[str], config: object) -> dict[str, object]:
     return overrides
 
 
+def rounded(value: float | None, digits: int = 4) -> float | None:
+    """Round a figure for the JSON report, keeping None for figures that were not measured."""
+    return None if value is None else round(value, digits)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True, help="livedoor-news folder containing text/")
@@ -180,6 +185,12 @@ def main() -> None:
         "ngram_val_bits_per_char": round(result.ngram_bits_per_char, 4),
         "ngram_order": result.ngram_order,
         "beats_baseline": result.beats_baseline,
+        # The mixture's weight is fitted on the first half of the held-out articles and every
+        # figure below is scored on the second half.
+        "mixture_weight": rounded(result.mixture_weight),
+        "mixture_bits_per_char": rounded(result.mixture_bits_per_char),
+        "mixture_lstm_bits_per_char": rounded(result.mixture_lstm_bits_per_char),
+        "mixture_ngram_bits_per_char": rounded(result.mixture_ngram_bits_per_char),
         "tokens_per_second": round(result.tokens_per_second),
         "steps": result.steps,
         "total_steps": result.total_steps,
