@@ -629,7 +629,6 @@ def _fit(
     optimizer = torch.optim.AdamW(
         network.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay
     )
-    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(config.max_steps, 1))
     loss_function = nn.CrossEntropyLoss(ignore_index=pad_id)
     best_loss, best_state, patience = math.inf, None, 0
     train_losses: list[float] = []
@@ -639,6 +638,11 @@ def _fit(
 
     step = 0
     for step in range(1, config.max_steps + 1):
+        # Cosine decay over the steps, or over the time budget when that runs out first, so
+        # a run cut short on a busy machine still ends at a low learning rate.
+        progress = _budget_progress(step - 1, config, time.monotonic() - started)
+        for group in optimizer.param_groups:
+            group["lr"] = config.learning_rate * 0.5 * (1.0 + math.cos(math.pi * progress))
         picks = rng.integers(0, len(train), size=min(config.batch_size, len(train)))
         batch = _pad_batch([train[i] for i in picks], pad_id)  # (B, T)
         logits, _state = network(batch[:, :-1])  # (B, T-1, V)
@@ -647,7 +651,6 @@ def _fit(
         loss.backward()
         nn.utils.clip_grad_norm_(network.parameters(), config.gradient_clip)
         optimizer.step()
-        scheduler.step()
         running += loss.item()
         running_count += 1
 
@@ -656,7 +659,9 @@ def _fit(
             train_losses.append(running / running_count)
             running, running_count = 0.0, 0
             val_loss = _mean_loss(network, validation, pad_id)
-            report(step, config.max_steps, f"step {step}: train {train_losses[-1]:.3f}, val {val_loss:.3f}")
+            # The bar follows the time budget as well, so it does not stall on a busy machine.
+            done = round(_budget_progress(step, config, time.monotonic() - started) * config.max_steps)
+            report(done, config.max_steps, f"step {step}: train {train_losses[-1]:.3f}, val {val_loss:.3f}")
             if val_loss < best_loss:
                 best_loss, patience = val_loss, 0
                 best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
@@ -670,3 +675,11 @@ def _fit(
         network.load_state_dict(best_state)
     network.eval()
     return {"train_losses": train_losses, "val_loss": best_loss, "steps": step}
+
+
+def _budget_progress(step: int, config: QueryTrainConfig, elapsed_seconds: float) -> float:
+    """Return the share of the run done: the larger of the step share and the time share, at most 1."""
+    progress = step / max(config.max_steps, 1)
+    if config.max_seconds is not None:
+        progress = max(progress, elapsed_seconds / config.max_seconds)
+    return min(1.0, progress)

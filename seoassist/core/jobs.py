@@ -45,7 +45,10 @@ def jobs_requeue_stuck(
 
     A job queued for longer than `queued_seconds` never reached a worker,
     because the broker was down or a stopped worker took its filesystem-broker
-    message along. A running job whose worker holds no live lease and that has
+    message along. That does not hold while a job of its kind holds a live
+    lease: the workers are busy, and the queued job waits its turn, as a
+    training run does behind another on a worker that trains one at a time.
+    A running job whose worker holds no live lease and that has
     not written progress for `silent_seconds` lost its worker. Training runs
     and keyword requests renew a lease while they run, so they are dispatched
     again as soon as their lease expires; import jobs have no lease and wait
@@ -84,7 +87,9 @@ def jobs_requeue_stuck(
         (KeywordRequest, RequestStatus.QUEUED, RequestStatus.RUNNING, keyword_request_dispatch,
          "request_id", keyword_request_lease_name),
     ):
-        stuck = list(
+        running_ids = list(model.objects.filter(status=running).values_list("pk", flat=True))
+        workers_busy = lease_name is not None and any(lease_name(pk) in live for pk in running_ids)
+        stuck = [] if workers_busy else list(
             model.objects.filter(status=queued, updated_at__lt=queued_cutoff).values_list(
                 "pk", flat=True
             )
@@ -92,7 +97,7 @@ def jobs_requeue_stuck(
         # Leased jobs prove their worker alive with the heartbeat, so a shorter silence counts.
         silence = silent_seconds if lease_name is None else min(silent_seconds, lease_seconds)
         running_rows = model.objects.filter(
-            status=running, updated_at__lt=now - timedelta(seconds=silence)
+            pk__in=running_ids, updated_at__lt=now - timedelta(seconds=silence)
         ).values_list("pk", flat=True)
         silent = [pk for pk in running_rows if lease_name is None or lease_name(pk) not in live]
         for pk in [*stuck, *silent]:

@@ -500,6 +500,13 @@ def finished_message(version: ModelVersion) -> str:
             f" against the {metrics.get('ngram_order', 'n')}-gram's {metrics['ngram_bits_per_char']:.2f}"
             f", trained in {metrics.get('precision', 'float32')}"
         )
+    elif "mase" in metrics and "baseline_mase" in metrics:
+        message += f"; MASE {metrics['mase']:.3f} against the seasonal naive forecast's {metrics['baseline_mase']:.3f}"
+    elif "val_perplexity" in metrics and "bigram_perplexity" in metrics:
+        message += (
+            f"; perplexity per character {metrics['val_perplexity']:.2f}"
+            f" against the bigram baseline's {metrics['bigram_perplexity']:.2f}"
+        )
     return message
 
 
@@ -867,7 +874,10 @@ def _query_model_configs() -> tuple[Any, Any]:
     from lstm_engine.queries import QueryModelConfig, QueryTrainConfig
 
     if settings.SEOASSIST_TRAINING_PROFILE != "tiny":
-        return QueryModelConfig(), QueryTrainConfig(max_seconds=900)
+        # Each of the two directions stops after 3,000 steps or 300 s. On an idle 2-core
+        # machine the demo's model needs a few minutes in all; at a load of 3 the 900 s
+        # used before let it run for 30 minutes while the language model queued behind it.
+        return QueryModelConfig(), QueryTrainConfig(max_seconds=300)
     return (
         QueryModelConfig(embedding_size=16, hidden_size=48),
         QueryTrainConfig(max_steps=60, batch_size=16, learning_rate=1e-2, eval_every=30),

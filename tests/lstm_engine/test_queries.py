@@ -46,6 +46,17 @@ class QueryModelTrainingTests:
         assert english_model.beats_baseline
         assert english_model.as_metrics()["queries"] == len(ENGLISH_QUERIES)
 
+    def test_time_budget_moves_the_bar_to_the_end(self):
+        reports = []
+        config = QueryTrainConfig(max_steps=100_000, batch_size=8, eval_every=5, max_seconds=0.3,
+                                  early_stopping_patience=None)
+        result = train_query_model(ENGLISH_QUERIES, config=TINY, train_config=config,
+                                   progress=lambda step, total, message: reports.append((step, total)))
+        assert result.steps < 2 * 100_000
+        assert reports[-1] == (200_000, 200_000)
+        steps = [step for step, _total in reports]
+        assert steps == sorted(steps)
+
     def test_too_few_queries_raise(self):
         with pytest.raises(ValueError, match="at least 2"):
             train_query_model(["only one"], config=TINY, train_config=FAST)

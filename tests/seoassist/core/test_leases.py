@@ -71,6 +71,26 @@ class SweeperLeaseTests:
         assert jobs_requeue_stuck() == 1
 
 
+    def test_queued_run_behind_a_live_run_is_left_alone(self, site, settings):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from seoassist.core.jobs import jobs_requeue_stuck
+        from seoassist.core.leases import job_lease_acquire
+        from seoassist.engine.models import TrainingRun
+
+        running = TrainingRun.objects.create(site=site, kind="query_model", status="running")
+        waiting = TrainingRun.objects.create(site=site, kind="language_model", status="queued")
+        TrainingRun.objects.filter(pk=waiting.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+        job_lease_acquire(job=f"training_run:{running.pk}", holder="live", seconds=60)
+        assert jobs_requeue_stuck() == 0
+
+        TrainingRun.objects.filter(pk=running.pk).update(status="succeeded")
+        assert jobs_requeue_stuck() == 1
+        assert TrainingRun.objects.get(pk=waiting.pk).updated_at > timezone.now() - timedelta(minutes=1)
+
+
 class EnvironmentJsonTests:
     def test_object_is_parsed(self, monkeypatch):
         from seoassist.settings.env import env_json_object
