@@ -1,6 +1,7 @@
 import logging
 
 from django.contrib import admin, messages
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +48,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
     # The engine writes every field of a run, so the page is read-only. Progress is stored
     # in thousandths, so the page shows the percentage instead.
     fields = [
-        "site", "kind", "trigger", "requested_by", "ui_language", "status", "progress_text", "progress_percent",
+        "site", "kind", "trigger", "requested_by", "message_language", "status", "progress_text", "progress_percent",
         "engine_message", "error", "created_at", "started_at", "finished_at", "attempts", "model_version",
         "search_trials", "metrics",
     ]
@@ -64,6 +65,14 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def progress_text(self, run: TrainingRun) -> str:
         """Describe the progress in the reader's language, or the status of a finished run."""
         return run.progress_label or str(run.get_status_display())
+
+    @admin.display(description=_("language of messages"))
+    def message_language(self, run: TrainingRun) -> str:
+        """Name the run's message language in the reader's language instead of its code."""
+        try:
+            return str(translation.get_language_info(run.ui_language)["name_translated"])
+        except KeyError:
+            return run.ui_language
 
     @admin.display(description=_("last engine message (English, as logged)"))
     def engine_message(self, run: TrainingRun) -> str:

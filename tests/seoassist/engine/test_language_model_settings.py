@@ -236,3 +236,13 @@ class TrainingRunAdminProgressTests:
         for field in ("progress_message", "site", "kind", "ui_language", "requested_by", "trigger"):
             assert f'name="{field}"' not in english
         assert "Progress (%)" in english
+
+    def test_message_language_is_named(self, superuser_client, site):
+        from seoassist.engine.models import TrainingKind, TrainingRun
+
+        run = TrainingRun.objects.create(site=site, kind=TrainingKind.FORECASTER, ui_language="ja")
+        url = reverse("admin:engine_trainingrun_change", args=[run.pk])
+        japanese = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+        english = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<div class="readonly">日本語</div>' in japanese
+        assert '<div class="readonly">Japanese</div>' in english

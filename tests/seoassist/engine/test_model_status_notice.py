@@ -9,18 +9,18 @@ from seoassist.engine.models import ModelKind, TrainingRun
 pytestmark = pytest.mark.django_db
 
 WAITING_MESSAGE = (
-    "The site's first language model is training (run %(run)s). Requests submitted now "
-    "wait for it and start by themselves."
+    "The site's first language model has not finished training; its run is shown below. "
+    "Requests submitted now wait for it and start by themselves."
 )
 BEFORE_REQUEST_MESSAGE = (
-    "The site's first language model is training (run %(run)s). A request sent before it "
-    "is ready waits for it and starts by itself."
+    "The site's first language model has not finished training; its run is shown below. "
+    "A request sent before it is ready waits for it and starts by itself."
 )
 
 
 def _ja(message: str, run: TrainingRun) -> str:
     with translation.override("ja"):
-        return translation.gettext(message) % {"run": run.pk}
+        return translation.gettext(message)
 
 
 def _waiting_message_ja(run: TrainingRun) -> str:

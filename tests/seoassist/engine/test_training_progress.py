@@ -268,9 +268,28 @@ class FinishedMessageTests:
         from seoassist.engine.models import ModelKind, ModelVersion
         from seoassist.engine.services import finished_message
 
-        version = ModelVersion(site=site, kind=ModelKind.FORECASTER, number=2, is_active=False, metrics={"mase": 1.2})
+        version = ModelVersion(
+            site=site, kind=ModelKind.FORECASTER, number=2, is_active=False,
+            metrics={"mase": 0.79, "baseline_mase": 0.77},
+        )
 
-        assert finished_message(version) == "finished: version 2, not active, its baseline scored better"
+        assert finished_message(version) == (
+            "finished: version 2, not active, its baseline scored better; "
+            "MASE 0.790 against the seasonal naive forecast's 0.770"
+        )
+
+    def test_query_model_names_perplexities(self, site):
+        from seoassist.engine.models import ModelKind, ModelVersion
+        from seoassist.engine.services import finished_message
+
+        version = ModelVersion(
+            site=site, kind=ModelKind.QUERY_MODEL, number=1, is_active=True,
+            metrics={"val_perplexity": 9.512, "bigram_perplexity": 14.0},
+        )
+
+        assert finished_message(version) == (
+            "finished: version 1, active; perplexity per character 9.51 against the bigram baseline's 14.00"
+        )
 
 
 class RunProgressBarTests:

@@ -202,7 +202,8 @@ class ModelVersionsPageTests:
         html = self._page(client, editor_user)
 
         assert "MASE 1.200 (seasonal naive 1.000)" in html
-        assert "(does not beat the baseline)" in html
+        assert "Does not beat its baseline." in html
+        assert ") (" not in html
 
     def test_notes_are_translatable(self, client, editor_user, site):
         _language_model(

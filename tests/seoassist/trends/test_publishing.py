@@ -225,6 +225,14 @@ class PublishMarkerOnPagesTests:
         assert marker["note"] == "The suggested publishing date, Nov. 29, 2027, is after the forecast shown."
         assert "Publish by Nov. 29, 2027" in html
 
+    def test_japanese_stale_chart_note_has_no_spaces_around_date(self, client, editor_user, keyword_forecast):
+        client.force_login(editor_user)
+        with mock.patch("django.utils.timezone.localdate", return_value=DAY(2027, 1, 5)):
+            response = client.get(reverse("trends:keyword_list"), HTTP_ACCEPT_LANGUAGE="ja")
+
+        [chart] = _chart_json(response.content.decode(), "forecast-data")
+        assert chart["publish_marker"]["note"] == "公開の目安（2027年11月29日）は、表示中の予測より後の日付です。"
+
     def test_stale_chart_notes_today(self, client, editor_user, keyword_forecast):
         # Publishing is due now, but today lies after the last forecast week of 2027-01-17.
         keyword_forecast.publish_by = DAY(2027, 1, 3)
