@@ -115,3 +115,21 @@ class UpdateThirdpartyCatalogsTests:
             call_command("update_thirdparty_catalogs", "auth")
 
         assert list(Path(tmp_path).iterdir()) == []
+
+
+class JapaneseCatalogStyleTests:
+    def test_percent_sign_is_spaced_like_the_english(self):
+        """The Japanese texts write "80 %" as the English ones do, so legends and notes agree."""
+        import re
+
+        from django.conf import settings
+
+        path = Path(settings.BASE_DIR) / "seoassist" / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+        glued = [
+            text
+            for entry in read_catalog(path)
+            if not entry.obsolete
+            for text in entry.msgstrs
+            if re.search(r"[0-9]%(?!\()", text)
+        ]
+        assert glued == []
