@@ -127,8 +127,13 @@ class SectionRegenerateViewTests:
 
     def test_missing_section_shows_error(self, client, editor_user, trained_site, draft):
         client.force_login(editor_user)
-        response = client.post(reverse("drafting:draft_section_regenerate", args=[draft.pk, 7]), follow=True)
-        assert "7" in response.content.decode()
+        response = client.post(
+            reverse("drafting:draft_section_regenerate", args=[draft.pk, 7]), follow=True, HTTP_ACCEPT_LANGUAGE="en"
+        )
+        texts = [str(message) for message in response.context["messages"]]
+        assert texts == [
+            "The draft has no such section any more. Reload the page and choose a section from the list."
+        ]
         assert draft.revisions.count() == 1
 
     def test_site_without_model_shows_error(self, client, editor_user, draft):
