@@ -45,9 +45,9 @@ def jobs_requeue_stuck(
 
     A job queued for longer than `queued_seconds` never reached a worker,
     because the broker was down or a stopped worker took its filesystem-broker
-    message along. That does not hold while a job of its kind holds a live
-    lease: the workers are busy, and the queued job waits its turn, as a
-    training run does behind another on a worker that trains one at a time.
+    message along. The exception is a job kind with a live lease: its workers
+    are busy, so the queued job is waiting its turn, as a training run does
+    behind another on a worker that trains one run at a time.
     A running job whose worker holds no live lease and that has
     not written progress for `silent_seconds` lost its worker. Training runs
     and keyword requests renew a lease while they run, so they are dispatched

@@ -875,8 +875,8 @@ def _query_model_configs() -> tuple[Any, Any]:
 
     if settings.SEOASSIST_TRAINING_PROFILE != "tiny":
         # Each of the two directions stops after 3,000 steps or 300 s. On an idle 2-core
-        # machine the demo's model needs a few minutes in all; at a load of 3 the 900 s
-        # used before let it run for 30 minutes while the language model queued behind it.
+        # machine the demo's model needs a few minutes in all. At a load of 3, a 900 s
+        # budget let it run for 30 minutes while a language-model run waited behind it.
         return QueryModelConfig(), QueryTrainConfig(max_seconds=300)
     return (
         QueryModelConfig(embedding_size=16, hidden_size=48),

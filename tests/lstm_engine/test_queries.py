@@ -46,7 +46,7 @@ class QueryModelTrainingTests:
         assert english_model.beats_baseline
         assert english_model.as_metrics()["queries"] == len(ENGLISH_QUERIES)
 
-    def test_time_budget_moves_the_bar_to_the_end(self):
+    def test_time_budget_ends_progress(self):
         reports = []
         config = QueryTrainConfig(max_steps=100_000, batch_size=8, eval_every=5, max_seconds=0.3,
                                   early_stopping_patience=None)

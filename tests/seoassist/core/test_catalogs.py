@@ -118,7 +118,7 @@ class UpdateThirdpartyCatalogsTests:
 
 
 class JapaneseCatalogStyleTests:
-    def test_percent_sign_is_spaced_like_the_english(self):
+    def test_percent_sign_spaced(self):
         """The Japanese texts write "80 %" as the English ones do, so legends and notes agree."""
         import re
 

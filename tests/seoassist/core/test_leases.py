@@ -71,7 +71,7 @@ class SweeperLeaseTests:
         assert jobs_requeue_stuck() == 1
 
 
-    def test_queued_run_behind_a_live_run_is_left_alone(self, site, settings):
+    def test_queued_run_waits_behind_live_run(self, site, settings):
         from datetime import timedelta
 
         from django.utils import timezone

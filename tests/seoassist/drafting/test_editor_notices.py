@@ -32,7 +32,7 @@ class BaselineNoticeTests:
         assert BASELINE_WARNING in html
         assert "Read it and rewrite it before you publish it." in html
 
-    def test_baseline_warning_leaves_score_scope_to_panel(self, client, site, editor_user):
+    def test_baseline_warning_omits_score_scope(self, client, site, editor_user):
         html = _editor_html(client, editor_user, _draft(site, editor_user, "ngram_baseline"))
         start = html.index('id="baseline-notice"')
         notice = html[start:html.index("</div>", start)]

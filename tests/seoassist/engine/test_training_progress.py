@@ -250,7 +250,7 @@ class RunStatusLabelTests:
 
 
 class FinishedMessageTests:
-    def test_language_model_names_scores_and_precision(self, site):
+    def test_language_model_names_precision(self, site):
         from seoassist.engine.models import ModelKind, ModelVersion
         from seoassist.engine.services import finished_message
 
@@ -264,32 +264,27 @@ class FinishedMessageTests:
             "finished: version 3, active; GRU 4.10 bits per character against the 4-gram's 4.25, trained in bfloat16"
         )
 
-    def test_inactive_forecaster_says_why(self, site):
-        from seoassist.engine.models import ModelKind, ModelVersion
+    @pytest.mark.parametrize(
+        ("kind", "number", "active", "metrics", "expected"),
+        [
+            (
+                "forecaster", 2, False, {"mase": 0.79, "baseline_mase": 0.77},
+                "finished: version 2, not active, its baseline scored better; "
+                "MASE 0.790 against the seasonal naive forecast's 0.770",
+            ),
+            (
+                "query_model", 1, True, {"val_perplexity": 9.512, "bigram_perplexity": 14.0},
+                "finished: version 1, active; perplexity per character 9.51 against the bigram baseline's 14.00",
+            ),
+        ],
+    )
+    def test_other_models_name_scores(self, site, kind, number, active, metrics, expected):
+        from seoassist.engine.models import ModelVersion
         from seoassist.engine.services import finished_message
 
-        version = ModelVersion(
-            site=site, kind=ModelKind.FORECASTER, number=2, is_active=False,
-            metrics={"mase": 0.79, "baseline_mase": 0.77},
-        )
+        version = ModelVersion(site=site, kind=kind, number=number, is_active=active, metrics=metrics)
 
-        assert finished_message(version) == (
-            "finished: version 2, not active, its baseline scored better; "
-            "MASE 0.790 against the seasonal naive forecast's 0.770"
-        )
-
-    def test_query_model_names_perplexities(self, site):
-        from seoassist.engine.models import ModelKind, ModelVersion
-        from seoassist.engine.services import finished_message
-
-        version = ModelVersion(
-            site=site, kind=ModelKind.QUERY_MODEL, number=1, is_active=True,
-            metrics={"val_perplexity": 9.512, "bigram_perplexity": 14.0},
-        )
-
-        assert finished_message(version) == (
-            "finished: version 1, active; perplexity per character 9.51 against the bigram baseline's 14.00"
-        )
+        assert finished_message(version) == expected
 
 
 class RunProgressBarTests:

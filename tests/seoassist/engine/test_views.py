@@ -39,7 +39,7 @@ class TrainingStartViewTests:
         response = client.post(reverse("engine:training_start"), {"kind": "language_model"}, follow=True)
         assert re.search(r'<li class="message info" role="status">', response.content.decode())
 
-    def test_queued_notice_names_run_as_run_list(self, client, admin_user, site_with_articles):
+    def test_queued_notice_names_run(self, client, admin_user, site_with_articles):
         client.force_login(admin_user)
         response = client.post(
             reverse("engine:training_start"), {"kind": "language_model"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"

@@ -56,7 +56,7 @@ class PublishAdviceTests:
 
 
 class PublishAdviceWordingTests:
-    def test_japanese_dates_have_no_spaces_around_them(self):
+    def test_japanese_dates_unspaced(self):
         from django.template.loader import render_to_string
         from django.utils import translation
 
@@ -185,10 +185,10 @@ class PublishMarkerOnPagesTests:
         )
         return keyword_request
 
-    def _page(self, client, user, url, today):
+    def _page(self, client, user, url, today, language="en"):
         client.force_login(user)
         with mock.patch("django.utils.timezone.localdate", return_value=today):
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         return response.content.decode()
 
     def test_keyword_chart_marks_publish_now(self, client, editor_user, keyword_forecast):
@@ -225,12 +225,10 @@ class PublishMarkerOnPagesTests:
         assert marker["note"] == "The suggested publishing date, Nov. 29, 2027, is after the forecast shown."
         assert "Publish by Nov. 29, 2027" in html
 
-    def test_japanese_stale_chart_note_has_no_spaces_around_date(self, client, editor_user, keyword_forecast):
-        client.force_login(editor_user)
-        with mock.patch("django.utils.timezone.localdate", return_value=DAY(2027, 1, 5)):
-            response = client.get(reverse("trends:keyword_list"), HTTP_ACCEPT_LANGUAGE="ja")
+    def test_japanese_stale_note_date_unspaced(self, client, editor_user, keyword_forecast):
+        html = self._page(client, editor_user, reverse("trends:keyword_list"), DAY(2027, 1, 5), language="ja")
 
-        [chart] = _chart_json(response.content.decode(), "forecast-data")
+        [chart] = _chart_json(html, "forecast-data")
         assert chart["publish_marker"]["note"] == "公開の目安（2027年11月29日）は、表示中の予測より後の日付です。"
 
     def test_stale_chart_notes_today(self, client, editor_user, keyword_forecast):
