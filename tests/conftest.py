@@ -15,6 +15,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONTENT = REPO_ROOT / "seoassist" / "demo" / "content"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# The tests train tiny models, which gain nothing from a second thread. An idle OpenMP
+# thread spins after each parallel region, so it slows the tests whenever the other core
+# is busy. Worker processes started by the tests inherit the variable.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Check that the configured PostgreSQL and Redis accept connections before any test uses them."""
