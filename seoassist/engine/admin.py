@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.core.exceptions import ApplicationError
-from seoassist.engine.models import LanguageModelSettings, ModelVersion, TrainingRun
+from seoassist.engine.models import LanguageModelSettings, ModelVersion, TrainingKind, TrainingRun
 from seoassist.engine.services import language_model_settings_from_search, model_version_activate
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,12 @@ class TrainingRunAdmin(admin.ModelAdmin):
         return run.progress_message or "—"
 
     readonly_fields = fields
+
+    def get_fields(self, request, obj: TrainingRun | None = None) -> list[str]:
+        """Show the trials and metrics on searches only, since other runs store theirs on the model version."""
+        if obj is not None and obj.kind == TrainingKind.LANGUAGE_MODEL_SEARCH:
+            return list(self.fields)
+        return [name for name in self.fields if name not in ("search_trials", "metrics")]
 
     @admin.display(description=_("search trials"))
     def search_trials(self, run: TrainingRun) -> str:

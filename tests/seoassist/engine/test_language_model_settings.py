@@ -219,6 +219,17 @@ class SearchTrialTableTests:
         assert "&lt;B&gt;LSTM&lt;/B&gt;" in page
         assert "recurrent weight dropout" in page
 
+    def test_other_runs_show_no_search_fields(self, superuser_client, site):
+        from seoassist.engine.models import TrainingKind, TrainingRun
+
+        run = TrainingRun.objects.create(site=site, kind=TrainingKind.LANGUAGE_MODEL, status="succeeded")
+        page = superuser_client.get(
+            reverse("admin:engine_trainingrun_change", args=[run.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        assert "Search trials" not in page
+        assert "Metrics:" not in page
+        assert "Last engine message" in page
+
 
 class TrainingRunAdminProgressTests:
     def test_finished_run_status_translated(self, superuser_client, site):
