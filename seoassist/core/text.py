@@ -5,7 +5,8 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,15 @@ _ENGLISH_STOPWORDS = frozenset(
     wouldn't yet you you'd you'll you're you've your yours yourself yourselves
     """.split()
 )
+
+# "-ves" plurals whose singular ends in "f" or "fe". Other "-ves" words ("moves", "gloves")
+# only drop the "s". The verbs "leaves" and "lives" fold to the nouns as well.
+_VES_PLURALS = {
+    "leaves": "leaf", "knives": "knife", "lives": "life", "wolves": "wolf", "halves": "half",
+    "shelves": "shelf", "bookshelves": "bookshelf", "wives": "wife", "housewives": "housewife",
+    "midwives": "midwife", "thieves": "thief", "loaves": "loaf", "calves": "calf",
+    "selves": "self", "elves": "elf", "scarves": "scarf", "hooves": "hoof",
+}
 
 # Words ending in "s" that are not plurals, or whose plural folding by rule goes wrong.
 _PLURAL_EXCEPTIONS = frozenset(
@@ -201,6 +211,8 @@ def _trim_run(run: list[str]) -> list[str]:
 
 
 def _fold_plural(word: str) -> str:
+    if word in _VES_PLURALS:
+        return _VES_PLURALS[word]
     if len(word) <= 3 or word in _PLURAL_EXCEPTIONS:
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -212,25 +224,58 @@ def _fold_plural(word: str) -> str:
     return word
 
 
-def _english_word_runs(text: str) -> list[list[str]]:
-    """Return runs of content words between stopwords and punctuation, plurals folded."""
-    runs: list[list[str]] = []
+def _english_spanned_runs(text: str) -> list[tuple[str, list[tuple[str, int, int]]]]:
+    """Return runs of content words as (segment, run) pairs.
+
+    The segment is a piece of the keyword-normalised text, and each word of a run is
+    (folded word, start, end), with its offsets in the segment as written.
+    """
+    spanned: list[tuple[str, list[tuple[str, int, int]]]] = []
     normalized = normalize_keyword(text).replace("’", "'")
     # Punctuation other than apostrophes and hyphens inside words ends a run.
     for segment in re.split(r"[^\w\s'-]+|\s-+\s|_", normalized):
-        current: list[str] = []
+        current: list[tuple[str, int, int]] = []
         for match in _WORD_RE.finditer(segment):
             word = re.sub(r"'s$", "", match.group())
             if word in _ENGLISH_STOPWORDS or not any(char.isalpha() for char in word):
                 if current:
-                    runs.append(current)
+                    spanned.append((segment, current))
                 current = []
                 continue
-            current.append(_fold_plural(word))
+            current.append((_fold_plural(word), match.start(), match.end()))
         if current:
-            runs.append(current)
-    runs = [[word for word in run if len(word) >= 2] for run in runs]
-    return [run for run in runs if run]
+            spanned.append((segment, current))
+    spanned = [(segment, [word for word in run if len(word[0]) >= 2]) for segment, run in spanned]
+    return [(segment, run) for segment, run in spanned if run]
+
+
+def _english_word_runs(text: str) -> list[list[str]]:
+    """Return runs of content words between stopwords and punctuation, plurals folded."""
+    return [[word for word, _start, _end in run] for _segment, run in _english_spanned_runs(text)]
+
+
+def english_written_forms(text: str, phrases: Iterable[str]) -> dict[str, Counter[str]]:
+    """Return how often each written form of the given English phrases occurs in ``text``.
+
+    A phrase is given as ``extract_keywords`` returns it: content words with plurals
+    folded, joined by single spaces ("autumn leaf"). A written form is the span of
+    ``text`` that the phrase came from, keyword-normalised ("autumn leaves"). Phrases
+    that do not occur are left out.
+    """
+    requested = {phrase for phrase in phrases if phrase}
+    sizes = sorted({len(phrase.split()) for phrase in requested})
+    forms: dict[str, Counter[str]] = {}
+    for segment, run in _english_spanned_runs(text):
+        for start in range(len(run)):
+            for size in sizes:
+                parts = run[start : start + size]
+                if len(parts) < size:
+                    break
+                phrase = " ".join(word for word, _start, _end in parts)
+                if phrase in requested:
+                    written = segment[parts[0][1] : parts[-1][2]]
+                    forms.setdefault(phrase, Counter())[written] += 1
+    return forms
 
 
 def content_terms(text: str, language: str) -> list[str]:

@@ -9,8 +9,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 
 from seoassist.core.models import Site
-from seoassist.core.text import contains_japanese, normalize_keyword
-from seoassist.drafting.related_quality import RelatedEvidence, related_keywords_filter
+from seoassist.core.text import (
+    contains_japanese,
+    content_terms,
+    english_written_forms,
+    normalize_keyword,
+)
+from seoassist.drafting.related_quality import (
+    RelatedEvidence,
+    phrase_pattern,
+    related_keywords_filter,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +38,15 @@ NEAR_DUPLICATE_SIMILARITY = 0.8
 # Polite predicate endings and sentence punctuation. A term that ends with one is a
 # sentence, not a search.
 _SENTENCE_ENDINGS = ("です", "ます", "でした", "ました", "ません", "。", "！", "？", "!", "?")
+# English words that name no topic alone: verbs that open titles ("Getting Your Tax Return
+# Refund Faster") and linking words. A term that is only one of them cannot head a section.
+_WEAK_ENGLISH_TERMS = frozenset(
+    """
+    according concerning following including regarding using via
+    building checking choosing finding getting keeping making planning setting staying taking
+    trying become get keep let make see take
+    """.split()
+)
 
 
 @dataclass(frozen=True)
@@ -171,7 +189,8 @@ def _usable_terms(terms: list[str], language: str) -> list[str]:
     its suggestions are whole titles or sentences, and the articles of a mixed site
     list keywords in both scripts. Dropped: terms longer than a drafting keyword may
     be, Japanese terms that end like a sentence, terms without kana or kanji for a
-    Japanese draft, and terms with them for an English draft.
+    Japanese draft, and for an English draft, terms with them and terms that are one
+    weak word alone (``_WEAK_ENGLISH_TERMS``).
     """
     from lstm_engine.drafting import KEYWORD_MAX_CHARACTERS
     from lstm_engine.tokenizer import normalize_text
@@ -185,7 +204,9 @@ def _usable_terms(terms: list[str], language: str) -> list[str]:
             continue
         if language == "ja" and (not contains_japanese(text) or text.endswith(_SENTENCE_ENDINGS)):
             continue
-        if language == "en" and contains_japanese(text):
+        if language == "en" and (
+            contains_japanese(text) or normalize_keyword(text) in _WEAK_ENGLISH_TERMS
+        ):
             continue
         usable.append(term)
     if len(usable) < len(terms):
@@ -251,8 +272,20 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
     as one of their own keywords, counting articles that name the keyword in
     their title three times. Its rarity across the corpus (a tf-idf style weight)
     multiplies the score, so generic terms sink.
+
+    Article keywords fold English plurals to the singular. For an English draft, a
+    term that the site's texts never contain as written is shown as the articles
+    listing it write it ("autumn leaves", not "autumn leaf"), and a term with the same
+    content words as a requested keyword counts as that keyword.
     """
     requested = [normalize_keyword(k) for k in keywords]
+    excluded = set(requested)
+    if language == "en":
+        excluded.update(
+            " ".join(content_terms(keyword, "en"))
+            for keyword in requested
+            if not contains_japanese(keyword)
+        )
     articles = list(
         site.articles.filter(language=language).values_list("title", "body", "keywords")
     )
@@ -277,9 +310,42 @@ def related_keywords_suggest(*, site: Site, keywords: list[str], language: str, 
             cooccurrence[term] += weight
     scores = {}
     for term, count in cooccurrence.items():
-        if not term or term in requested or count < MINIMUM_WEIGHT:
+        if not term or term in excluded or count < MINIMUM_WEIGHT:
             continue
         idf = math.log((1 + len(articles)) / (1 + document_frequency[term])) + 1
         scores[term] = count * idf
-    ranked = sorted(scores, key=lambda term: (-scores[term], term))
-    return [display[term] for term in ranked[:limit]]
+    ranked = sorted(scores, key=lambda term: (-scores[term], term))[:limit]
+    if language == "en":
+        written = _written_forms(
+            site, [term for term in ranked if not contains_japanese(term)], articles
+        )
+        display.update(written)
+    return [display[term] for term in ranked]
+
+
+def _written_forms(site: Site, terms: list[str], articles: list[tuple]) -> dict[str, str]:
+    """Map each term that the site's texts never contain as written to its commonest written form.
+
+    The written forms are taken from the title and body of the ``articles`` that list
+    the term as a keyword. A term that they do not contain in any form is left out.
+    NOTE: keywords stored before a folding rule changed ("autumn leave") match no
+    written form under the current rules, so they are shown as stored.
+    """
+    documents = related_evidence_get(site).documents
+    missing = set()
+    for term in terms:
+        pattern = phrase_pattern(term)
+        if not any(document.contains_pattern(pattern) for document in documents):
+            missing.add(term)
+    if not missing:
+        return {}
+    counts: dict[str, Counter[str]] = {}
+    for title, body, article_keywords in articles:
+        listed = missing & {normalize_keyword(term) for term in article_keywords or []}
+        if not listed:
+            continue
+        # The title and each line of the body are separate texts, as they were for the keywords.
+        for text in [title, *body.splitlines()]:
+            for phrase, forms in english_written_forms(text, listed).items():
+                counts.setdefault(phrase, Counter()).update(forms)
+    return {phrase: forms.most_common(1)[0][0] for phrase, forms in counts.items()}

@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from seoassist.core import text
-from seoassist.core.text import content_terms, detect_language, extract_keywords, normalize_keyword
+from seoassist.core.text import (
+    content_terms,
+    detect_language,
+    english_written_forms,
+    extract_keywords,
+    normalize_keyword,
+)
 
 
 class DetectLanguageTests:
@@ -90,6 +96,23 @@ class ContentTermsEnglishTests:
     def test_possessive_is_dropped(self) -> None:
         assert content_terms("the editor's guide", "en") == ["editor", "guide"]
 
+    @pytest.mark.parametrize(
+        ("plural", "singular"),
+        [
+            ("leaves", "leaf"), ("knives", "knife"), ("lives", "life"), ("wolves", "wolf"),
+            ("halves", "half"), ("shelves", "shelf"), ("wives", "wife"), ("thieves", "thief"),
+            ("loaves", "loaf"), ("calves", "calf"), ("selves", "self"), ("elves", "elf"),
+        ],
+    )
+    def test_listed_ves_plurals_fold_to_f(self, plural: str, singular: str) -> None:
+        assert content_terms(plural, "en") == [singular]
+
+    def test_other_ves_words_drop_only_the_s(self) -> None:
+        words = "moves gloves olives drives archives waves curves valves sleeves"
+        assert content_terms(words, "en") == [
+            "move", "glove", "olive", "drive", "archive", "wave", "curve", "valve", "sleeve",
+        ]
+
     def test_unknown_language_raises(self) -> None:
         with pytest.raises(ValueError, match="language"):
             content_terms("text", "fr")
@@ -131,6 +154,34 @@ class ExtractKeywordsTests:
     def test_limit_below_one_raises(self) -> None:
         with pytest.raises(ValueError, match="limit"):
             extract_keywords("title", [], "en", limit=0)
+
+    def test_ves_plural_in_title_folds(self) -> None:
+        keywords = extract_keywords(
+            "Why Autumn Leaves Change Color", ["What Autumn Leaves Need"], "en"
+        )
+        assert keywords[0] == "autumn leaf"
+        assert not any("leave" in keyword for keyword in keywords)
+
+
+class EnglishWrittenFormsTests:
+    def test_folded_phrase_maps_to_text_as_written(self) -> None:
+        forms = english_written_forms("Why Autumn Leaves Change Color", ["autumn leaf"])
+        assert forms == {"autumn leaf": {"autumn leaves": 1}}
+
+    def test_each_written_form_is_counted(self) -> None:
+        text = "Rake autumn leaves. One autumn leaf fell, then more autumn leaves."
+        forms = english_written_forms(text, ["autumn leaf", "leaf"])
+        assert forms["autumn leaf"] == {"autumn leaves": 2, "autumn leaf": 1}
+        assert forms["leaf"] == {"leaves": 2, "leaf": 1}
+
+    def test_phrase_not_in_text_is_left_out(self) -> None:
+        assert english_written_forms("Autumn leaves", ["maple tree", ""]) == {}
+
+    def test_written_form_keeps_inner_words(self) -> None:
+        text = "Vitamin C tablets and the editor's guides"
+        forms = english_written_forms(text, ["vitamin tablet", "editor guide"])
+        assert forms["vitamin tablet"] == {"vitamin c tablets": 1}
+        assert forms["editor guide"] == {"editor's guides": 1}
 
 
 class TokenizerCacheTests:
