@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from seoassist.corpus.models import Article, ImportItem, ImportJob
+from seoassist.corpus.services import article_keywords_recalculate
 
 
 @admin.register(Article)
@@ -11,6 +14,21 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["content_hash", "simhash", "created_at", "updated_at"]
     list_select_related = ["site"]
+    actions = ["recalculate_keywords"]
+
+    @admin.action(description=_("Recalculate keywords from the title and headings"), permissions=["change"])
+    def recalculate_keywords(self, request, queryset) -> None:
+        selected = queryset.count()
+        changed = article_keywords_recalculate(articles=queryset.iterator())
+        self.message_user(
+            request,
+            ngettext(
+                "Keywords recalculated for %(selected)d article: %(changed)d changed.",
+                "Keywords recalculated for %(selected)d articles: %(changed)d changed.",
+                selected,
+            ) % {"selected": selected, "changed": changed},
+            level=messages.SUCCESS,
+        )
 
 
 class ImportItemInline(admin.TabularInline):

@@ -116,7 +116,6 @@ def _article_from_item(site: Site, item: ParsedArticle) -> Article:
     published_at = item.published_at
     if published_at is not None and timezone.is_naive(published_at):
         published_at = timezone.make_aware(published_at)
-    headings = [line.lstrip("#").strip() for line in item.body.splitlines() if line.startswith("#")]
     return Article(
         site=site,
         title=item.title[:500],
@@ -125,7 +124,7 @@ def _article_from_item(site: Site, item: ParsedArticle) -> Article:
         category=item.category[:200],
         published_at=published_at,
         language=language,
-        keywords=extract_keywords(item.title, headings, language),
+        keywords=extract_keywords(item.title, _markdown_headings(item.body), language),
         content_hash=article_content_hash(item.title, item.body),
         source=item.source[:300],
         excerpt=item.excerpt,
@@ -135,6 +134,33 @@ def _article_from_item(site: Site, item: ParsedArticle) -> Article:
         meta_description=item.meta_description[:500],
         simhash=simhash(item.body),
     )
+
+
+def _markdown_headings(body: str) -> list[str]:
+    """Return the text of the Markdown headings of an article body."""
+    return [line.lstrip("#").strip() for line in body.splitlines() if line.startswith("#")]
+
+
+def article_keywords_recalculate(*, articles: Iterable[Article]) -> int:
+    """Extract the keywords of ``articles`` again from their titles and headings; return how many changed.
+
+    Keywords are extracted once, on import, so articles imported before a change to
+    the extraction keep the old ones until an operator recalculates them.
+    """
+    from seoassist.core.text import extract_keywords
+
+    changed = []
+    now = timezone.now()
+    for article in articles:
+        keywords = extract_keywords(article.title, _markdown_headings(article.body), article.language)
+        if keywords != article.keywords:
+            article.keywords = keywords
+            # bulk_update does not touch auto_now fields.
+            article.updated_at = now
+            changed.append(article)
+    Article.objects.bulk_update(changed, ["keywords", "updated_at"], batch_size=500)
+    logger.info("Recalculated the keywords of %d articles", len(changed))
+    return len(changed)
 
 
 def articles_import_items(
