@@ -1,8 +1,11 @@
 """Tiny Japanese and English corpora and a small trained model shared by the language-model tests."""
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -11,6 +14,8 @@ from lstm_engine.config import LanguageModelConfig, TrainConfig
 from lstm_engine.data import Block, Document
 from lstm_engine.device import torch_threads
 from lstm_engine.training import LanguageModelTrainResult, train_language_model
+
+BENCH_DIR = Path(__file__).resolve().parents[2] / "bench"
 
 JAPANESE_ARTICLES: list[tuple[str, list[str], list[tuple[str, str]]]] = [
     (
@@ -244,6 +249,27 @@ def _documents(articles: list[tuple[str, list[str], list[tuple[str, str]]]]) -> 
         Document(title=title, keywords=list(keywords), blocks=[Block(kind, text) for kind, text in blocks])  # type: ignore[arg-type]
         for title, keywords, blocks in articles
     ]
+
+
+@pytest.fixture(scope="session")
+def bench_script() -> Iterator[Callable[[str], ModuleType]]:
+    """Loader of a script in bench/ by name, as a module registered in sys.modules."""
+    loaded: dict[str, ModuleType] = {}
+
+    def load(name: str) -> ModuleType:
+        if name not in loaded:
+            spec = importlib.util.spec_from_file_location(name, BENCH_DIR / f"{name}.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            # Dataclasses look their module up by name while the script runs.
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    yield load
+    for name in loaded:
+        sys.modules.pop(name, None)
 
 
 @pytest.fixture

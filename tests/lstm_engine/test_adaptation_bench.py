@@ -1,9 +1,7 @@
 """The adaptation benchmark of bench/: each method reads only the earlier tokens of an article."""
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,18 +12,10 @@ from lstm_engine.checkpoint import load_model_file
 from lstm_engine.data import Document
 from lstm_engine.training import LanguageModelTrainResult
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "lm_adaptation.py"
-
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("lm_adaptation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    # Dataclasses look their module up by name while the script runs.
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules[spec.name]
+def bench(bench_script):
+    return bench_script("lm_adaptation")
 
 
 @pytest.fixture(scope="module")
