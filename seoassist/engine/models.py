@@ -35,7 +35,7 @@ class TrainingTrigger(models.TextChoices):
 
 
 class TrainingPhase(models.TextChoices):
-    """Stretch of a language-model or forecaster run that its progress bar names."""
+    """Stretch of a language-model, forecaster or related-search run that its progress bar names."""
 
     PREPARING = "preparing", _("Preparing the articles")
     TRAINING_LSTM = "training_lstm", _("Training the LSTM")
@@ -45,6 +45,10 @@ class TrainingPhase(models.TextChoices):
     PREPARING_SERIES = "preparing_series", _("Preparing the keyword series")
     TRAINING_FORECASTER = "training_forecaster", _("Training the forecaster")
     BACKTESTING = "backtesting", _("Backtesting and saving")
+    PREPARING_QUERIES = "preparing_queries", _("Preparing the searches, titles and headings")
+    TRAINING_FORWARD = "training_forward", _("Training the model that reads forwards")
+    TRAINING_BACKWARD = "training_backward", _("Training the model that reads backwards")
+    SAVING_QUERY_MODEL = "saving_query_model", _("Scoring against the bigram baseline and saving")
 
 
 class ModelVersion(TimeStampedModel):

@@ -1,4 +1,4 @@
-"""Progress of a language-model or forecaster run: one bar across its phases that never goes back."""
+"""Progress of a training run: one bar across its phases that never goes back."""
 import logging
 from collections.abc import Sequence
 from time import monotonic
@@ -22,6 +22,8 @@ _STEPLESS_PHASES = {
     TrainingPhase.SAVING,
     TrainingPhase.PREPARING_SERIES,
     TrainingPhase.BACKTESTING,
+    TrainingPhase.PREPARING_QUERIES,
+    TrainingPhase.SAVING_QUERY_MODEL,
 }
 
 
@@ -62,6 +64,20 @@ def forecaster_phases() -> list[tuple[TrainingPhase, int]]:
         (TrainingPhase.PREPARING_SERIES, 10),
         (TrainingPhase.TRAINING_FORECASTER, 850),
         (TrainingPhase.BACKTESTING, 140),
+    ]
+
+
+def query_model_phases() -> list[tuple[TrainingPhase, int]]:
+    """Return a related-search run's phases in order, each with its share of PROGRESS_SCALE.
+
+    The two networks read the texts in opposite directions and get the same steps and
+    time budget. Reading the texts and scoring the bigram baseline take seconds.
+    """
+    return [
+        (TrainingPhase.PREPARING_QUERIES, 10),
+        (TrainingPhase.TRAINING_FORWARD, 480),
+        (TrainingPhase.TRAINING_BACKWARD, 480),
+        (TrainingPhase.SAVING_QUERY_MODEL, 30),
     ]
 
 

@@ -35,6 +35,7 @@ from seoassist.engine.progress import (
     cell_training_phase,
     forecaster_phases,
     language_model_phases,
+    query_model_phases,
 )
 from seoassist.engine.selectors import language_model_settings_get
 
@@ -198,7 +199,7 @@ def _training_run_execute(run_id: int) -> TrainingRun:
         if run.kind == ModelKind.LANGUAGE_MODEL:
             version = _train_language_model(run=run, work_dir=work_dir)
         elif run.kind == ModelKind.QUERY_MODEL:
-            version = _train_query_model(run=run, work_dir=work_dir, progress=progress)
+            version = _train_query_model(run=run, work_dir=work_dir)
         else:
             version = _train_forecaster(run=run, work_dir=work_dir)
     except ApplicationError as error:
@@ -846,19 +847,29 @@ def site_search_queries(site: Site) -> list[str]:
     return list(site.keywords.order_by("id").values_list("text", flat=True))
 
 
-def _train_query_model(
-    *, run: TrainingRun, work_dir: Path, progress: Callable[[int, int, str], None]
-) -> ModelVersion:
+def _train_query_model(*, run: TrainingRun, work_dir: Path) -> ModelVersion:
     from lstm_engine.queries import train_query_model
 
     _check_training_data(site=run.site, kind=run.kind)
     texts = site_query_texts(run.site)
-    progress(0, 1, "preparing %d query texts" % len(texts))
+    progress = PhasedProgress.for_run(run, query_model_phases())
+    progress.enter(TrainingPhase.PREPARING_QUERIES, "preparing %d query texts" % len(texts))
     started = time.monotonic()
     config, train_config = _query_model_configs()
-    result = train_query_model(
-        texts, work_dir, config=config, train_config=train_config, progress=progress
-    )
+    progress.enter(TrainingPhase.TRAINING_FORWARD, budget_seconds=train_config.max_seconds)
+
+    def report(step: int, total: int, message: str) -> None:
+        # The engine counts both directions on one scale: the forward network's steps
+        # fill the first half and the backward network's the second.
+        half = total // 2
+        if step > half and progress.phase == TrainingPhase.TRAINING_FORWARD:
+            progress.enter(TrainingPhase.TRAINING_BACKWARD, budget_seconds=train_config.max_seconds)
+        if progress.phase == TrainingPhase.TRAINING_BACKWARD:
+            step -= half
+        progress.report(step, half, message)
+
+    result = train_query_model(texts, work_dir, config=config, train_config=train_config, progress=report)
+    progress.enter(TrainingPhase.SAVING_QUERY_MODEL)
     return _store_version(
         run=run,
         work_dir=work_dir,

@@ -329,3 +329,45 @@ class RunProgressBarTests:
             f"run-{first.pk}-progress": "Training the GRU",
             f"run-{second.pk}-progress": "Preparing the articles",
         }
+
+
+QUERY_MODEL_PHASES = ["preparing_queries", "training_forward", "training_backward", "saving_query_model"]
+
+
+@pytest.fixture
+def site_with_searches(site):
+    from seoassist.corpus.models import Article
+    from seoassist.trends.models import Keyword
+
+    for index, topic in enumerate(["対策", "薬", "目薬", "マスク", "症状", "時期", "検査", "食べ物"]):
+        Article.objects.create(
+            site=site, language="ja", title=f"花粉症 {topic}の基本", body=f"## 花粉症 {topic}\n\n本文です。",
+            keywords=["花粉症", f"花粉症 {topic}"], content_hash=f"query-progress-{index}",
+        )
+        Keyword.objects.create(site=site, text=f"花粉症 {topic}", normalized=f"花粉症 {topic}")
+    return site
+
+
+class QueryModelRunProgressTests:
+    def test_progress_names_each_direction(self, site_with_searches, recorded_progress):
+        from seoassist.engine.models import ModelKind, TrainingRun
+        from seoassist.engine.services import training_run_start
+        from seoassist.engine.tasks import training_run_task
+
+        run = training_run_start(site=site_with_searches, kind=ModelKind.QUERY_MODEL, ui_language="en")
+        training_run_task(run.pk)
+
+        finished = TrainingRun.objects.get(pk=run.pk)
+        assert finished.status == "succeeded", finished.error
+        assert finished.progress_percent == 100
+        percents = [percent for percent, _phase, _label in recorded_progress]
+        assert percents == sorted(percents), percents
+        assert _phase_sequence([phase for _percent, phase, _label in recorded_progress]) == QUERY_MODEL_PHASES
+        labels = {phase: label for _percent, phase, label in recorded_progress}
+        assert labels["training_forward"] == "Training the model that reads forwards"
+        assert labels["training_backward"] == "Training the model that reads backwards"
+        assert labels["saving_query_model"] == "Scoring against the bigram baseline and saving"
+        backward = [percent for percent, phase, _label in recorded_progress if phase == "training_backward"]
+        forward = [percent for percent, phase, _label in recorded_progress if phase == "training_forward"]
+        assert min(backward) >= max(forward)
+        assert max(forward) > min(forward), "the forward steps move the bar"
