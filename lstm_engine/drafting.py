@@ -566,7 +566,8 @@ class _DraftWriter:
         return advance_batch(states, tokens)
 
     def _begin_segment(self, rules: _SegmentRules) -> _SegmentProgress:
-        keywords_to_place = rules.required + [keyword for keyword in rules.optional if keyword not in rules.required]
+        required = _containers_first(rules.required)
+        keywords_to_place = required + [keyword for keyword in rules.optional if keyword not in rules.required]
         max_tokens = 6 * (rules.hard_max_characters or rules.max_units * (6 if rules.unit == "words" else 1)) + 60
         progress = _SegmentProgress(
             text_state=_TextState(), placed=dict.fromkeys(keywords_to_place, False), max_tokens=max_tokens
@@ -588,7 +589,8 @@ class _DraftWriter:
         keywords_to_place = list(progress.placed)
         text_state = progress.text_state
         text = text_state.text
-        unplaced = [keyword for keyword in rules.required if not progress.placed[keyword]]
+        # In the order of progress.placed, where a keyword comes before those it contains.
+        unplaced = [keyword for keyword in keywords_to_place if keyword in rules.required and not progress.placed[keyword]]
         clean = text_state.bytes_needed == 0 and not progress.forced
         measure = _measure(text, rules.unit)
         end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
@@ -1021,6 +1023,20 @@ def _regenerate_section(
         paragraphs.append(segment.text)
         state = segment.state
     return paragraphs
+
+
+def _containers_first(keywords: list[str]) -> list[str]:
+    """Order ``keywords`` so that each comes after every other keyword that contains it.
+
+    Placing "autumn leaves change" places "autumn leaves" as well, while placing the
+    shorter one first would leave the longer one to be inserted right after it.
+    """
+    lowered = [keyword.lower() for keyword in keywords]
+
+    def containers(index: int) -> int:
+        return sum(lowered[index] in other for other_index, other in enumerate(lowered) if other_index != index)
+
+    return [keywords[index] for index in sorted(range(len(keywords)), key=containers)]
 
 
 def _keyword_prompt(tokenizer: DocumentTokenizer, spec: DraftSpec) -> list[int]:

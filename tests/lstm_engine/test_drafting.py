@@ -20,6 +20,8 @@ from lstm_engine.drafting import (
     body_length,
     check_draft,
     generate_draft,
+    _DraftWriter,
+    _SegmentRules,
     regenerate_section,
 )
 from lstm_engine.sampling import DecodingConfig
@@ -308,6 +310,17 @@ class RegenerateSectionTests:
         )
         for keyword in JAPANESE_SPEC.keywords:
             assert keyword in paragraphs[0]
+
+    def test_longer_keyword_starts_first(self, loaded_model: LoadedLanguageModel) -> None:
+        # A shorter keyword placed first would leave the longer one to follow it at once
+        # ("water water temperature").
+        writer = _DraftWriter(loaded_model, ENGLISH_SPEC, [])
+        rules = _SegmentRules(
+            kind="paragraph", required=["water", "Water temperature", "grind"], unit="words",
+            min_units=10, target_units=20, max_units=30, sentence_end=True,
+        )
+        progress = writer._begin_segment(rules)
+        assert list(progress.placed) == ["Water temperature", "grind", "water"]
 
     def test_same_seed_same_text(self, loaded_model: LoadedLanguageModel) -> None:
         arguments = {"title": "コーヒーの話", "sections_before": [], "heading": "豆の選び方について", "target_units": 150}
