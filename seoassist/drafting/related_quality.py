@@ -9,7 +9,10 @@ is kept only when it passes every rule below, checked in this order:
 1. ``unknown_word``: every word occurs in the site's texts. English words must
    be words of a search query, an article title or an article body. Japanese
    parts (the space-separated pieces) must occur in those texts as written.
-   Article keyword lists are left out, because they are derived text.
+   In a candidate with Japanese, English words must occur in texts with
+   Japanese too, so a bilingual site's English words ("moving 花粉症") do
+   not join Japanese searches. Article keyword lists are left out, because
+   they are derived text.
 2. ``combined_keywords``: the candidate does not join two or more distinct
    known searches none of which is a seed, and it does not join a seed with a
    whole known search that is unrelated to the seed (rule 3's test).
@@ -103,6 +106,7 @@ class RelatedEvidence:
     """The site's words, known searches and documents that candidates are checked against."""
 
     vocabulary: frozenset[str] = frozenset()  # Latin words of queries, titles and bodies
+    japanese_vocabulary: frozenset[str] = frozenset()  # Latin words of those texts that contain Japanese
     japanese_text: str = ""  # compact Japanese texts of queries, titles and bodies, one per line
     known_searches: frozenset[str] = frozenset()  # normalised tracked keywords and queries
     documents: tuple[EvidenceDocument, ...] = field(default_factory=tuple)
@@ -116,6 +120,7 @@ class RelatedEvidence:
     ) -> RelatedEvidence:
         """Collect evidence from search queries and from (title, body, headings) of articles."""
         vocabulary: set[str] = set()
+        japanese_vocabulary: set[str] = set()
         japanese_lines: list[str] = []
         known: set[str] = set()
         documents: list[EvidenceDocument] = []
@@ -126,16 +131,19 @@ class RelatedEvidence:
             known.add(normalized)
             vocabulary.update(latin_words(normalized))
             if contains_japanese(normalized):
+                japanese_vocabulary.update(latin_words(normalized))
                 japanese_lines.append(compact_form(normalized))
             documents.append(EvidenceDocument.build(normalized))
         for title, body, headings in articles:
             text = f"{title}\n{body}"
             vocabulary.update(latin_words(text))
             if contains_japanese(text):
+                japanese_vocabulary.update(latin_words(text))
                 japanese_lines.append(compact_form(text))
             documents.append(EvidenceDocument.build(text, title=title, headings=headings))
         return cls(
             vocabulary=frozenset(vocabulary),
+            japanese_vocabulary=frozenset(japanese_vocabulary),
             japanese_text="\n".join(japanese_lines),
             known_searches=frozenset(known),
             documents=tuple(documents),
@@ -143,14 +151,16 @@ class RelatedEvidence:
 
 
 def _has_unknown_word(candidate: str, evidence: RelatedEvidence) -> bool:
-    for part in normalize_keyword(candidate).split():
+    normalized = normalize_keyword(candidate)
+    vocabulary = evidence.japanese_vocabulary if contains_japanese(normalized) else evidence.vocabulary
+    for part in normalized.split():
         if contains_japanese(part):
             # Japanese has no spaces between words, so a part counts when the texts contain it.
             # NOTE: a truncated Japanese word still passes when the full word is in the texts.
             if part not in evidence.japanese_text:
                 return True
             continue
-        if any(word not in evidence.vocabulary for word in latin_words(part)):
+        if any(word not in vocabulary for word in latin_words(part)):
             return True
     return False
 

@@ -74,6 +74,15 @@ class UnknownWordRuleTests:
     def test_japanese_part_missing_from_texts_is_dropped(self, japanese_evidence):
         assert related_keyword_rejection("加湿器 静音", ["加湿器"], japanese_evidence) == "unknown_word"
 
+    def test_english_word_joins_japanese_only_from_japanese_texts(self):
+        evidence = RelatedEvidence.build(
+            searches=["花粉症", "moving house"],
+            articles=[("花粉症とPM2.5", "花粉症の季節はPM2.5の情報も確かめます。", []), *ENGLISH_ARTICLES],
+        )
+        assert related_keyword_rejection("moving 花粉症", ["花粉症"], evidence) == "unknown_word"
+        assert related_keyword_rejection("pm2.5 花粉症", ["花粉症"], evidence) is None
+        assert related_keyword_rejection("moving house", ["moving house"], evidence) is None
+
 
 class CombinedKeywordsRuleTests:
     def test_two_other_keywords_are_dropped(self, english_evidence):
