@@ -211,7 +211,7 @@ def _usable_terms(terms: list[str], language: str) -> list[str]:
         usable.append(term)
     if len(usable) < len(terms):
         logger.info(
-            "Dropped %d of %d related terms that cannot head a %s section",
+            "Dropped %d of %d related terms that cannot head a section of a draft in language %r",
             len(terms) - len(usable), len(terms), language,
         )
     return usable
