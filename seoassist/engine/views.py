@@ -60,7 +60,12 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     site = require_site(request)
     require_site_role(request, site, ANY_ROLE)
     run = get_object_or_404(training_run_list(site=site), pk=pk)
-    return render(request, "engine/_run_status.html", {"run": run})
+    response = render(request, "engine/_run_status.html", {"run": run})
+    if run.is_finished and request.GET.get("polling") == "1":
+        # The bar that was polling has seen the run end: the Models page reloads its
+        # version table and drafting summary on this event.
+        response["HX-Trigger"] = "run-finished"
+    return response
 
 
 @require_POST

@@ -271,7 +271,7 @@ def _active_cells(html: str) -> dict[int, str]:
 
 
 def _summary(html: str) -> str:
-    match = re.search(r'<p class="drafting-summary">(.*?)</p>', html, re.DOTALL)
+    match = re.search(r'<p class="drafting-summary"[^>]*>(.*?)</p>', html, re.DOTALL)
     assert match, "the Models page has no drafting summary"
     return " ".join(match.group(1).split())
 
@@ -355,3 +355,33 @@ class ModelsPageSummaryTests:
         assert _summary(html) == (
             "JA The GRU of language model version 1 writes the drafts for Test Site now."
         )
+
+
+class RunStatusRefreshTests:
+    def test_finished_poll_announces_the_end(self, client, editor_user, site):
+        run = TrainingRun.objects.create(site=site, kind="forecaster", status="succeeded")
+        client.force_login(editor_user)
+        url = reverse("engine:run_status", args=[run.pk])
+
+        polled = client.get(url, {"polling": "1"}, HTTP_HX_REQUEST="true")
+        loaded = client.get(url, HTTP_HX_REQUEST="true")
+
+        assert polled["HX-Trigger"] == "run-finished"
+        assert "HX-Trigger" not in loaded
+
+    def test_running_poll_announces_nothing(self, client, editor_user, site):
+        run = TrainingRun.objects.create(site=site, kind="forecaster", status="running")
+        client.force_login(editor_user)
+
+        response = client.get(reverse("engine:run_status", args=[run.pk]), {"polling": "1"})
+
+        assert "HX-Trigger" not in response
+        assert "?polling=1" in response.content.decode()
+
+    def test_models_page_reloads_versions_on_the_event(self, client, editor_user, site):
+        client.force_login(editor_user)
+
+        page = client.get(reverse("engine:model_overview")).content.decode()
+
+        assert re.search(r'id="model-versions"[^>]*hx-trigger="run-finished from:body"', page)
+        assert re.search(r'id="drafting-summary"[^>]*hx-select="#drafting-summary"', page)
