@@ -73,6 +73,11 @@ class HeldOut:
     def report(self) -> np.ndarray:
         return ~self.fit
 
+    def article_spans(self) -> list[tuple[int, int]]:
+        """Return the (first, end) target positions of each article, end excluded."""
+        bounds = [start - 1 for start in self.document_starts] + [len(self.stream) - 1]
+        return list(zip(bounds[:-1], bounds[1:]))
+
 
 def held_out_articles(documents: list[Document], model_dir: Path) -> HeldOut:
     """Rebuild the validation articles of the run that wrote ``model_dir`` and encode them with its tokenizer."""
@@ -93,6 +98,7 @@ def held_out_articles(documents: list[Document], model_dir: Path) -> HeldOut:
 
 
 def bits_per_character(log_probs: np.ndarray, held_out: HeldOut, mask: np.ndarray) -> float:
+    """Return the bits per character of the targets selected by ``mask``."""
     return float(-log_probs[mask].sum() / held_out.characters[mask].sum() / math.log(2))
 
 
@@ -117,7 +123,7 @@ def lstm_states(model: RecurrentLanguageModel, held_out: HeldOut) -> tuple[np.nd
     log_probs, states = [], []
     for begin in range(0, inputs.shape[1], 256):
         chunk = inputs[:, begin : begin + 256]  # (1, T)
-        outputs, state = model.recurrent(model._embed(chunk), state)  # (1, T, H)
+        outputs, state = model.recurrent(model.embedding(chunk), state)  # (1, T, H)
         states.append(outputs[0])
         projected = model.projection(outputs) if model.projection is not None else outputs
         logits = model.decoder(projected)[0]  # (T, V)
@@ -128,35 +134,33 @@ def lstm_states(model: RecurrentLanguageModel, held_out: HeldOut) -> tuple[np.nd
 
 @torch.no_grad()
 def continuous_cache(states: torch.Tensor, held_out: HeldOut, sharpness: float) -> np.ndarray:
-    """Probability of each target under attention over the earlier states of its article."""
-    count = states.shape[0]
+    """Return the probability of each target under attention over the earlier states of its article."""
     targets = torch.as_tensor(held_out.stream[1:])
-    probabilities = np.zeros(count)
-    bounds = [start - 1 for start in held_out.document_starts] + [count]
-    for first, end in zip(bounds[:-1], bounds[1:]):
+    probabilities = np.zeros(states.shape[0])
+    for first, end in held_out.article_spans():
         keys = states[first:end]  # (D, H)
         scores = sharpness * keys @ keys.T  # (D, D)
         earlier = torch.ones_like(scores, dtype=torch.bool).tril(-1)
-        weights = torch.softmax(scores.masked_fill(~earlier, -math.inf), -1).nan_to_num(0.0)  # first row: none
+        # An article's first state has no earlier one, so its row of NaNs becomes zeros.
+        weights = torch.softmax(scores.masked_fill(~earlier, -math.inf), -1).nan_to_num(0.0)
         same_token = targets[first:end, None] == targets[None, first:end]  # (D, D)
         probabilities[first:end] = (weights * same_token).sum(-1).double().numpy()
     return probabilities
 
 
 def document_ngram_cache(held_out: HeldOut, order: int = 4) -> np.ndarray:
-    """Probability of each target under a Witten-Bell n-gram model of the article so far."""
+    """Return the probability of each target under a Witten-Bell n-gram model of the article so far."""
     stream = held_out.stream
-    count = len(stream) - 1
-    probabilities = np.zeros(count)
-    bounds = [start - 1 for start in held_out.document_starts] + [count]
-    for first, end in zip(bounds[:-1], bounds[1:]):
+    probabilities = np.zeros(len(stream) - 1)
+    for first, end in held_out.article_spans():
         follow = [defaultdict(int) for _ in range(order)]  # (context..., token) -> count
         totals = [defaultdict(int) for _ in range(order)]  # context -> count
         types = [defaultdict(int) for _ in range(order)]  # context -> distinct followers
         for position in range(first, end):
             token = int(stream[position + 1])
-            contexts = [tuple(int(t) for t in stream[position - k + 1 : position + 1]) for k in range(order)]
-            contexts = [context for k, context in enumerate(contexts) if position - k + 1 >= first + 1 or k == 0]
+            # Contexts of 0 to order - 1 tokens, all inside the article.
+            lengths = range(min(order, position - first + 1))
+            contexts = [tuple(stream[position - k + 1 : position + 1].tolist()) for k in lengths]
             probability = 0.0
             for k, context in enumerate(contexts):
                 total = totals[k].get(context, 0)
@@ -173,7 +177,7 @@ def document_ngram_cache(held_out: HeldOut, order: int = 4) -> np.ndarray:
 
 
 def dynamic_evaluation(model: RecurrentLanguageModel, held_out: HeldOut, learning_rate: float, fit: bool) -> np.ndarray:
-    """Log-probability of each target in one half, with one SGD step after each scored segment.
+    """Return the log-probability of each target in one half, with one SGD step after each scored segment.
 
     Every article starts from the trained weights, and the recurrent state runs on from
     the previous article as in the plain scoring. Targets of the other half stay zero.
@@ -182,9 +186,8 @@ def dynamic_evaluation(model: RecurrentLanguageModel, held_out: HeldOut, learnin
     trained = {name: parameter.detach().clone() for name, parameter in adapted.named_parameters()}
     stream = held_out.stream
     log_probs = np.zeros(len(stream) - 1)
-    bounds = [start - 1 for start in held_out.document_starts] + [len(stream) - 1]
     state = None
-    for first, end in zip(bounds[:-1], bounds[1:]):
+    for first, end in held_out.article_spans():
         with torch.no_grad():
             for name, parameter in adapted.named_parameters():
                 parameter.copy_(trained[name])
@@ -259,16 +262,26 @@ def adaptation_figures(documents: list[Document], model_dir: Path) -> dict[str, 
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options that name a model trained by lm_quick.py and the articles it was trained on."""
     parser.add_argument("--data", type=Path, required=True, help="livedoor-news folder the model was trained on")
     parser.add_argument("--articles", type=int, default=600, help="the --articles the model was trained with")
     parser.add_argument("--model", type=Path, required=True, help="folder written by lm_quick.py --output")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch CPU threads")
+
+
+def training_articles(arguments: argparse.Namespace) -> list[Document]:
+    """Read the articles that lm_quick.py selected for ``--data`` and ``--articles``."""
+    return [read_article(path, None) for path in select_articles(arguments.data, arguments.articles)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_model_arguments(parser)
     arguments = parser.parse_args()
     torch.set_num_threads(arguments.threads)
     started = time.monotonic()
-    documents = [read_article(path, None) for path in select_articles(arguments.data, arguments.articles)]
+    documents = training_articles(arguments)
     report = adaptation_figures(documents, arguments.model)
     report["wall_seconds"] = round(time.monotonic() - started, 1)
     print(json.dumps(report))

@@ -9,7 +9,7 @@ The cache is the one `bench/lm_adaptation.py` scores. While a draft is written, 
 earlier state of the LSTM votes for the token that followed it. A vote counts by the
 softmax of ``sharpness`` times the state's dot product with the current state, and the
 votes are mixed into the LSTM's next-token distribution with weight ``weight``. The same draft requests
-and seeds run with the plain LSTM and with the cache, and the script reports the draft
+and seeds run with the plain LSTM and with the cache. The script reports the draft
 quality figures that model versions store (distinct-n, repetition rate, keyword
 coverage, longest span copied from the training articles) and the drafting time.
 """
@@ -29,7 +29,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lm_quick import read_article, rounded, select_articles  # noqa: E402
+from lm_adaptation import add_model_arguments, training_articles  # noqa: E402
+from lm_quick import rounded  # noqa: E402
 
 from lstm_engine.checkpoint import LoadedLanguageModel, load_language_model  # noqa: E402
 from lstm_engine.drafting import generate_draft  # noqa: E402
@@ -89,6 +90,7 @@ class CacheScorer:
 
     @staticmethod
     def _top_state(state: RecurrentScorerState) -> torch.Tensor:
+        """Return the top layer's hidden state, the vector the cache compares."""
         hidden = state.hidden[0] if isinstance(state.hidden, tuple) else state.hidden  # (L, 1, H)
         return hidden[-1, 0].float()  # (H,)
 
@@ -130,25 +132,23 @@ class CacheScorer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="livedoor-news folder the model was trained on")
-    parser.add_argument("--articles", type=int, default=600, help="the --articles the model was trained with")
-    parser.add_argument("--model", type=Path, required=True, help="folder written by lm_quick.py --output")
+    add_model_arguments(parser)
     parser.add_argument("--drafts", type=int, default=8, help="number of draft requests")
     parser.add_argument("--length", type=int, default=1500, help="target length of each draft, characters")
     parser.add_argument("--sharpness", type=float, default=16.0, help="cache sharpness (bench/lm_adaptation.py)")
     parser.add_argument("--weight", type=float, default=0.24, help="cache weight (bench/lm_adaptation.py)")
-    parser.add_argument("--threads", type=int, default=1, help="PyTorch CPU threads")
     arguments = parser.parse_args()
     torch.set_num_threads(arguments.threads)
 
-    documents = [read_article(path, None) for path in select_articles(arguments.data, arguments.articles)]
+    documents = training_articles(arguments)
     corpus = "\n".join(text for document in documents for text in document.texts())
     specs = [
         replace(spec, target_length=arguments.length)
         for spec in sample_draft_specs(documents, count=arguments.drafts)
     ]
     plain = load_language_model(arguments.model)
-    assert isinstance(plain.scorer, RecurrentScorer)
+    if not isinstance(plain.scorer, RecurrentScorer):
+        raise SystemExit(f"{arguments.model} loads a {plain.kind} scorer; the cache needs the LSTM's states")
     cached: LoadedLanguageModel = replace(
         plain, scorer=CacheScorer(plain.scorer, arguments.sharpness, arguments.weight)
     )

@@ -94,6 +94,14 @@ def site_with_articles(site):
 
 
 @pytest.fixture
+def superuser_client(client, django_user_model):
+    """A test client logged in as a superuser, for the Django admin."""
+    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
 def admin_user(db, site):
     from seoassist.core.models import Role
     from seoassist.core.services import membership_set, user_create

@@ -142,7 +142,7 @@ def _markdown_headings(body: str) -> list[str]:
 
 
 def article_keywords_recalculate(*, articles: Iterable[Article]) -> int:
-    """Extract the keywords of ``articles`` again from their titles and headings; return how many changed.
+    """Extract the keywords of ``articles`` again from their titles and headings, and return how many changed.
 
     Keywords are extracted once, on import, so articles imported before a change to
     the extraction keep the old ones until an operator recalculates them.

@@ -8,13 +8,6 @@ from seoassist.corpus.services import article_keywords_recalculate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client, django_user_model):
-    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
-    client.force_login(superuser)
-    return client
-
-
 def _article(site, title, body, keywords):
     return Article.objects.create(
         site=site, title=title, body=body, language="en", keywords=keywords, content_hash=title

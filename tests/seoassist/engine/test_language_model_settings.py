@@ -7,13 +7,6 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def superuser_client(client, django_user_model):
-    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "root-pass-123")
-    client.force_login(superuser)
-    return client
-
-
 def finished_search(site, **metrics):
     from seoassist.engine.models import TrainingKind, TrainingRun
 

@@ -44,6 +44,14 @@ def _phase_sequence(phases: list[str]) -> list[str]:
     return sequence
 
 
+def _labels_of_rising_phases(recorded: list[tuple[int, str, str]], phases: list[str]) -> dict[str, str]:
+    """Check that the bar never goes back and passes through ``phases``; return each phase's label."""
+    percents = [percent for percent, _phase, _label in recorded]
+    assert percents == sorted(percents), percents
+    assert _phase_sequence([phase for _percent, phase, _label in recorded]) == phases
+    return {phase: label for _percent, phase, label in recorded}
+
+
 class LanguageModelRunProgressTests:
     def test_progress_rises_through_labelled_phases(self, site_with_articles, recorded_progress, settings):
         from seoassist.engine.models import ModelKind, TrainingRun
@@ -63,10 +71,7 @@ class LanguageModelRunProgressTests:
         assert finished.progress_message.startswith(f"finished: version {version.number}, ")
         assert f"{version.metrics['val_bits_per_char']:.2f} bits per character" in finished.progress_message
         assert finished.progress_message.endswith(f"trained in {version.metrics['precision']}")
-        percents = [percent for percent, _phase, _label in recorded_progress]
-        assert percents == sorted(percents), percents
-        assert _phase_sequence([phase for _percent, phase, _label in recorded_progress]) == LANGUAGE_MODEL_PHASES
-        labels = {phase: label for _percent, phase, label in recorded_progress}
+        labels = _labels_of_rising_phases(recorded_progress, LANGUAGE_MODEL_PHASES)
         assert labels["training_lstm"] == "Training the LSTM"
         assert labels["training_gru"] == "Training the GRU"
         assert labels["ngram_baseline"] == "Fitting the n-gram baseline"
@@ -360,10 +365,7 @@ class QueryModelRunProgressTests:
         finished = TrainingRun.objects.get(pk=run.pk)
         assert finished.status == "succeeded", finished.error
         assert finished.progress_percent == 100
-        percents = [percent for percent, _phase, _label in recorded_progress]
-        assert percents == sorted(percents), percents
-        assert _phase_sequence([phase for _percent, phase, _label in recorded_progress]) == QUERY_MODEL_PHASES
-        labels = {phase: label for _percent, phase, label in recorded_progress}
+        labels = _labels_of_rising_phases(recorded_progress, QUERY_MODEL_PHASES)
         assert labels["training_forward"] == "Training the model that reads forwards"
         assert labels["training_backward"] == "Training the model that reads backwards"
         assert labels["saving_query_model"] == "Scoring against the bigram baseline and saving"
