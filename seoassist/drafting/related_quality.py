@@ -22,7 +22,13 @@ is kept only when it passes every rule below, checked in this order:
    rows. The topic seed is the first keyword of the request, the draft's
    keyphrase. The others usually narrow it ("guide", 選び方) and occur with
    articles of every topic, so they cannot show that a candidate is on topic.
-4. ``generic_word``: a Japanese candidate of one or two characters without
+4. ``broken_phrase``: the English words read as a search, not as a piece cut
+   out of a sentence. They do not end with a word that needs a continuation
+   ("autumn leaves and", "guide to the"), start with a conjunction ("and
+   pumpkins"), join a conjunction and a preposition ("autumn leaves and for
+   checklist"), or follow a question word with a possessive ("what your
+   autumn leaves"). Question searches such as "what to plant in autumn" pass.
+5. ``generic_word``: a Japanese candidate of one or two characters without
    spaces must be a single Sudachi noun, and a known search or a word of the
    title or headings of an article whose title or headings name the topic
    seed. This drops everyday words such as 一緒, which co-occur with anything
@@ -48,6 +54,20 @@ logger = logging.getLogger(__name__)
 JAPANESE_SHORT_TERM_LENGTH = 3
 # Shortest run of kanji or katakana that counts as a shared content word in Japanese.
 JAPANESE_SHARED_RUN_LENGTH = 2
+
+# English words that cannot end a search, because they need a word after them.
+_DANGLING_END_WORDS = frozenset(
+    """
+    a an the and or but nor of for to with from than as into onto via per
+    my your our their its
+    what which who whose whom how why when where whether very
+    """.split()
+)
+# Words that open a clause or a list item, never a search.
+_CONJUNCTIONS = frozenset("and or but nor".split())
+_PREPOSITIONS = frozenset("of for to with from by at in on into onto about via per".split())
+_QUESTION_WORDS = frozenset("what which who how why when where".split())
+_POSSESSIVES = frozenset("my your our their his her its".split())
 
 _LATIN_WORD_RE = re.compile(r"[0-9a-zß-ÿ]+(?:'[0-9a-zß-ÿ]+)*")
 # Kanji (with the iteration mark) and katakana (with the prolonged sound mark).
@@ -237,6 +257,21 @@ def _contains_words(words: list[str], part: list[str]) -> bool:
     return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
+def _is_broken_phrase(candidate: str) -> bool:
+    words = latin_words(candidate)
+    if not words or contains_japanese(normalize_keyword(candidate)):
+        return False
+    if words[0] in _CONJUNCTIONS or (len(words) > 1 and words[-1] in _DANGLING_END_WORDS):
+        return True
+    for first, second in zip(words, words[1:]):
+        pair = {first, second}
+        if pair & _CONJUNCTIONS and pair & _PREPOSITIONS:
+            return True
+        if first in _QUESTION_WORDS and second in _POSSESSIVES:
+            return True
+    return False
+
+
 def _is_generic_word(candidate: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
     text = normalize_keyword(candidate)
     if " " in text or not contains_japanese(text) or len(text) >= JAPANESE_SHORT_TERM_LENGTH:
@@ -260,8 +295,8 @@ def related_keyword_rejection(
 ) -> str | None:
     """Return the first rule that ``candidate`` breaks for the seed keywords, or None when it passes.
 
-    The rule names are "unknown_word", "combined_keywords", "unrelated" and
-    "generic_word". The module docstring describes each.
+    The rule names are "unknown_word", "combined_keywords", "unrelated",
+    "broken_phrase" and "generic_word". The module docstring describes each.
     """
     seeds = [seed for seed in seeds if normalize_keyword(seed)]
     if not normalize_keyword(candidate):
@@ -272,6 +307,8 @@ def related_keyword_rejection(
         return "combined_keywords"
     if not seeds or not is_related(seeds[0], candidate, evidence):
         return "unrelated"
+    if _is_broken_phrase(candidate):
+        return "broken_phrase"
     if _is_generic_word(candidate, seeds[:1], evidence):
         return "generic_word"
     return None

@@ -142,6 +142,51 @@ class GenericWordRuleTests:
         assert related_keyword_rejection("紅葉", ["紅葉 名所"], evidence) is None
 
 
+@pytest.fixture(scope="module")
+def leaves_evidence():
+    return RelatedEvidence.build(
+        searches=["autumn leaves", "gifts for her"],
+        articles=[
+            (
+                "What to Do with Autumn Leaves",
+                "Rake the autumn leaves and keep them for mulch. Here is how to start a leaf pile "
+                "for your garden, and what your lawn needs before winter: a checklist.",
+                ["A checklist for the garden"],
+            )
+        ],
+    )
+
+
+class BrokenPhraseTests:
+    @pytest.mark.parametrize(
+        "candidate",
+        [
+            "autumn leaves and",
+            "autumn leaves for the",
+            "leaves what",
+            "and autumn leaves",
+            "autumn leaves and for checklist",
+            "what your autumn leaves",
+        ],
+    )
+    def test_sentence_fragments_are_rejected(self, leaves_evidence, candidate):
+        assert related_keyword_rejection(candidate, ["autumn leaves"], leaves_evidence) == "broken_phrase"
+
+    @pytest.mark.parametrize(
+        "candidate",
+        ["what to do with autumn leaves", "how to rake autumn leaves", "autumn leaves for mulch"],
+    )
+    def test_searches_pass(self, leaves_evidence, candidate):
+        assert related_keyword_rejection(candidate, ["autumn leaves"], leaves_evidence) is None
+
+    def test_object_pronoun_may_end_a_search(self, leaves_evidence):
+        assert related_keyword_rejection("gifts for her", ["gifts for her"], leaves_evidence) is None
+
+    def test_japanese_candidate_skips_english_rules(self):
+        evidence = RelatedEvidence.build(searches=["花粉症", "花粉症 and"], articles=[])
+        assert related_keyword_rejection("花粉症 and", ["花粉症"], evidence) is None
+
+
 class GoodCandidateTests:
     def test_english_candidate_survives(self, english_evidence):
         assert related_keyword_rejection("hay fever symptoms", ["hay fever"], english_evidence) is None
