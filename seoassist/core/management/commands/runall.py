@@ -49,10 +49,12 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"seoassist is running on http://{options['addr']}/ (Ctrl-C stops it)")
         )
 
-        stop = {"requested": False}
+        stop = {"requested": False, "interrupted": False}
 
         def request_stop(signum, frame) -> None:
             stop["requested"] = True
+            # Ctrl-C in a terminal interrupts every process of the foreground group.
+            stop["interrupted"] = stop["interrupted"] or signum == signal.SIGINT
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
@@ -67,7 +69,7 @@ class Command(BaseCommand):
                         break
                 time.sleep(0.5)
         finally:
-            self._stop_all(processes)
+            self._stop_all(processes, interrupted=stop["interrupted"])
         if exit_code:
             raise CommandError("A process stopped unexpectedly; see the log above.")
 
@@ -85,11 +87,16 @@ class Command(BaseCommand):
             command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
         return command
 
-    def _stop_all(self, processes: dict[str, subprocess.Popen]) -> None:
-        """Stop politely, then cold: a training run resumes from its checkpoint next time."""
-        for stop_signal, grace_seconds in ((signal.SIGTERM, 5), (signal.SIGQUIT, 10)):
+    def _stop_all(self, processes: dict[str, subprocess.Popen], *, interrupted: bool = False) -> None:
+        """Stop politely, then cold: a training run resumes from its checkpoint next time.
+
+        After Ctrl-C the children have received SIGINT already, so they get time to stop
+        on it first. A second signal at once would make a Celery worker shut down cold.
+        """
+        phases = [(None, 5), (signal.SIGTERM, 5), (signal.SIGQUIT, 10)]
+        for stop_signal, grace_seconds in phases if interrupted else phases[1:]:
             for process in processes.values():
-                if process.poll() is None:
+                if stop_signal is not None and process.poll() is None:
                     process.send_signal(stop_signal)
             deadline = time.monotonic() + grace_seconds
             for process in processes.values():
