@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from seoassist.core.models import Role, Site
 from seoassist.core.selectors import user_role_on_site
+from seoassist.core.text import normalize_keyword
+from seoassist.corpus.models import Article
 from seoassist.drafting.models import (
     EXPORT_FORMAT_LABELS,
     LOCK_TIMEOUT,
@@ -37,6 +39,70 @@ def keyword_request_waiting_exists(*, site: Site, user: AbstractBaseUser) -> boo
 
 def keyword_request_get(*, site: Site, user: AbstractBaseUser, pk: int) -> KeywordRequest:
     return get_object_or_404(keyword_request_list(site=site, user=user), pk=pk)
+
+
+# Pages of each kind listed on a request page as already targeting its keyphrase.
+EXISTING_CONTENT_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class ExistingContent:
+    """The site's articles and other drafts that already target a request's keyphrase."""
+
+    keyphrase: str = ""
+    articles: list[Article] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+    more_articles: int = 0
+    more_drafts: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.drafts)
+
+
+def keyword_request_existing_content(*, keyword_request: KeywordRequest) -> ExistingContent:
+    """Return the site's pages in the request's language that already target its keyphrase.
+
+    An article counts when its title contains the keyphrase. A draft counts when its
+    title contains it or when it was written for the same keyphrase. Pages that compete
+    for one search split its traffic, so the editor should know about them.
+    """
+    keywords = [str(keyword) for keyword in keyword_request.keywords or []]
+    keyphrase = normalize_keyword(keywords[0]) if keywords else ""
+    if not keyphrase:
+        return ExistingContent()
+    site, language = keyword_request.site, keyword_request.language
+
+    # icontains folds ASCII case only, so the match is confirmed on normalised titles.
+    title_matches = Article.objects.filter(site=site, language=language, title__icontains=keywords[0].strip())
+    if keywords[0].strip() != keyphrase:
+        title_matches = title_matches | Article.objects.filter(site=site, language=language, title__icontains=keyphrase)
+    articles = [
+        article
+        for article in title_matches.order_by("-published_at", "-pk").only("pk", "title", "url", "published_at")
+        if keyphrase in normalize_keyword(article.title)
+    ]
+    for article in articles:
+        # Imported URLs are not validated like form input, so only web addresses become links.
+        article.link = article.url if article.url.startswith(("https://", "http://")) else ""
+
+    current_draft_id = getattr(getattr(keyword_request, "draft", None), "pk", None)
+    drafts = [
+        draft
+        for draft in Draft.objects.filter(site=site, language=language)
+        .exclude(pk=current_draft_id)
+        .order_by("-updated_at", "-pk")
+        .only("pk", "title", "keywords", "status", "updated_at")
+        if keyphrase in normalize_keyword(draft.title)
+        or (draft.keywords and normalize_keyword(str(draft.keywords[0])) == keyphrase)
+    ]
+    limit = EXISTING_CONTENT_LIMIT
+    return ExistingContent(
+        keyphrase=keywords[0],
+        articles=articles[:limit],
+        drafts=drafts[:limit],
+        more_articles=max(0, len(articles) - limit),
+        more_drafts=max(0, len(drafts) - limit),
+    )
 
 
 def keyword_request_waits_for_models(*, keyword_request: KeywordRequest) -> bool:

@@ -43,6 +43,7 @@ from seoassist.drafting.selectors import (
     draft_revision_latest,
     draft_send_back_comment,
     draft_title_candidate_list,
+    keyword_request_existing_content,
     keyword_request_get,
     keyword_request_list,
     keyword_request_waiting_exists,
@@ -130,11 +131,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = require_site(request)
     keyword_request = keyword_request_get(site=site, user=request.user, pk=pk)
-    return render(
-        request,
-        "drafting/request_detail.html",
-        _request_context(site, keyword_request),
-    )
+    context = _request_context(site, keyword_request)
+    # Only the whole page lists them, so the progress polls do not search the site each time.
+    context["existing_content"] = keyword_request_existing_content(keyword_request=keyword_request)
+    return render(request, "drafting/request_detail.html", context)
 
 
 def request_status(request: HttpRequest, pk: int) -> HttpResponse:

@@ -283,3 +283,95 @@ class RequestProgressLabelTests:
             status=RequestStatus.RUNNING, progress_step=3,
         )
         assert request.progress_label == "Writing the draft"
+
+
+class ExistingContentTests:
+    @pytest.fixture
+    def keyword_request(self, site, editor_user):
+        return KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症", "対策"], language="ja",
+            target_length=1500, status=RequestStatus.SUCCEEDED,
+        )
+
+    def _page(self, client, user, keyword_request) -> str:
+        client.force_login(user)
+        return client.get(
+            reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+    def test_lists_matching_articles_and_drafts(
+        self, client, site, editor_user, second_editor, keyword_request
+    ):
+        from seoassist.corpus.models import Article
+
+        Article.objects.create(
+            site=site, title="花粉症の季節に備える", body="本文", language="ja",
+            url="https://example.com/kafun", content_hash="a",
+        )
+        Article.objects.create(site=site, title="紅葉の名所", body="本文", language="ja", content_hash="b")
+        Draft.objects.create(
+            site=site, owner=second_editor, language="ja", keywords=["花粉症"], title="目のかゆみを抑える",
+        )
+        Draft.objects.create(site=site, owner=second_editor, language="ja", keywords=["紅葉"], title="紅葉狩り")
+
+        html = self._page(client, editor_user, keyword_request)
+
+        assert "Already on this site" in html
+        assert 'href="https://example.com/kafun"' in html
+        assert "花粉症の季節に備える" in html
+        assert "目のかゆみを抑える" in html
+        assert "紅葉" not in html
+
+    def test_skips_own_draft_and_other_languages(self, client, site, editor_user, keyword_request):
+        from seoassist.corpus.models import Article
+
+        Draft.objects.create(
+            site=site, owner=editor_user, request=keyword_request, language="ja", keywords=["花粉症"],
+            title="花粉症の対策",
+        )
+        Article.objects.create(site=site, title="花粉症 in English", body="text", language="en", content_hash="c")
+
+        html = self._page(client, editor_user, keyword_request)
+
+        assert "Already on this site" not in html
+
+    def test_non_web_address_is_not_linked(self, client, site, editor_user, keyword_request):
+        from seoassist.corpus.models import Article
+
+        Article.objects.create(
+            site=site, title="花粉症の薬", body="本文", language="ja", url="javascript:alert(1)", content_hash="d",
+        )
+
+        html = self._page(client, editor_user, keyword_request)
+
+        assert "花粉症の薬" in html
+        assert "javascript:" not in html
+
+    def test_long_lists_are_cut_with_a_count(self, client, site, editor_user, keyword_request):
+        from seoassist.corpus.models import Article
+        from seoassist.drafting.selectors import EXISTING_CONTENT_LIMIT
+
+        for index in range(EXISTING_CONTENT_LIMIT + 2):
+            Article.objects.create(
+                site=site, title=f"花粉症の話 {index}", body="本文", language="ja", content_hash=f"e{index}",
+            )
+
+        html = self._page(client, editor_user, keyword_request)
+
+        assert html.count("花粉症の話") == EXISTING_CONTENT_LIMIT
+        assert "and 2 more articles" in html
+
+    def test_english_keyphrase_matches_any_case(self, client, site, editor_user):
+        from seoassist.corpus.models import Article
+
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["autumn leaves"], language="en",
+            target_length=600, status=RequestStatus.SUCCEEDED,
+        )
+        Article.objects.create(
+            site=site, title="Autumn Leaves: Where to See Them", body="text", language="en", content_hash="f",
+        )
+
+        html = self._page(client, editor_user, keyword_request)
+
+        assert "Autumn Leaves: Where to See Them" in html
