@@ -22,17 +22,29 @@ is kept only when it passes every rule below, checked in this order:
    rows. The topic seed is the first keyword of the request, the draft's
    keyphrase. The others usually narrow it ("guide", 選び方) and occur with
    articles of every topic, so they cannot show that a candidate is on topic.
-4. ``broken_phrase``: the English words read as a search, not as a piece cut
-   out of a sentence. They do not end with a word that needs a continuation
-   ("autumn leaves and", "guide to the"), start with a conjunction ("and
-   pumpkins"), join a conjunction and a preposition ("autumn leaves and for
-   checklist"), or follow a question word with a possessive ("what your
-   autumn leaves"). Question searches such as "what to plant in autumn" pass.
+   Each added part must pass on its own as well: every space-separated
+   Japanese part, and every English content word that the seed lacks, so
+   that another article's title ("新生活のお金の管理 紅葉") or a stray word
+   ("autumn leaves dinner") does not ride on the seed.
+4. ``broken_phrase``: the candidate reads as a search, not as a piece cut
+   out of a sentence. It contains no list separator or sentence punctuation
+   (「見頃は北から南へ、山から里へ」 would become two keywords). Its English
+   words do not end with a word that needs a continuation ("autumn leaves
+   and", "guide to the"), start with a conjunction or a preposition ("and
+   pumpkins", "around hay fever"), join a conjunction and a preposition
+   ("autumn leaves and for checklist"), or follow a question word with a
+   possessive ("what your autumn leaves"). Question searches such as "what to
+   plant in autumn" pass. A Japanese part copied from an article's title or
+   headings carries no predicate or particle other than の, と and や, so
+   headings such as 「紅葉が色づく仕組み」 are not offered as searches.
 5. ``generic_word``: a Japanese candidate of one or two characters without
    spaces must be a single Sudachi noun, and a known search or a word of the
    title or headings of an article whose title or headings name the topic
    seed. This drops everyday words such as 一緒, which co-occur with anything
-   in bodies.
+   in bodies. A single English word must likewise be a known search or a
+   word of such a title or heading ("two" and "day" come from bodies). A
+   candidate that is only a part of the seed (掃除 for 大掃除, "leaf" for
+   "autumn leaves") adds nothing and is dropped too.
 
 This module contains the rules and the evidence they read. It makes no database
 queries, so the rules test without a site; ``seoassist.drafting.related``
@@ -63,12 +75,29 @@ _DANGLING_END_WORDS = frozenset(
     what which who whose whom how why when where whether very
     """.split()
 )
-# Words that open a clause or a list item, never a search.
+# A search does not start with a conjunction or a preposition, nor join the two.
 _CONJUNCTIONS = frozenset("and or but nor".split())
-_PREPOSITIONS = frozenset("of for to with from by at in on into onto about via per".split())
+_PREPOSITIONS = frozenset(
+    """
+    of for to with from by at in on into onto about via per around near without during through
+    toward towards across among between within against
+    """.split()
+)
 _QUESTION_WORDS = frozenset("what which who how why when where".split())
+# Seed articles whose titles or headings must contain a single-word English candidate.
+ENGLISH_SINGLE_WORD_ARTICLES = 2
+# Number words, which name no topic alone ("two" from "Christmas Dinner for Two or Four").
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+# Characters that separate keywords in the request form or end a sentence.
+_PHRASE_BREAKS = frozenset(",、，。.!?！？;；")
+# Particles that join nouns inside a search ("花粉症対策の基本", "マスクとメガネ").
+_NOUN_PARTICLES = frozenset("の と や".split())
+# A Japanese part shorter than this is not checked for being a copied heading or for a
+# link of its own to the seed.
+JAPANESE_COPIED_PART_LENGTH = 6
 _POSSESSIVES = frozenset("my your our their his her its".split())
 
+_DECIMAL_POINT_RE = re.compile(r"(?<=\d)\.(?=\d)")
 _LATIN_WORD_RE = re.compile(r"[0-9a-zß-ÿ]+(?:'[0-9a-zß-ÿ]+)*")
 # Kanji (with the iteration mark) and katakana (with the prolonged sound mark).
 _KANJI_KATAKANA_RUN_RE = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF々\u30A1-\u30FA\u30FC]+")
@@ -97,11 +126,17 @@ class EvidenceDocument:
     words: str  # Latin words joined by spaces, padded with one space each side
     compact: str  # keyword-normalised text without spaces
     topics: str = ""  # compact title and headings of an article, one per line
+    topic_words: str = ""  # Latin words of the title and headings, in the form of ``words``
 
     @classmethod
     def build(cls, text: str, *, title: str = "", headings: Sequence[str] = ()) -> EvidenceDocument:
-        topics = "\n".join(compact_form(line) for line in (title, *headings) if line)
-        return cls(words=_word_form(text), compact=compact_form(text), topics=topics)
+        lines = [line for line in (title, *headings) if line]
+        return cls(
+            words=_word_form(text),
+            compact=compact_form(text),
+            topics="\n".join(compact_form(line) for line in lines),
+            topic_words="".join(_word_form(line) for line in lines),
+        )
 
     def contains_pattern(self, pattern: tuple[bool, str]) -> bool:
         """Tell whether the document contains a pattern made by :func:`phrase_pattern`.
@@ -257,11 +292,18 @@ def _contains_words(words: list[str], part: list[str]) -> bool:
     return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
-def _is_broken_phrase(candidate: str) -> bool:
+def _is_broken_phrase(candidate: str, evidence: RelatedEvidence) -> bool:
+    normalized = normalize_keyword(candidate)
+    if any(char in _PHRASE_BREAKS for char in _DECIMAL_POINT_RE.sub("", normalized)):
+        return True
+    if contains_japanese(normalized):
+        return any(_is_copied_sentence(part, evidence) for part in normalized.split())
     words = latin_words(candidate)
-    if not words or contains_japanese(normalize_keyword(candidate)):
+    if not words:
         return False
-    if words[0] in _CONJUNCTIONS or (len(words) > 1 and words[-1] in _DANGLING_END_WORDS):
+    if words[0] in _CONJUNCTIONS or words[0] in _PREPOSITIONS:
+        return True
+    if len(words) > 1 and words[-1] in _DANGLING_END_WORDS:
         return True
     for first, second in zip(words, words[1:]):
         pair = {first, second}
@@ -272,22 +314,99 @@ def _is_broken_phrase(candidate: str) -> bool:
     return False
 
 
+def _is_copied_sentence(part: str, evidence: RelatedEvidence) -> bool:
+    """Tell whether a Japanese part is a clause taken from an article's title or headings."""
+    compact = compact_form(part)
+    if len(compact) < JAPANESE_COPIED_PART_LENGTH or not contains_japanese(compact):
+        return False
+    if not any(compact in document.topics for document in evidence.documents):
+        return False
+    for token in sudachi_tokens(compact):
+        if token.pos[0] in ("動詞", "助動詞", "形容詞"):
+            return True
+        if token.pos[0] == "助詞" and token.surface not in _NOUN_PARTICLES:
+            return True
+    return False
+
+
+def _has_unrelated_part(seed: str, candidate: str, evidence: RelatedEvidence) -> bool:
+    """Tell whether a part of ``candidate`` that the seed lacks has no link to the seed of its own."""
+    normalized = normalize_keyword(candidate)
+    if contains_japanese(normalized):
+        # Short parts are usually modifiers that searches add to any topic (おすすめ, 比較).
+        parts = [part for part in normalized.split() if len(compact_form(part)) >= JAPANESE_COPIED_PART_LENGTH]
+        return len(normalized.split()) > 1 and any(not is_related(seed, part, evidence) for part in parts)
+    seed_terms = set(content_terms(seed, "en"))
+    added = [term for term in content_terms(normalized, "en") if term not in seed_terms]
+    if not seed_terms or not added:
+        return False
+    seed_pattern = phrase_pattern(seed)
+    seed_documents = [document for document in evidence.documents if document.contains_pattern(seed_pattern)]
+    return any(
+        not any(_mentions_term(document, term) for document in seed_documents) for term in added
+    )
+
+
+def _mentions_term(document: EvidenceDocument, term: str) -> bool:
+    """Tell whether the document contains the folded English term, in its singular or a plural form."""
+    forms = [term, f"{term}s", f"{term}es"]
+    if term.endswith("y"):
+        forms.append(f"{term[:-1]}ies")
+    if term.endswith(("f", "fe")):
+        forms.append(term.removesuffix("e").removesuffix("f") + "ves")
+    return any(document.contains_pattern((False, f" {form} ")) for form in forms)
+
+
 def _is_generic_word(candidate: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
     text = normalize_keyword(candidate)
-    if " " in text or not contains_japanese(text) or len(text) >= JAPANESE_SHORT_TERM_LENGTH:
+    if text not in evidence.known_searches and any(_is_part_of_seed(text, seed) for seed in seeds):
+        return True
+    if " " in text:
+        return False
+    if not contains_japanese(text):
+        if len(latin_words(text)) != 1:
+            return False
+        return text in _NUMBER_WORDS or not _named_with_seed(text, seeds, evidence)
+    if len(text) >= JAPANESE_SHORT_TERM_LENGTH:
         return False
     tokens = sudachi_tokens(text)
     if len(tokens) != 1 or tokens[0].pos[0] != "名詞":
         return True
-    if text in evidence.known_searches:
+    return not _named_with_seed(text, seeds, evidence)
+
+
+def _is_part_of_seed(text: str, seed: str) -> bool:
+    seed_text = normalize_keyword(seed)
+    if not seed_text or text == seed_text:
         return False
+    if contains_japanese(text):
+        return compact_form(text) in compact_form(seed_text)
+    terms = set(content_terms(text, "en"))
+    return bool(terms) and terms < set(content_terms(seed_text, "en"))
+
+
+def _named_with_seed(text: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
+    """Tell whether ``text`` is a known search or a word in the title or headings of a seed's article."""
+    if text in evidence.known_searches:
+        return True
     # The seed's articles are those whose title or a heading names a seed.
-    compact = compact_form(text)
-    seed_forms = [compact_form(seed) for seed in seeds]
-    return not any(
-        compact in document.topics and any(form in document.topics for form in seed_forms)
+    if contains_japanese(text):
+        compact = compact_form(text)
+        seed_forms = [compact_form(seed) for seed in seeds]
+        return any(
+            compact in document.topics and any(form in document.topics for form in seed_forms)
+            for document in evidence.documents
+        )
+    # English titles are full of words that name no topic ("Easy Ideas", "for Two or Four"),
+    # so a single word must recur in the titles or headings of two of the seed's articles.
+    word = _word_form(text)
+    seed_words = [_word_form(seed) for seed in seeds]
+    naming = [
+        document
         for document in evidence.documents
-    )
+        if word in document.topic_words and any(form in document.topic_words for form in seed_words)
+    ]
+    return len(naming) >= ENGLISH_SINGLE_WORD_ARTICLES
 
 
 def related_keyword_rejection(
@@ -307,7 +426,9 @@ def related_keyword_rejection(
         return "combined_keywords"
     if not seeds or not is_related(seeds[0], candidate, evidence):
         return "unrelated"
-    if _is_broken_phrase(candidate):
+    if _has_unrelated_part(seeds[0], candidate, evidence):
+        return "unrelated"
+    if _is_broken_phrase(candidate, evidence):
         return "broken_phrase"
     if _is_generic_word(candidate, seeds[:1], evidence):
         return "generic_word"

@@ -261,6 +261,52 @@ class DemoContentTests:
 
         assert kept == ["加湿器 おすすめ"]
 
+    @pytest.mark.parametrize(
+        ("seed", "candidate", "rule"),
+        [
+            ("紅葉", "紅葉の見頃は北から南へ、山から里へ", "broken_phrase"),
+            ("紅葉", "紅葉が色づく仕組み", "broken_phrase"),
+            ("花粉症", "花粉症の季節に知っておきたい 飛散", "broken_phrase"),
+            ("大掃除", "大掃除のスケジュールは12月の初めから", "broken_phrase"),
+            ("紅葉", "新生活のお金の管理 紅葉", "unrelated"),
+            ("大掃除", "掃除", "generic_word"),
+        ],
+    )
+    def test_japanese_model_mistakes_are_dropped(self, seed, candidate, rule):
+        assert related_keyword_rejection(candidate, [seed], _demo_evidence("ja")) == rule
+
+    @pytest.mark.parametrize(
+        ("seed", "candidate"),
+        [("大掃除", "大掃除の段取り"), ("花粉症", "花粉症対策"), ("紅葉", "紅葉狩り"), ("大掃除", "レンジフード")],
+    )
+    def test_japanese_searches_are_kept(self, seed, candidate):
+        assert related_keyword_rejection(candidate, [seed], _demo_evidence("ja")) is None
+
+    @pytest.mark.parametrize(
+        ("seed", "candidate", "rule"),
+        [
+            ("hay fever", "around hay fever", "broken_phrase"),
+            ("autumn leaves", "autumn leaves dinner", "unrelated"),
+            ("autumn leaves", "leaf", "generic_word"),
+            ("christmas dinner", "festive", "generic_word"),
+            ("christmas dinner", "two", "generic_word"),
+        ],
+    )
+    def test_english_model_mistakes_are_dropped(self, seed, candidate, rule):
+        assert related_keyword_rejection(candidate, [seed], _demo_evidence("en")) == rule
+
+    @pytest.mark.parametrize(
+        ("seed", "candidate"),
+        [
+            ("hay fever", "pollen"),
+            ("hay fever", "hay fever triggers"),
+            ("christmas dinner", "christmas dinner leftovers"),
+            ("autumn leaves", "leaves change color"),
+        ],
+    )
+    def test_english_searches_are_kept(self, seed, candidate):
+        assert related_keyword_rejection(candidate, [seed], _demo_evidence("en")) is None
+
     def test_second_english_seed_does_not_vouch(self):
         evidence = _demo_evidence("en")
         candidates = ["first tax return", "filing", "humidifier cleaning"]
