@@ -51,6 +51,13 @@ SUMMARY_HEADINGS = {"ja": "まとめ", "en": "Summary"}
 MAX_KEYWORD_HEADINGS = 3
 # Runs of Latin letters. A Japanese draft may contain only the runs that its keywords
 # or its prompt contain, so that English text from a mixed corpus stays out.
+# Characters that a Japanese title or heading does not end with: list marks and the
+# particles that need a word after them.
+JAPANESE_OPEN_ENDINGS = "、・をがはのとでへやにも"
+# English words that a title or heading cut at its length cap does not end with.
+ENGLISH_OPEN_WORDS = frozenset(
+    "a an the and or but of to for with in on at by from as into about before after your our their".split()
+)
 LATIN_RUN = re.compile(r"[A-Za-z]+")
 LATIN_TAIL = re.compile(r"[A-Za-z]+\Z")
 # Tokens generated after a keyword insertion before a paragraph may be closed by force.
@@ -172,7 +179,8 @@ def _measure(text: str, unit: str) -> int:
         return len(text.split())
     if unit == "nonspace":
         return sum(1 for char in text if not char.isspace())
-    return len(text)
+    # The finished segment is stripped, so spaces at either end do not count.
+    return len(text.strip())
 
 
 class _VocabularyTables:
@@ -202,6 +210,11 @@ class _VocabularyTables:
         self.latin_texts: dict[int, str] = {}
         self.ends_paragraph = {language: torch.zeros(size, dtype=torch.bool) for language in ("ja", "en")}
         self.brackets: dict[int, str] = {}
+        # Script class (see _script_class) of the first character of each piece, so that the
+        # probability that the next piece continues a word can be summed.
+        self.first_class = torch.zeros(size, dtype=torch.long)
+        # Pieces that start with hiragana, which can end a verb or adjective after its kanji.
+        self.starts_with_hiragana = torch.zeros(size, dtype=torch.bool)
 
         bracket_characters = set(BRACKET_PAIRS) | set(CLOSING_BRACKETS) | set(SELF_CLOSING_QUOTES)
         for piece_id, text in enumerate(texts):
@@ -219,12 +232,15 @@ class _VocabularyTables:
                 self.has_latin[piece_id] = chr(value).isascii() and chr(value).isalpha()
                 if self.has_latin[piece_id]:
                     self.latin_texts[piece_id] = chr(value)
+                    self.first_class[piece_id] = _script_class(chr(value))
                 continue
             if not text or any(unicodedata.category(char)[0] == "C" or char == "\ufffd" for char in text):
                 self.allowed[piece_id] = False
                 continue
             self.word_start[piece_id] = text[0].isalnum()
             self.starts_with_space[piece_id] = text[0].isspace()
+            self.first_class[piece_id] = _script_class(text[0])
+            self.starts_with_hiragana[piece_id] = "\u3041" <= text[0] <= "\u309F"
             self.has_japanese[piece_id] = any(0x3000 <= ord(char) < 0xD800 or 0xF900 <= ord(char) for char in text)
             self.has_latin[piece_id] = any(char.isascii() and char.isalpha() for char in text)
             if self.has_latin[piece_id]:
@@ -251,6 +267,18 @@ class _VocabularyTables:
             bans = torch.tensor(banned, dtype=torch.long)
             self._bracket_bans[key] = bans
         return bans
+
+
+def _script_class(char: str) -> int:
+    """Return 1 for a Latin letter, 2 for katakana, 3 for kanji and 0 for anything else."""
+    if char.isascii():
+        return 1 if char.isalpha() else 0
+    code = ord(char)
+    if 0x30A1 <= code <= 0x30FA or code == 0x30FC:
+        return 2
+    if 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or char == "々":
+        return 3
+    return 0
 
 
 _TABLES: weakref.WeakKeyDictionary[DocumentTokenizer, _VocabularyTables] = weakref.WeakKeyDictionary()
@@ -594,6 +622,8 @@ class _DraftWriter:
         clean = text_state.bytes_needed == 0 and not progress.forced
         measure = _measure(text, rules.unit)
         end_ok = clean and not unplaced and not text_state.stack and self._may_end(text, rules, measure)
+        if end_ok and self._word_continues(log_probs, text):
+            end_ok = False
 
         if clean:
             action = self._plan_forced(
@@ -603,6 +633,9 @@ class _DraftWriter:
                 if not end_ok:
                     # Over length with nothing left to force, so stop rather than loop.
                     logger.debug("closing %s segment at %d units", rules.kind, measure)
+                    trimmed = text if rules.sentence_end else self._trim_cut(text, progress.placed)
+                    if _measure(trimmed, rules.unit) >= rules.min_units:
+                        text_state.text = trimmed
                 return None
             if action is not None:
                 kind, ids = action
@@ -726,7 +759,69 @@ class _DraftWriter:
             return False
         if rules.sentence_end:
             return self._ends_paragraph(text)
-        return text.rstrip()[-1] not in "、,:;・-"
+        last = text.rstrip()[-1]
+        if self.language == "ja" and last in JAPANESE_OPEN_ENDINGS:
+            return False
+        return last not in "、,:;・-"
+
+    def _word_continues(self, log_probs: torch.Tensor, text: str) -> bool:
+        """Tell whether the model expects the word at the end of ``text`` to go on.
+
+        A Latin word, a katakana word or a kanji compound is taken as unfinished when the
+        pieces that would extend it hold more than half of the next-token probability. A
+        single kanji after other characters may also be a verb stem (選 of 選び), so there
+        hiragana pieces count as extensions too.
+        """
+        if not text or text[-1].isspace():
+            return False
+        script = _script_class(text[-1])
+        if script == 0:
+            return False
+        continuing = self.tables.first_class == script
+        if script == 1:
+            # A piece that starts with a space starts a new word, so only letters count.
+            continuing = continuing & ~self.tables.starts_with_space
+        if script == 3 and (len(text) < 2 or _script_class(text[-2]) != 3):
+            continuing = continuing | self.tables.starts_with_hiragana
+        return float(log_probs[continuing].exp().sum()) > 0.5
+
+    def _trim_cut(self, text: str, placed: dict[str, bool]) -> str:
+        """Cut a title or heading stopped at its length cap back to its last whole word.
+
+        The placed keywords stay whole. The tail is kept when it contains brackets, so that
+        a closing bracket is not removed without its opening one.
+        """
+        lowered = text.lower()
+        keep = max(
+            (lowered.find(keyword.lower()) + len(keyword) for keyword, done in placed.items() if done),
+            default=0,
+        )
+        trimmed = text.rstrip()
+        if self.language == "en":
+            space = trimmed.rfind(" ")
+            if space >= keep:
+                trimmed = trimmed[:space]
+            while len(trimmed) > keep:
+                stripped = trimmed.rstrip(" ,;:-")
+                words = stripped.rsplit(" ", 1)
+                if len(words) == 2 and words[1].lower() in ENGLISH_OPEN_WORDS and len(words[0]) >= keep:
+                    stripped = words[0]
+                if stripped == trimmed:
+                    break
+                trimmed = stripped
+        else:
+            script = _script_class(trimmed[-1]) if trimmed else 0
+            end = len(trimmed)
+            while script and end > keep and _script_class(trimmed[end - 1]) == script:
+                end -= 1
+            if script and end > keep:
+                trimmed = trimmed[:end]
+            while len(trimmed) > keep and trimmed[-1] in JAPANESE_OPEN_ENDINGS:
+                trimmed = trimmed[:-1]
+        removed = text[len(trimmed) :]
+        if any(char in BRACKET_PAIRS or char in CLOSING_BRACKETS or char in SELF_CLOSING_QUOTES for char in removed):
+            return text
+        return trimmed
 
     def _ends_paragraph(self, text: str) -> bool:
         stripped = text.rstrip().rstrip("」』）)】”\"]")

@@ -327,3 +327,67 @@ class RegenerateSectionTests:
         first = regenerate_section(loaded_model, JAPANESE_SPEC, **arguments)
         second = regenerate_section(loaded_model, JAPANESE_SPEC, **arguments)
         assert first == second
+
+
+class CutTitleTests:
+    """Titles and headings that reach their length cap end on a whole word."""
+
+    @pytest.mark.parametrize(
+        ("text", "placed", "expected"),
+        [
+            (
+                "autumn leaves are bark. Sight, and typed power de",
+                {"autumn leaves": True},
+                "autumn leaves are bark. Sight, and typed power",
+            ),
+            (
+                "christmas dinner working and supplight before Chri",
+                {"christmas dinner": True},
+                "christmas dinner working and supplight",
+            ),
+            ("coffee brewing", {"coffee brewing": True}, "coffee brewing"),
+        ],
+    )
+    def test_english_cut_ends_on_a_word(
+        self, loaded_model: LoadedLanguageModel, text: str, placed: dict[str, bool], expected: str
+    ) -> None:
+        writer = _DraftWriter(loaded_model, ENGLISH_SPEC, [])
+        assert writer._trim_cut(text, placed) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("コーヒーの淹れ方を年末に慌てないスケジュー", "コーヒーの淹れ方を年末に慌てない"),
+            ("コーヒーの豆は、", "コーヒーの豆"),
+            ("コーヒー", "コーヒー"),
+        ],
+    )
+    def test_japanese_cut_drops_the_open_word(
+        self, loaded_model: LoadedLanguageModel, text: str, expected: str
+    ) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        assert writer._trim_cut(text, {"コーヒー": True}) == expected
+
+    def test_cut_keeps_bracketed_tail(self, loaded_model: LoadedLanguageModel) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        assert writer._trim_cut("コーヒー「豆」の選び", {"コーヒー": True}) == "コーヒー「豆」の選び"
+
+    def test_japanese_title_does_not_end_on_a_particle(self, loaded_model: LoadedLanguageModel) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        rules = _SegmentRules(kind="title", required=["コーヒー"], unit="chars", min_units=2, target_units=10, max_units=32)
+        assert not writer._may_end("コーヒーの淹れ方を", rules, 9)
+        assert writer._may_end("コーヒーの淹れ方", rules, 8)
+
+    def test_word_continues_when_extensions_are_likely(self, loaded_model: LoadedLanguageModel) -> None:
+        import torch
+
+        writer = _DraftWriter(loaded_model, ENGLISH_SPEC, [])
+        tables = writer.tables
+        continuing = (tables.first_class == 1) & ~tables.starts_with_space
+        log_probs = torch.full((len(continuing),), -30.0)
+        log_probs[torch.nonzero(continuing).flatten()[0]] = 0.0
+        assert writer._word_continues(log_probs, "coffee de")
+        assert not writer._word_continues(log_probs, "coffee de ")
+        log_probs[torch.nonzero(tables.starts_with_space).flatten()[0]] = 0.0
+        log_probs[torch.nonzero(continuing).flatten()[0]] = -5.0
+        assert not writer._word_continues(log_probs, "coffee de")
