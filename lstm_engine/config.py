@@ -21,6 +21,8 @@ class LanguageModelConfig:
     num_layers: int = 2
     # Variational dropout on the embedding output, between layers and on the LSTM output.
     dropout: float = 0.3
+    # Variational dropout on the embedding output alone. None uses ``dropout``.
+    input_dropout: float | None = None
     # Probability of dropping a whole word type from the embedding matrix during training.
     embedding_dropout: float = 0.1
     # DropConnect on the hidden-to-hidden weights during training: one mask per window,
@@ -37,6 +39,8 @@ class LanguageModelConfig:
         _require_int_at_least("hidden_size", self.hidden_size, 1)
         _require_int_at_least("num_layers", self.num_layers, 1)
         _require_probability("dropout", self.dropout)
+        if self.input_dropout is not None:
+            _require_probability("input_dropout", self.input_dropout)
         _require_probability("embedding_dropout", self.embedding_dropout)
         _require_probability("weight_drop", self.weight_drop)
         if self.cell not in ("lstm", "gru"):
@@ -108,6 +112,12 @@ class TrainConfig:
     # Decay of an exponential moving average of the weights, which evaluation, early
     # stopping and model.pt use in place of the raw weights. None disables it.
     weight_average_decay: float | None = None
+    # Activation regularisation: weight of the mean squared LSTM output (after dropout)
+    # added to the training loss, which keeps the outputs small.
+    activation_regularization: float = 0.0
+    # Temporal activation regularisation: weight of the mean squared change of the LSTM
+    # output (before dropout) from one time step to the next, which favours slow changes.
+    temporal_activation_regularization: float = 0.0
     # Cross-entropy label smoothing in training (evaluation always uses the plain loss).
     # It keeps some probability on tokens that the training text never contains.
     label_smoothing: float = 0.0
@@ -167,6 +177,13 @@ class TrainConfig:
         if not self.clip_grad_norm > 0:
             raise ValueError(f"clip_grad_norm must be positive, got {self.clip_grad_norm!r}")
         _require_probability("label_smoothing", self.label_smoothing)
+        if self.activation_regularization < 0:
+            raise ValueError(f"activation_regularization must be >= 0, got {self.activation_regularization!r}")
+        if self.temporal_activation_regularization < 0:
+            raise ValueError(
+                "temporal_activation_regularization must be >= 0, "
+                f"got {self.temporal_activation_regularization!r}"
+            )
         if self.weight_average_decay is not None:
             _require_probability("weight_average_decay", self.weight_average_decay)
         _require_int_at_least("warmup_steps", self.warmup_steps, 0)

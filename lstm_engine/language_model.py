@@ -33,7 +33,8 @@ class RecurrentLanguageModel(nn.Module):
         super().__init__()
         self.config = config
         self.embedding = nn.Embedding(config.vocab_size, config.embedding_size)
-        self.input_dropout = LockedDropout(config.dropout)
+        input_dropout = config.dropout if config.input_dropout is None else config.input_dropout
+        self.input_dropout = LockedDropout(input_dropout)
         recurrent_class = nn.LSTM if config.cell == "lstm" else nn.GRU
         self.recurrent = recurrent_class(
             input_size=config.embedding_size,
@@ -107,15 +108,24 @@ class RecurrentLanguageModel(nn.Module):
         tuple[torch.Tensor, RecurrentState]
             (B, T, V) logits and the state after the last time step.
         """
+        logits, new_state, _outputs, _dropped = self.forward_with_outputs(ids, state)
+        return logits, new_state
+
+    def forward_with_outputs(
+        self, ids: torch.Tensor, state: RecurrentState | None = None
+    ) -> tuple[torch.Tensor, RecurrentState, torch.Tensor, torch.Tensor]:
+        """Run :meth:`forward` and also return the top layer's (B, T, H) outputs before and after dropout.
+
+        Training reads the outputs for the activation regularisation terms.
+        """
         if state is None:
             state = self.initial_state(ids.shape[0], ids.device)
         embedded = self.input_dropout(self._embed(ids))  # (B, T, E)
         outputs, new_state = self._recur(embedded, state)  # (B, T, H)
-        outputs = self.output_dropout(outputs)  # (B, T, H)
-        if self.projection is not None:
-            outputs = self.projection(outputs)  # (B, T, E)
-        logits = self.decoder(outputs)  # (B, T, V)
-        return logits, new_state
+        dropped = self.output_dropout(outputs)  # (B, T, H)
+        projected = self.projection(dropped) if self.projection is not None else dropped  # (B, T, E or H)
+        logits = self.decoder(projected)  # (B, T, V)
+        return logits, new_state, outputs, dropped
 
 
 def detach_state(state: RecurrentState, dtype: torch.dtype | None = None) -> RecurrentState:

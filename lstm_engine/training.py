@@ -397,10 +397,11 @@ def _train_loop(
 
         model.train()
         with autocast(device, train_config.mixed_precision, train_config.cpu_mixed_precision):
-            logits, hidden = model(inputs, run.hidden)  # (B, T, V)
+            logits, hidden, outputs, dropped = model.forward_with_outputs(inputs, run.hidden)  # (B, T, V)
             loss = loss_function(logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1))  # (B*T, V) vs (B*T,)
+            penalty = _activation_penalty(outputs, dropped, train_config)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        (loss + penalty).backward()
         nn.utils.clip_grad_norm_(model.parameters(), train_config.clip_grad_norm)
         optimizer.step()
         run.hidden = detach_state(hidden, model.embedding.weight.dtype)
@@ -444,6 +445,20 @@ def _train_loop(
     if not run.history or run.history[-1]["step"] != run.step:
         _evaluate_and_track(model, run, validation_stream, train_config, device, math.nan, 1.0)
     _save_checkpoint(checkpoint_path, model, optimizer, run, checkpoint_context)
+
+
+def _activation_penalty(outputs: torch.Tensor, dropped: torch.Tensor, config: TrainConfig) -> torch.Tensor:
+    """Return the activation and temporal activation regularisation terms for (B, T, H) outputs.
+
+    The reported training loss leaves them out, so it stays comparable with the validation loss.
+    """
+    penalty = outputs.new_zeros((), dtype=torch.float32)
+    if config.activation_regularization > 0.0:
+        penalty = penalty + config.activation_regularization * dropped.float().pow(2).mean()
+    if config.temporal_activation_regularization > 0.0:
+        steps = outputs[:, 1:].float() - outputs[:, :-1].float()  # (B, T-1, H)
+        penalty = penalty + config.temporal_activation_regularization * steps.pow(2).mean()
+    return penalty
 
 
 @torch.no_grad()
@@ -805,17 +820,29 @@ def _run_fingerprint(
     train_config: TrainConfig,
 ) -> str:
     """Return a digest of everything that determines the trained weights."""
-    settings = asdict(train_config)
-    for name in ("device", "max_seconds", "checkpoint_every", "num_threads"):
-        settings.pop(name)
     content = {
         "version": CHECKPOINT_FORMAT_VERSION,
         "train": [document.fingerprint() for document in train_documents],
         "validation": [document.fingerprint() for document in validation_documents],
-        "model_config": asdict(model_config),
-        "train_config": settings,
+        **_fingerprint_settings(model_config, train_config),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=list).encode()).hexdigest()
+
+
+def _fingerprint_settings(model_config: LanguageModelConfig, train_config: TrainConfig) -> dict[str, dict[str, Any]]:
+    """Return the model and training settings that the run fingerprint covers."""
+    settings = asdict(train_config)
+    for name in ("device", "max_seconds", "checkpoint_every", "num_threads"):
+        settings.pop(name)
+    architecture = asdict(model_config)
+    # Settings added after the checkpoint format leave the digest alone while they are off,
+    # so a run interrupted before an upgrade still resumes after it.
+    for name in ("activation_regularization", "temporal_activation_regularization"):
+        if settings[name] == 0.0:
+            settings.pop(name)
+    if architecture["input_dropout"] is None:
+        architecture.pop("input_dropout")
+    return {"model_config": architecture, "train_config": settings}
 
 
 def _load_matching_checkpoint(

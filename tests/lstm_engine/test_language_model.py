@@ -105,6 +105,22 @@ class RecurrentLanguageModelTests:
         assert not torch.equal(before, model.recurrent.weight_hh_l1)
         assert set(model.state_dict()) == set(RecurrentLanguageModel(small_config()).state_dict())
 
+    def test_outputs_match_forward_in_eval_mode(self) -> None:
+        model = RecurrentLanguageModel(small_config()).eval()
+        ids = torch.randint(0, 50, (2, 6))
+        logits, _ = model(ids)
+        same_logits, _, outputs, dropped = model.forward_with_outputs(ids)
+        assert torch.equal(logits, same_logits)
+        assert outputs.shape == (2, 6, 24)
+        assert torch.equal(outputs, dropped)
+
+    def test_input_dropout_overrides_dropout(self) -> None:
+        default = RecurrentLanguageModel(small_config(dropout=0.2))
+        separate = RecurrentLanguageModel(small_config(dropout=0.2, input_dropout=0.6))
+        assert default.input_dropout.probability == 0.2
+        assert separate.input_dropout.probability == 0.6
+        assert separate.output_dropout.probability == 0.2
+
 
 class LanguageModelConfigTests:
     def test_small_corpus_gets_small_model(self) -> None:
@@ -127,6 +143,10 @@ class LanguageModelConfigTests:
         with pytest.raises(ValueError, match="weight_drop"):
             LanguageModelConfig(weight_drop=-0.1)
 
+    def test_invalid_input_dropout_rejected(self) -> None:
+        with pytest.raises(ValueError, match="input_dropout"):
+            LanguageModelConfig(input_dropout=1.2)
+
 
 class TrainConfigTests:
     def test_demo_corpus_fits_two_minutes(self) -> None:
@@ -136,6 +156,11 @@ class TrainConfigTests:
 
     def test_large_corpus_has_twenty_minute_budget(self) -> None:
         assert TrainConfig.for_corpus_size(7_000_000).max_seconds == 1200.0
+
+    @pytest.mark.parametrize("name", ["activation_regularization", "temporal_activation_regularization"])
+    def test_negative_activation_penalty_rejected(self, name: str) -> None:
+        with pytest.raises(ValueError, match=name):
+            TrainConfig(**{name: -1.0})
 
     def test_invalid_optimizer_rejected(self) -> None:
         with pytest.raises(ValueError, match="optimizer"):

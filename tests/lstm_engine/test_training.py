@@ -17,8 +17,11 @@ from lstm_engine.device import cpu_has_native_bfloat16
 from lstm_engine.training import (
     LanguageModelTrainResult,
     NgramBaselines,
+    _activation_penalty,
     _fit_mixture,
     _mixture_fit_end,
+    _fingerprint_settings,
+    _run_fingerprint,
     train_language_model,
 )
 
@@ -342,6 +345,54 @@ class TrainLanguageModelTests:
     ) -> None:
         with pytest.raises(ValueError, match="at least 2 documents"):
             train_language_model(english_documents[:1], tmp_path, train_config=tiny_train_config())
+
+
+class ActivationPenaltyTests:
+    def test_penalty_is_zero_when_off(self) -> None:
+        outputs = torch.randn(2, 5, 4)
+        assert float(_activation_penalty(outputs, outputs, TrainConfig())) == 0.0
+
+    def test_activation_term_reads_dropped_outputs(self) -> None:
+        outputs = torch.zeros(2, 5, 4)
+        dropped = torch.full((2, 5, 4), 2.0)
+        penalty = _activation_penalty(outputs, dropped, TrainConfig(activation_regularization=0.5))
+        assert float(penalty) == pytest.approx(0.5 * 4.0)
+
+    def test_temporal_term_reads_step_changes(self) -> None:
+        # Outputs that grow by 3 at each time step: every squared change is 9.
+        outputs = torch.arange(5, dtype=torch.float32).mul(3).reshape(1, 5, 1).expand(2, 5, 4)
+        constant = torch.ones(2, 5, 4)
+        penalty = _activation_penalty(outputs, constant, TrainConfig(temporal_activation_regularization=2.0))
+        assert float(penalty) == pytest.approx(2.0 * 9.0)
+        assert float(_activation_penalty(constant, constant, TrainConfig(temporal_activation_regularization=2.0))) == 0.0
+
+    def test_penalised_training_runs(
+        self,
+        tmp_path: Path,
+        english_documents: list[Document],
+        tiny_model_config: Callable[[], LanguageModelConfig],
+        tiny_train_config: Callable[..., TrainConfig],
+    ) -> None:
+        result = train_language_model(
+            english_documents,
+            tmp_path,
+            model_config=replace(tiny_model_config(), input_dropout=0.5),
+            train_config=tiny_train_config(
+                max_steps=20, activation_regularization=2.0, temporal_activation_regularization=1.0
+            ),
+        )
+        assert result.steps == 20
+        assert math.isfinite(result.val_loss)
+
+    def test_settings_left_off_keep_the_fingerprint(self, english_documents: list[Document]) -> None:
+        model_config = LanguageModelConfig(vocab_size=64)
+        plain = _run_fingerprint(english_documents, [], model_config, TrainConfig())
+        penalised = _run_fingerprint(english_documents, [], model_config, TrainConfig(activation_regularization=1.0))
+        assert plain != penalised
+        covered = _fingerprint_settings(model_config, TrainConfig())
+        assert "activation_regularization" not in covered["train_config"]
+        assert "temporal_activation_regularization" not in covered["train_config"]
+        assert "input_dropout" not in covered["model_config"]
 
 
 class SplitDocumentsTests:
