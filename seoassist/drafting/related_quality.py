@@ -41,8 +41,9 @@ is kept only when it passes every rule below, checked in this order:
    spaces must be a single Sudachi noun, and a known search or a word of the
    title or headings of an article whose title or headings name the topic
    seed. This drops everyday words such as 一緒, which co-occur with anything
-   in bodies. A single English word must likewise be a known search or a
-   word of such a title or heading ("two" and "day" come from bodies). A
+   in bodies. A single English word must likewise be a known search, an
+   abbreviation that bodies write in capitals (SPF), or a word in the titles
+   or headings of two such articles ("two" and "festive" are not). A
    candidate that is only a part of the seed (掃除 for 大掃除, "leaf" for
    "autumn leaves") adds nothing and is dropped too.
 
@@ -97,6 +98,8 @@ _NOUN_PARTICLES = frozenset("の と や".split())
 JAPANESE_COPIED_PART_LENGTH = 6
 _POSSESSIVES = frozenset("my your our their his her its".split())
 
+# A word in capitals within a body: an abbreviation such as SPF or UV names a topic.
+_ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 _DECIMAL_POINT_RE = re.compile(r"(?<=\d)\.(?=\d)")
 _LATIN_WORD_RE = re.compile(r"[0-9a-zß-ÿ]+(?:'[0-9a-zß-ÿ]+)*")
 # Kanji (with the iteration mark) and katakana (with the prolonged sound mark).
@@ -165,6 +168,7 @@ class RelatedEvidence:
     japanese_text: str = ""  # compact Japanese texts of queries, titles and bodies, one per line
     known_searches: frozenset[str] = frozenset()  # normalised tracked keywords and queries
     documents: tuple[EvidenceDocument, ...] = field(default_factory=tuple)
+    acronyms: frozenset[str] = frozenset()  # case-folded words written in capitals in articles ("spf")
 
     @classmethod
     def build(
@@ -178,6 +182,7 @@ class RelatedEvidence:
         japanese_vocabulary: set[str] = set()
         japanese_lines: list[str] = []
         known: set[str] = set()
+        acronyms: set[str] = set()
         documents: list[EvidenceDocument] = []
         for search in searches:
             normalized = normalize_keyword(search)
@@ -196,12 +201,14 @@ class RelatedEvidence:
                 japanese_vocabulary.update(latin_words(text))
                 japanese_lines.append(compact_form(text))
             documents.append(EvidenceDocument.build(text, title=title, headings=headings))
+            acronyms.update(word.casefold() for word in _ACRONYM_RE.findall(body))
         return cls(
             vocabulary=frozenset(vocabulary),
             japanese_vocabulary=frozenset(japanese_vocabulary),
             japanese_text="\n".join(japanese_lines),
             known_searches=frozenset(known),
             documents=tuple(documents),
+            acronyms=frozenset(acronyms),
         )
 
 
@@ -397,6 +404,8 @@ def _named_with_seed(text: str, seeds: Sequence[str], evidence: RelatedEvidence)
             compact in document.topics and any(form in document.topics for form in seed_forms)
             for document in evidence.documents
         )
+    if text in evidence.acronyms:
+        return True
     # English titles are full of words that name no topic ("Easy Ideas", "for Two or Four"),
     # so a single word must recur in the titles or headings of two of the seed's articles.
     word = _word_form(text)
