@@ -8,12 +8,14 @@ from seoassist.drafting.models import Draft
 class CheckDismissal(models.Model):
     """An editor's decision to ignore one analysis check on one draft, with the reason."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="check_dismissals")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="check_dismissals", verbose_name=_("draft")
+    )
     check_id = models.CharField(_("check"), max_length=60)
     reason = models.CharField(_("reason"), max_length=500)
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="check_dismissals",
+        related_name="check_dismissals", verbose_name=_("dismissed by"),
     )
     created_at = models.DateTimeField(_("dismissed"), auto_now_add=True)
 

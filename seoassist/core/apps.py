@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "seoassist.core"
     label = "core"
-    verbose_name = _("Core")
+    verbose_name = _("Sites and members")
 
     def ready(self) -> None:
         from seoassist.core.broker import ensure_broker_folders

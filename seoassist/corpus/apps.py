@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CorpusConfig(AppConfig):
     name = "seoassist.corpus"
     label = "corpus"
-    verbose_name = _("Corpus")
+    verbose_name = _("Article corpus")

@@ -11,7 +11,9 @@ class Article(TimeStampedModel):
     `body` is Markdown: `## ` lines are headings, blank lines separate paragraphs.
     """
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="articles")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="articles", verbose_name=_("site")
+    )
     title = models.CharField(_("title"), max_length=500)
     body = models.TextField(_("body"))
     url = models.URLField(_("URL"), max_length=1000, blank=True)
@@ -71,7 +73,9 @@ class ImportJob(ProgressModel):
     its ImportItem rows are skipped, the rest are read again.
     """
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="import_jobs")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="import_jobs", verbose_name=_("site")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED,
@@ -87,7 +91,7 @@ class ImportJob(ProgressModel):
     original_name = models.CharField(_("file name"), max_length=300)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="import_jobs",
+        related_name="import_jobs", verbose_name=_("created by"),
     )
     created_count = models.PositiveIntegerField(_("added"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped as duplicates"), default=0)
@@ -134,14 +138,17 @@ class ImportItemOutcome(models.TextChoices):
 class ImportItem(models.Model):
     """The outcome of one article, page or row of an import, with its reason."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="items")
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="items", verbose_name=_("import")
+    )
     position = models.PositiveIntegerField(_("position"))
     source = models.CharField(_("source"), max_length=1000)
     outcome = models.CharField(_("result"), max_length=20, choices=ImportItemOutcome.choices)
     title = models.CharField(_("title"), max_length=500, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     article = models.ForeignKey(
-        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_items"
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_items",
+        verbose_name=_("article"),
     )
 
     class Meta:
@@ -153,4 +160,4 @@ class ImportItem(models.Model):
         verbose_name_plural = _("import items")
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.outcome}"
+        return f"{self.source}: {self.get_outcome_display()}"

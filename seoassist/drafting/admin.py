@@ -11,12 +11,18 @@ from seoassist.drafting.models import (
     KeywordRequest,
     RequestForecast,
 )
+from seoassist.trends.admin import (
+    ForecastDirectionFilter,
+    ForecastMethodFilter,
+    forecast_direction,
+    forecast_method,
+)
 
 
 class RequestForecastInline(admin.TabularInline):
     model = RequestForecast
     extra = 0
-    fields = ["keyword", "method", "direction", "change_percent", "note"]
+    fields = ["keyword", forecast_method, forecast_direction, "change_percent", "note"]
     readonly_fields = fields
 
 
@@ -86,17 +92,30 @@ class DraftCommentAdmin(admin.ModelAdmin):
     list_select_related = ["draft", "author"]
 
 
+@admin.display(description=_("event"), ordering="kind")
+def event_text(event: DraftEvent) -> str:
+    """Describe the event as the draft's history does, in the reader's language."""
+    return event.text
+
+
+@admin.display(description=_("export format"), ordering="export_format")
+def export_format(event: DraftEvent) -> str | None:
+    """Name the export format in the reader's language instead of its code."""
+    return event.export_format_label or None
+
+
 @admin.register(DraftEvent)
 class DraftEventAdmin(admin.ModelAdmin):
-    list_display = ["draft", "kind", "actor", "revision_number", "export_format", "created_at"]
+    list_display = ["draft", event_text, "actor", "revision_number", export_format, "created_at"]
     list_filter = ["kind"]
     search_fields = ["draft__title"]
     list_select_related = ["draft", "actor"]
     # The history records what happened, so its rows are not edited by hand.
-    readonly_fields = [
-        "draft", "kind", "actor", "status_before", "status_after", "revision_number",
-        "export_format", "comment", "created_at",
+    fields = [
+        "draft", event_text, "actor", "status_before", "status_after", "revision_number",
+        export_format, "comment", "created_at",
     ]
+    readonly_fields = fields
 
 
 @admin.register(DraftLock)
@@ -107,7 +126,9 @@ class DraftLockAdmin(admin.ModelAdmin):
 
 @admin.register(RequestForecast)
 class RequestForecastAdmin(admin.ModelAdmin):
-    list_display = ["keyword", "request", "method", "direction", "change_percent"]
-    list_filter = ["direction", "method", "request__site"]
+    list_display = ["keyword", "request", forecast_method, forecast_direction, "change_percent"]
+    list_filter = [
+        ("direction", ForecastDirectionFilter), ("method", ForecastMethodFilter), "request__site",
+    ]
     search_fields = ["keyword", "note"]
     list_select_related = ["request"]

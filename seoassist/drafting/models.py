@@ -19,30 +19,34 @@ class RequestStatus(models.TextChoices):
 class KeywordRequest(TimeStampedModel):
     """An editor's target keywords; a worker forecasts them and drafts an article."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="keyword_requests")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="keyword_requests", verbose_name=_("site")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="keyword_requests",
+        related_name="keyword_requests", verbose_name=_("requested by"),
     )
     keywords = models.JSONField(_("keywords"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     target_length = models.PositiveIntegerField(
         _("target length"), help_text=_("Characters for Japanese, words for English.")
     )
-    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.UUIDField(
+        _("idempotency key"), default=uuid.uuid4, unique=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.QUEUED,
         db_index=True,
     )
-    progress_step = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
+    progress_step = models.PositiveIntegerField(_("step"), default=0)
+    progress_total = models.PositiveIntegerField(_("total steps"), default=0)
     progress_message = models.CharField(_("progress"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
     related_keywords = models.JSONField(_("related keywords"), default=list, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     ui_language = models.CharField(_("language of messages"), max_length=10, default="ja")
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -78,7 +82,10 @@ class KeywordRequest(TimeStampedModel):
 class RequestForecast(models.Model):
     """The demand forecast of one keyword of a request, as the editor saw it."""
 
-    request = models.ForeignKey(KeywordRequest, on_delete=models.CASCADE, related_name="forecasts")
+    request = models.ForeignKey(
+        KeywordRequest, on_delete=models.CASCADE, related_name="forecasts",
+        verbose_name=_("keyword request"),
+    )
     keyword = models.CharField(_("keyword"), max_length=200)
     method = models.CharField(_("method"), max_length=40, blank=True)
     direction = models.CharField(_("direction"), max_length=10)
@@ -94,7 +101,7 @@ class RequestForecast(models.Model):
         verbose_name_plural = _("keyword forecasts in requests")
 
     def __str__(self) -> str:
-        return f"{self.keyword}: {self.direction}"
+        return f"{self.keyword}: {self.direction_label}"
 
     @property
     def horizon(self) -> int:
@@ -115,6 +122,12 @@ class RequestForecast(models.Model):
         from seoassist.trends.labels import method_label
 
         return method_label(self.method)
+
+    @property
+    def direction_label(self) -> str:
+        from seoassist.trends.labels import direction_label
+
+        return direction_label(self.direction)
 
 
 def _backtest_date(backtest: dict, key: str):  # noqa: ANN202
@@ -139,13 +152,16 @@ class DraftStatus(models.TextChoices):
 class Draft(TimeStampedModel):
     """An article draft an editor works on; every save adds a revision."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="drafts")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("site")
+    )
     request = models.OneToOneField(
-        KeywordRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft"
+        KeywordRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="draft",
+        verbose_name=_("keyword request"),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="drafts",
+        related_name="drafts", verbose_name=_("owner"),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     keywords = models.JSONField(_("keywords"), default=list)
@@ -220,7 +236,9 @@ def _section_note(params: dict) -> str:
 class DraftRevision(models.Model):
     """A saved state of a draft."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("draft")
+    )
     number = models.PositiveIntegerField(_("revision"))
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, blank=True, allow_unicode=True)
@@ -228,7 +246,7 @@ class DraftRevision(models.Model):
     body = models.TextField(_("body (Markdown)"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="draft_revisions",
+        related_name="draft_revisions", verbose_name=_("author"),
     )
     # A note that a person typed, shown as typed. Rows saved before note codes existed
     # also keep seoassist's notes here, in the language of the user or worker that saved them.
@@ -272,13 +290,15 @@ class DraftLock(models.Model):
     """The editor who has a draft open for editing, kept alive by the page's heartbeat."""
 
     draft = models.OneToOneField(
-        Draft, on_delete=models.CASCADE, primary_key=True, related_name="lock"
+        Draft, on_delete=models.CASCADE, primary_key=True, related_name="lock",
+        verbose_name=_("draft"),
     )
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_locks"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="draft_locks",
+        verbose_name=_("locked by"),
     )
     # One token per opened editor page, so a page can tell that another page took over.
-    token = models.UUIDField(default=uuid.uuid4)
+    token = models.UUIDField(_("editor page token"), default=uuid.uuid4)
     acquired_at = models.DateTimeField(_("locked since"))
     heartbeat_at = models.DateTimeField(_("last heartbeat"))
 
@@ -293,10 +313,12 @@ class DraftLock(models.Model):
 class DraftComment(models.Model):
     """A reviewer's remark on a draft, also stored when a reviewer sends a draft back."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="comments")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="comments", verbose_name=_("draft")
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="draft_comments",
+        related_name="draft_comments", verbose_name=_("author"),
     )
     body = models.TextField(_("comment"))
     status_before = models.CharField(
@@ -319,8 +341,8 @@ class DraftComment(models.Model):
 class DraftEventKind(models.TextChoices):
     """Workflow events in a draft's history. Each workflow action records the event of its name.
 
-    Each label is the event's text with placeholders for its parameters, translated when
-    a page shows it.
+    Each label names a kind of event. DraftEvent.text describes one event with its
+    parameters, in the reader's language.
     """
 
     SUBMIT = "submit", _("Submitted for review")
@@ -328,8 +350,12 @@ class DraftEventKind(models.TextChoices):
     APPROVE = "approve", _("Approved for export")
     SEND_BACK = "send_back", _("Sent back to the editor")
     REOPEN = "reopen", _("Reopened for editing")
-    # Parameters: revision, the exported revision's number, and format, the export format.
-    EXPORT = "export", _("Revision %(revision)d exported as %(format)s")
+    EXPORT = "export", _("Exported")
+
+
+# The text of an export event. Parameters: revision, the exported revision's number, and
+# format, the export format's name.
+EXPORT_EVENT_TEXT = _("Revision %(revision)d exported as %(format)s")
 
 
 # Names of the export formats as the pages show them, by the code that DraftEvent stores.
@@ -343,11 +369,13 @@ EXPORT_FORMAT_LABELS = {
 class DraftEvent(models.Model):
     """A workflow step or an export of a draft, kept in the draft's history beside its revisions."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="events")
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="events", verbose_name=_("draft")
+    )
     kind = models.CharField(_("event"), max_length=20, choices=DraftEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="draft_events",
+        related_name="draft_events", verbose_name=_("user"),
     )
     status_before = models.CharField(
         _("status before"), max_length=20, choices=DraftStatus.choices
@@ -359,7 +387,8 @@ class DraftEvent(models.Model):
     export_format = models.CharField(_("export format"), max_length=20, blank=True)
     # The comment written with the step, such as the reason for sending the draft back.
     comment = models.OneToOneField(
-        DraftComment, on_delete=models.SET_NULL, null=True, blank=True, related_name="event"
+        DraftComment, on_delete=models.SET_NULL, null=True, blank=True, related_name="event",
+        verbose_name=_("review comment"),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -369,16 +398,20 @@ class DraftEvent(models.Model):
         verbose_name_plural = _("workflow events")
 
     def __str__(self) -> str:
-        return f"{self.draft}: {self.kind}"
+        return f"{self.draft}: {self.text}"
+
+    @property
+    def export_format_label(self) -> str:
+        """The export format's name in the active language, or "" for the other events."""
+        return str(EXPORT_FORMAT_LABELS.get(self.export_format, self.export_format))
 
     @property
     def text(self) -> str:
         """The event's description in the active language."""
         if self.kind != DraftEventKind.EXPORT:
             return str(self.get_kind_display())
-        export_format = str(EXPORT_FORMAT_LABELS.get(self.export_format, self.export_format))
         if self.revision_number is None:
-            return str(_("Exported as %(format)s")) % {"format": export_format}
-        return str(DraftEventKind.EXPORT.label) % {
-            "revision": self.revision_number, "format": export_format,
+            return str(_("Exported as %(format)s")) % {"format": self.export_format_label}
+        return str(EXPORT_EVENT_TEXT) % {
+            "revision": self.revision_number, "format": self.export_format_label,
         }

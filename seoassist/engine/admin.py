@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib import admin, messages
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -12,17 +12,25 @@ from seoassist.engine.services import language_model_settings_from_search, model
 logger = logging.getLogger(__name__)
 
 
+@admin.display(description=_("training time (s)"), ordering="training_seconds")
+def training_time(version: ModelVersion) -> str:
+    """Show the measured training time to a tenth of a second."""
+    return formats.number_format(round(version.training_seconds, 1), decimal_pos=1)
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
     list_display = [
         "__str__", "site", "kind", "number", "is_active", "beats_baseline", "headline_metric",
-        "training_seconds", "training_items", "created_at",
+        training_time, "training_items", "created_at",
     ]
     list_filter = ["kind", "is_active", "beats_baseline", "site"]
     search_fields = ["site__name", "artifact_prefix"]
+    # The page shows the measured training time rounded, in place of the raw field.
+    exclude = ["training_seconds"]
     readonly_fields = [
         "site", "kind", "number", "beats_baseline", "artifact_prefix", "artifact_files",
-        "metrics", "config", "training_seconds", "training_items", "created_at",
+        "metrics", "config", training_time, "training_items", "created_at",
     ]
     actions = ["activate"]
 

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class EngineConfig(AppConfig):
     name = "seoassist.engine"
     label = "engine"
-    verbose_name = _("Engine")
+    verbose_name = _("Models and training")

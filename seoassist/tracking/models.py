@@ -14,7 +14,9 @@ class SourceKind(models.TextChoices):
 class TrendSource(TimeStampedModel):
     """A place the scheduled job re-imports trend files from: a server folder or a URL."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="trend_sources")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="trend_sources", verbose_name=_("site")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=SourceKind.choices)
     path = models.CharField(
         _("folder"), max_length=500, blank=True,
@@ -58,7 +60,9 @@ class TrendSource(TimeStampedModel):
 class TrendSourceFile(models.Model):
     """A file already imported from a source, so an unchanged file is not read again."""
 
-    source = models.ForeignKey(TrendSource, on_delete=models.CASCADE, related_name="files")
+    source = models.ForeignKey(
+        TrendSource, on_delete=models.CASCADE, related_name="files", verbose_name=_("trend source")
+    )
     name = models.CharField(_("name"), max_length=1000)
     size = models.BigIntegerField(_("size (bytes)"), default=0)
     modified_ns = models.BigIntegerField(_("modification time (ns)"), default=0)
@@ -87,7 +91,7 @@ class KeywordAlert(models.Model):
     """A keyword whose forecast rose or fell beyond the threshold, until an editor acknowledges it."""
 
     keyword = models.ForeignKey(
-        "trends.Keyword", on_delete=models.CASCADE, related_name="alerts"
+        "trends.Keyword", on_delete=models.CASCADE, related_name="alerts", verbose_name=_("keyword")
     )
     direction = models.CharField(_("direction"), max_length=10, choices=AlertDirection.choices)
     change = models.FloatField(_("change (%)"))
@@ -95,7 +99,7 @@ class KeywordAlert(models.Model):
     acknowledged = models.BooleanField(_("acknowledged"), default=False, db_index=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="acknowledged_alerts",
+        related_name="acknowledged_alerts", verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
@@ -105,7 +109,7 @@ class KeywordAlert(models.Model):
         verbose_name_plural = _("keyword alerts")
 
     def __str__(self) -> str:
-        return f"{self.keyword} {self.direction} {self.change:+.0f} %"
+        return f"{self.keyword} {self.get_direction_display()} {self.change:+.0f} %"
 
 
 class JobLock(models.Model):

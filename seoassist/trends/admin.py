@@ -1,6 +1,11 @@
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.trends.labels import direction_label, method_label
 from seoassist.trends.models import (
     Keyword,
     KeywordForecast,
@@ -9,6 +14,55 @@ from seoassist.trends.models import (
     SearchQueryStat,
     TrendPoint,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.admin.views.main import ChangeList
+
+    from seoassist.drafting.models import RequestForecast
+
+
+class LabeledValuesFieldListFilter(admin.AllValuesFieldListFilter):
+    """Offer the values stored in a field without choices under their translated names."""
+
+    @staticmethod
+    def label(value: str) -> str:
+        return value
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read the values once, because choices() walks them beside the parent's options.
+        self.lookup_choices = list(self.lookup_choices)
+
+    def choices(self, changelist: "ChangeList") -> Iterator[dict]:
+        options = super().choices(changelist)
+        yield next(options)  # "All"
+        # The parent yields one option per stored value, in order, then one for NULL.
+        for value in (str(value) for value in self.lookup_choices if value is not None):
+            option = next(options)
+            # The display is the value, followed by " (count)" when facets are shown.
+            name = capfirst(self.label(value)) or self.empty_value_display
+            yield {**option, "display": name + option["display"][len(value):]}
+        yield from options
+
+
+class ForecastMethodFilter(LabeledValuesFieldListFilter):
+    label = staticmethod(method_label)
+
+
+class ForecastDirectionFilter(LabeledValuesFieldListFilter):
+    label = staticmethod(direction_label)
+
+
+@admin.display(description=_("method"), ordering="method")
+def forecast_method(forecast: "KeywordForecast | RequestForecast") -> str | None:
+    """Name a forecast's method in the reader's language instead of its code."""
+    return capfirst(forecast.method_label) or None
+
+
+@admin.display(description=_("direction"), ordering="direction")
+def forecast_direction(forecast: "KeywordForecast | RequestForecast") -> str | None:
+    """Name a forecast's direction in the reader's language instead of its code."""
+    return capfirst(forecast.direction_label) or None
 
 
 class TrendPointInline(admin.TabularInline):
@@ -44,9 +98,12 @@ class TrendPointAdmin(admin.ModelAdmin):
 @admin.register(KeywordForecast)
 class KeywordForecastAdmin(admin.ModelAdmin):
     list_display = [
-        "keyword", "method", "backtest_mase", "direction", "change_percent", "publish_by", "updated_at",
+        "keyword", forecast_method, "backtest_mase", forecast_direction, "change_percent",
+        "publish_by", "updated_at",
     ]
-    list_filter = ["direction", "method", "keyword__site"]
+    list_filter = [
+        ("direction", ForecastDirectionFilter), ("method", ForecastMethodFilter), "keyword__site",
+    ]
     search_fields = ["keyword__text"]
     list_select_related = ["keyword"]
 

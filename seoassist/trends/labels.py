@@ -12,9 +12,24 @@ METHOD_LABELS = {
 }
 
 
+# Names of the directions of a forecast's change, as the keyword and request pages show
+# them. "unknown" is the direction of a keyword without interest data.
+DIRECTION_LABELS = {
+    "rising": _("rising"),
+    "falling": _("falling"),
+    "flat": _("flat"),
+    "unknown": _("no data"),
+}
+
+
 def method_label(method: str) -> str:
     """Return the translated name of a forecasting method, or the code when unknown."""
     return str(METHOD_LABELS.get(method, method))
+
+
+def direction_label(direction: str) -> str:
+    """Return the translated name of a forecast direction, or the code when unknown."""
+    return str(DIRECTION_LABELS.get(direction, direction))
 
 
 def chart_labels() -> dict[str, str]:

@@ -14,7 +14,9 @@ class Frequency(models.TextChoices):
 class Keyword(TimeStampedModel):
     """A search term whose interest over time the site tracks."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="keywords")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="keywords", verbose_name=_("site")
+    )
     text = models.CharField(_("keyword"), max_length=200)
     normalized = models.CharField(_("normalised form"), max_length=200, editable=False)
     geo = models.CharField(_("region"), max_length=100, blank=True)
@@ -39,7 +41,9 @@ class Keyword(TimeStampedModel):
 class TrendPoint(models.Model):
     """Relative search interest (0 to 100) of a keyword in the period starting on `date`."""
 
-    keyword = models.ForeignKey(Keyword, on_delete=models.CASCADE, related_name="points")
+    keyword = models.ForeignKey(
+        Keyword, on_delete=models.CASCADE, related_name="points", verbose_name=_("keyword")
+    )
     date = models.DateField(_("period start"))
     value = models.FloatField(_("interest"))
     is_partial = models.BooleanField(_("partial period"), default=False)
@@ -59,10 +63,12 @@ class TrendPoint(models.Model):
 class KeywordForecast(TimeStampedModel):
     """The latest demand forecast of one keyword, refreshed by a scheduled job."""
 
-    keyword = models.OneToOneField(Keyword, on_delete=models.CASCADE, related_name="forecast")
+    keyword = models.OneToOneField(
+        Keyword, on_delete=models.CASCADE, related_name="forecast", verbose_name=_("keyword")
+    )
     model_version = models.ForeignKey(
         "engine.ModelVersion", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="keyword_forecasts",
+        related_name="keyword_forecasts", verbose_name=_("model version"),
     )
     method = models.CharField(_("method"), max_length=40)
     direction = models.CharField(_("direction"), max_length=10)
@@ -85,13 +91,19 @@ class KeywordForecast(TimeStampedModel):
         verbose_name_plural = _("keyword forecasts")
 
     def __str__(self) -> str:
-        return f"{self.keyword}: {self.direction}"
+        return f"{self.keyword}: {self.direction_label}"
 
     @property
     def method_label(self) -> str:
         from seoassist.trends.labels import method_label
 
         return method_label(self.method)
+
+    @property
+    def direction_label(self) -> str:
+        from seoassist.trends.labels import direction_label
+
+        return direction_label(self.direction)
 
 
 class RelatedQuerySection(models.TextChoices):
@@ -102,9 +114,13 @@ class RelatedQuerySection(models.TextChoices):
 class RelatedQuery(TimeStampedModel):
     """A query Google Trends lists as related to a seed keyword."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="related_queries")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="related_queries", verbose_name=_("site")
+    )
+    # The tracked keyword whose text is the seed, if any.
     keyword = models.ForeignKey(
-        Keyword, on_delete=models.SET_NULL, null=True, blank=True, related_name="related_queries"
+        Keyword, on_delete=models.SET_NULL, null=True, blank=True, related_name="related_queries",
+        verbose_name=_("tracked keyword"),
     )
     seed = models.CharField(_("seed keyword"), max_length=200, blank=True)
     query = models.CharField(_("query"), max_length=300)
@@ -124,7 +140,7 @@ class RelatedQuery(TimeStampedModel):
         verbose_name_plural = _("related queries")
 
     def __str__(self) -> str:
-        return f"{self.seed}: {self.query} ({self.section})"
+        return f"{self.seed}: {self.query} ({self.get_section_display()})"
 
 
 class SearchTable(models.TextChoices):
@@ -137,7 +153,9 @@ class SearchTable(models.TextChoices):
 class SearchQueryStat(TimeStampedModel):
     """Search Console totals of one query, page, country or device over an export's period."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="search_stats")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="search_stats", verbose_name=_("site")
+    )
     table = models.CharField(_("table"), max_length=10, choices=SearchTable.choices)
     key = models.CharField(_("query, page, country or device"), max_length=2000)
     clicks = models.FloatField(_("clicks"))
@@ -155,13 +173,15 @@ class SearchQueryStat(TimeStampedModel):
         verbose_name_plural = _("Search Console figures")
 
     def __str__(self) -> str:
-        return f"{self.table} {self.key}: {self.clicks}"
+        return f"{self.get_table_display()} {self.key}: {self.clicks}"
 
 
 class SearchDailyStat(models.Model):
     """Search Console clicks and impressions of the whole site on one day."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="search_daily_stats")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="search_daily_stats", verbose_name=_("site")
+    )
     date = models.DateField(_("date"))
     clicks = models.FloatField(_("clicks"))
     impressions = models.FloatField(_("impressions"))

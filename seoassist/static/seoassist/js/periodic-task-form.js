@@ -1,5 +1,5 @@
 // Periodic-task admin form: show the human-readable form of the selected crontab schedule in the
-// read-only "Crontab translation" row. The descriptions come from the JSON element that
+// read-only "Crontab in words" row. The descriptions come from the JSON element that
 // templates/admin/djcelery/change_periodictask_form.html renders.
 (function () {
   "use strict";
