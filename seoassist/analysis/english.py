@@ -118,7 +118,8 @@ def run_checks(context: Context) -> Iterator[Check]:
 def flesch_check(context: Context) -> Check:
     limits = context.limits
     words = english_words(" ".join(context.document.text_of(s) for s in context.document.sentences))
-    score = flesch_reading_ease(words, len(context.document.sentences))
+    # Judged as the message shows it, to one decimal.
+    score = round(flesch_reading_ease(words, len(context.document.sentences)), 1)
     values = {"score": f"{score:.1f}", "minimum": round(limits.flesch_good_min)}
     if score >= limits.flesch_good_min:
         return _check(
@@ -139,8 +140,8 @@ def passive_voice(context: Context) -> Check:
     limits = context.limits
     sentences = context.document.sentences
     passive = [s for s in sentences if is_passive(context.document.text_of(s))]
-    share = 100 * len(passive) / len(sentences)
-    values = {"share": round(share), "maximum": round(limits.passive_good_max)}
+    share = round(100 * len(passive) / len(sentences))
+    values = {"share": share, "maximum": round(limits.passive_good_max)}
     spans = [(s.start, s.end) for s in passive]
     if share <= limits.passive_good_max:
         return _check(
@@ -164,8 +165,8 @@ def transition_words(context: Context) -> Check | None:
         return None
     sentences = context.document.sentences
     with_transition = [s for s in sentences if has_transition(context.document.text_of(s))]
-    share = 100 * len(with_transition) / len(sentences)
-    values = {"share": round(share), "minimum": round(limits.transition_good_min)}
+    share = round(100 * len(with_transition) / len(sentences))
+    values = {"share": share, "minimum": round(limits.transition_good_min)}
     if share >= limits.transition_good_min:
         return _check(
             "transition_words", GOOD,

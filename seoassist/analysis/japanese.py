@@ -100,11 +100,13 @@ def run_checks(context: Context) -> Iterator[Check]:
 
 def script_balance(context: Context) -> Check:
     limits = context.limits
-    shares = script_shares(context.document.masked)
+    # Judged as the message shows the shares, in whole percent.
+    measured = script_shares(context.document.masked)
+    shares = {script: round(share) for script, share in measured.items()}
     values = {
-        "kanji": round(shares["kanji"]),
-        "katakana": round(shares["katakana"]),
-        "hiragana": round(shares["hiragana"]),
+        "kanji": shares["kanji"],
+        "katakana": shares["katakana"],
+        "hiragana": shares["hiragana"],
         "kanji_min": round(limits.kanji_good_min),
         "kanji_max": round(limits.kanji_good_max),
         "katakana_max": round(limits.katakana_good_max),
@@ -156,9 +158,9 @@ def comma_frequency(context: Context) -> Check:
             commas == 0 and context.length(text) >= limits.comma_needed_from
         ):
             flagged.append(sentence)
-    share = 100 * len(flagged) / len(sentences)
+    share = round(100 * len(flagged) / len(sentences))
     values = {
-        "share": round(share),
+        "share": share,
         "needed_from": limits.comma_needed_from,
         "maximum": limits.comma_max_per_sentence,
     }
@@ -257,8 +259,8 @@ def transition_words(context: Context) -> Check | None:
         return None
     sentences = context.document.sentences
     linked = [sentence for sentence in sentences if has_transition(context, sentence)]
-    share = 100 * len(linked) / len(sentences)
-    values = {"share": round(share), "minimum": round(limits.transition_good_min)}
+    share = round(100 * len(linked) / len(sentences))
+    values = {"share": share, "minimum": round(limits.transition_good_min)}
     if share >= limits.transition_good_min:
         return _check(
             "transition_words", GOOD,

@@ -54,9 +54,10 @@ def sentence_length(context: Context) -> Check:
         sentence for sentence in sentences
         if context.length(context.document.text_of(sentence)) > limits.sentence_max
     ]
-    share = 100 * len(long) / len(sentences)
+    # The share is judged as the message shows it, in whole percent.
+    share = round(100 * len(long) / len(sentences))
     values = {
-        "share": round(share),
+        "share": share,
         "limit": limits.sentence_max,
         "unit": _unit(context),
         "maximum": round(limits.long_sentences_good_max),

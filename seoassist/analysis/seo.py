@@ -240,6 +240,9 @@ def keyphrase_density(context: Context) -> Check | None:
         density = 100 * covered / length
     else:
         density = 100 * count / length
+    # Judge the density as the message shows it, to one decimal, so that 0.98 % shown as
+    # "1.0 %" is not called below a 1.0 % minimum.
+    density = round(density, 1)
     values = {
         "count": count,
         "density": f"{density:.1f}",
@@ -357,9 +360,9 @@ def keyphrase_distribution(context: Context) -> Check | None:
     gaps = [(edges[index], edges[index + 1]) for index in range(0, len(edges), 2)]
     total = max(context.text_length, 1)
     longest = max(gaps, key=lambda gap: context.length(masked[gap[0] : gap[1]]))
-    share = 100 * context.length(masked[longest[0] : longest[1]]) / total
+    share = round(100 * context.length(masked[longest[0] : longest[1]]) / total)
 
-    values = {"share": round(share)}
+    values = {"share": share}
     if share <= limits.distribution_good_max:
         return _check(
             "keyphrase_distribution", GOOD,

@@ -1,7 +1,10 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core.text import detect_language
 from seoassist.drafting.models import Draft
+from seoassist.drafting.services import TARGET_LENGTH_LIMITS, keywords_parse
 
 
 class KeywordRequestForm(forms.Form):
@@ -9,20 +12,44 @@ class KeywordRequestForm(forms.Form):
         label=_("Keywords"),
         max_length=600,
         help_text=_("1 to 5 keywords, separated by commas or 、. Japanese or English."),
-        widget=forms.TextInput(attrs={"autofocus": True, "placeholder": _("e.g. 花粉症, 対策")}),
+        # Each catalog translates the example into keywords of its own language.
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "placeholder": _("e.g. hay fever, remedies")}
+        ),
     )
     language = forms.ChoiceField(
         label=_("Language of the draft"),
         choices=[("", _("Detect from the keywords")), ("ja", _("Japanese")), ("en", _("English"))],
         required=False,
     )
+    # The limits depend on the draft's language, so clean() checks them instead of
+    # min_value and max_value.
     target_length = forms.IntegerField(
         label=_("Target length"),
         required=False,
-        min_value=100,
-        max_value=10000,
         help_text=_("Characters for Japanese (default 1500), words for English (default 600)."),
     )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        length = cleaned.get("target_length")
+        keywords = keywords_parse(cleaned.get("keywords") or "")
+        if length is None or not keywords:
+            return cleaned
+        # Like keyword_request_create(), use the chosen language, else the one detected from
+        # the keywords.
+        language = cleaned.get("language") or detect_language(" ".join(keywords))
+        low, high = TARGET_LENGTH_LIMITS[language]
+        if not low <= length <= high:
+            self.add_error(
+                "target_length",
+                gettext(
+                    "The target length %(length)d is outside %(low)d to %(high)d for this "
+                    "language."
+                )
+                % {"length": length, "low": low, "high": high},
+            )
+        return cleaned
 
 
 class DraftForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from seoassist.analysis.thresholds import Thresholds, thresholds_for
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.html import render_markdown
 from seoassist.core.http import (
@@ -70,7 +71,7 @@ from seoassist.drafting.services import (
     keywords_parse,
 )
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
-from seoassist.engine.models import TrainingKind
+from seoassist.engine.models import ModelKind, ModelVersion, TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 from seoassist.trends.labels import chart_labels
 from seoassist.trends.publishing import chart_publish_marker
@@ -165,6 +166,17 @@ def _related_keywords_shown(site, keyword_request) -> list[str]:
     )
 
 
+def _query_model_active(site) -> bool:  # noqa: ANN001
+    """Tell whether the site has an active related-search model.
+
+    Without one, related keywords come only from the keywords that the site's articles
+    about the requested keywords list (see seoassist.drafting.related).
+    """
+    return ModelVersion.objects.filter(
+        site=site, kind=ModelKind.QUERY_MODEL, is_active=True
+    ).exists()
+
+
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
     keyword_ids = keyword_ids_by_text(site=site, texts=[f.keyword for f in forecasts])
@@ -173,6 +185,18 @@ def _request_context(site, keyword_request) -> dict:
         # The keyword page shows every tracked keyword as a card with the id "keyword-<pk>".
         keyword_id = keyword_ids.get(f.keyword)
         f.keyword_page_url = f"{keyword_list_url}#keyword-{keyword_id}" if keyword_id else ""
+    related_links = [
+        {
+            "keyword": related,
+            "query": urlencode(
+                {
+                    "keywords": ", ".join([*keyword_request.keywords, related]),
+                    "language": keyword_request.language,
+                }
+            ),
+        }
+        for related in _related_keywords_shown(site, keyword_request)
+    ]
     today = timezone.localdate()
     chart_data = [
         {
@@ -198,18 +222,8 @@ def _request_context(site, keyword_request) -> dict:
             site=site, kinds=[TrainingKind.LANGUAGE_MODEL, TrainingKind.FORECASTER]
         ),
         "waits_for_models": keyword_request_waits_for_models(keyword_request=keyword_request),
-        "related_links": [
-            {
-                "keyword": related,
-                "query": urlencode(
-                    {
-                        "keywords": ", ".join([*keyword_request.keywords, related]),
-                        "language": keyword_request.language,
-                    }
-                ),
-            }
-            for related in _related_keywords_shown(site, keyword_request)
-        ],
+        "related_links": related_links,
+        "related_from_search_model": bool(related_links) and _query_model_active(site),
         "retry_query": urlencode(
             {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}
         ),
@@ -344,7 +358,9 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "sections": [
             (index, heading) for index, (heading, _paragraphs) in enumerate(draft_sections_split(draft.body))
         ],
-        "title_candidates": draft_title_candidate_list(draft=draft),
+        "title_candidates": _title_candidates_labelled(
+            draft_title_candidate_list(draft=draft), draft.language
+        ),
         "slug_follows_title": can_edit and draft_slug_follows_title(draft=draft),
         "comments": draft_comment_list(draft=draft),
         "actions": draft_actions_allowed(draft=draft, user=request.user),
@@ -356,6 +372,44 @@ def _editor_context(request, site, draft: Draft, form: DraftForm, conflict) -> d
         "autosave_seconds": getattr(settings, "SEOASSIST_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS),
         "heartbeat_seconds": getattr(settings, "SEOASSIST_HEARTBEAT_SECONDS", HEARTBEAT_SECONDS),
     }
+
+
+def _title_candidates_labelled(candidates: list[dict], language: str) -> list[dict]:
+    """Add to each title candidate one label per check, worded to show whether the check passed.
+
+    The page must not tell a passed check from a failed one by the icon's colour alone.
+    """
+    limits = thresholds_for(language)
+    labelled = []
+    for candidate in candidates:
+        checks = [
+            {
+                "id": check_id,
+                "status": status,
+                "label": _title_check_label(check_id, status, candidate.get("measure"), limits),
+            }
+            for check_id, status in (candidate.get("checks") or {}).items()
+        ]
+        labelled.append({**candidate, "check_labels": checks})
+    return labelled
+
+
+def _title_check_label(check_id: str, status: str, width: int | None, limits: Thresholds) -> str:
+    """Return the label of one check that the title ranking stored for a candidate."""
+    if check_id == "keyphrase_in_title":
+        if status == "good":
+            return _("Keyphrase at the start")
+        if status == "improve":
+            return _("Keyphrase not at the start")
+        return _("Keyphrase missing")
+    if check_id == "title_width":
+        values = {"width": width}
+        if status == "good":
+            return _("Width %(width)s px") % values
+        if width is not None and width > limits.title_max_px:
+            return _("Width %(width)s px, too wide") % values
+        return _("Width %(width)s px, too narrow") % values
+    return {"good": _("Good"), "improve": _("Could be improved")}.get(status, _("Problem"))
 
 
 def _has_role(request: HttpRequest, site, roles) -> bool:
@@ -478,13 +532,27 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     site = require_site(request)
     draft = draft_get(site=site, user=request.user, pk=pk)
+    history = draft_history_list(draft=draft)
+    revisions = [entry.revision for entry in history if entry.revision is not None]
+    # A revision with the same text as the draft has nothing to compare, so its row offers no
+    # comparison. The latest revision is usually one of them, because every save that changes
+    # the text stores one.
+    names = ("title", "slug", "meta_description", "body")
+    same_as_current = {
+        revision.number
+        for revision in revisions
+        if all(getattr(revision, name) == getattr(draft, name) for name in names)
+    }
+    latest_number = max((revision.number for revision in revisions), default=None)
     return render(
         request,
         "drafting/draft_revisions.html",
         {
             "site": site,
             "draft": draft,
-            "history": draft_history_list(draft=draft),
+            "history": history,
+            "same_as_current": same_as_current,
+            "current_number": latest_number if latest_number in same_as_current else None,
             "can_edit": draft_can_edit(draft=draft, user=request.user),
         },
     )

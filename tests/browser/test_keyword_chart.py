@@ -107,3 +107,44 @@ class KeywordChartTests:
         assert "label" not in marker
         note = ja("The suggested publishing date, %(date)s, is after the forecast shown.") % {"date": "2025年2月4日"}
         expect(page.locator(".chart-note")).to_have_text(note)
+        # The note refers to the date of the "Publish by" line, so it comes right after that line.
+        follows = page.locator(".publish-by + .chart-note")
+        expect(follows).to_have_count(1)
+
+
+class RequestChartNoteTests:
+    def test_note_follows_publish_by_line(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from django.urls import reverse
+
+        from seoassist.drafting.models import KeywordRequest, RequestForecast, RequestStatus
+
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["日焼け止め"], language="ja",
+            target_length=800, status=RequestStatus.SUCCEEDED,
+        )
+        # Twelve weekly forecast periods start on 2024-01-07. The advised date of 2024-02-04
+        # has passed by 2024-03-10, so it moves to 2025-02-04, after the last period.
+        first = datetime.date(2024, 1, 7)
+        points = [
+            {"date": str(first + datetime.timedelta(weeks=week)), "p10": 1, "p50": 2, "p90": 3}
+            for week in range(12)
+        ]
+        history = [
+            {"date": str(first - datetime.timedelta(weeks=week)), "value": 2} for week in range(4, 0, -1)
+        ]
+        RequestForecast.objects.create(
+            request=keyword_request, keyword="日焼け止め", method="seasonal_naive",
+            direction="rising", change_percent=10.0, history=history, points=points,
+            backtest={"publish_by": "2024-02-04", "peak_date": "2024-03-03"},
+        )
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2024, 3, 10))
+
+        url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        page.goto(url)
+        log_in(page, username="editor", password="editor-pass-123")
+        page.goto(url)
+
+        expect(page.locator(".forecast .chart-note")).to_have_count(1)
+        expect(page.locator(".forecast .publish-by + .chart-note")).to_have_count(1)

@@ -104,6 +104,12 @@ class DensityTests:
         assert check.status == "good"
         assert "0.5 %" in check.message
 
+    def test_density_shown_as_the_minimum_is_good(self):
+        # 1 / (6 + 16 × 12 + 4 = 202) = 0.495 %, shown as 0.5 %, the minimum.
+        check = check_of(en(body=MENTION + FILLER * 16 + "They met again later. "), "keyphrase_density")
+        assert "0.5 %" in check.message
+        assert check.status == "good"
+
     def test_one_mention_in_246_words_is_too_rare(self):
         # 1 / (6 + 20 × 12 = 246) = 0.4 %
         assert check_of(en(body=MENTION + FILLER * 20), "keyphrase_density").status == "improve"

@@ -153,6 +153,19 @@ class DensityTests:
         assert check.status == "improve"
         assert "0.9 %" in check.message
 
+    def test_density_shown_as_the_minimum_is_good(self):
+        # 4 / (10 + 27 × 15 = 415) = 0.96 %, shown as 1.0 %, the minimum.
+        check = check_of(ja(body=MENTION + FILLER * 27), "keyphrase_density")
+        assert "1.0 %" in check.message
+        assert check.status == "good"
+
+    def test_density_shown_as_the_maximum_is_good(self):
+        # 12 / (3 × 10 + 17 × 15 + 13 = 298) = 4.03 %, shown as 4.0 %, the maximum.
+        body = MENTION * 3 + FILLER * 17 + "晴れた日の朝は気持ちがよい。"
+        check = check_of(ja(body=body), "keyphrase_density")
+        assert "4.0 %" in check.message
+        assert check.status == "good"
+
     def test_three_mentions_in_210_characters_are_too_many(self):
         # 12 / (3 × 10 + 12 × 15 = 210) = 5.7 %
         check = check_of(ja(body=MENTION * 3 + FILLER * 12), "keyphrase_density")
@@ -373,6 +386,13 @@ class ScriptBalanceTests:
         check = check_of(ja(body=FILLER + "ありがとうございます。"), "script_balance")
         assert check.status == "good"
         assert "24 %" in check.message
+
+
+    def test_kanji_share_shown_as_the_maximum_is_good(self):
+        # 6 kanji (今日晴気持日) of 17 characters = 35.3 %, shown as 35 %, the maximum.
+        check = check_of(ja(body="今日は晴れて気持ちがよい日ですよね。"), "script_balance")
+        assert "35 %" in check.message
+        assert check.status == "good"
 
 
 class CommaFrequencyTests:

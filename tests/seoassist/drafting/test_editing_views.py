@@ -322,6 +322,121 @@ class RevisionViewTests:
         assert english_draft.revisions.count() == 1
 
 
+class RevisionCompareLinkTests:
+    def _compare_links(self, client, draft):
+        """Return {revision number: whether its row links to the comparison page}."""
+        html = client.get(
+            reverse("drafting:draft_revisions", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        rows = re.findall(r'<tr class="revision"><td>(\d+)</td>(.*?)</tr>', html, re.S)
+        return {int(number): "Compare with the current text" in row for number, row in rows}, html
+
+    def test_current_revision_has_no_compare_link(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        links, html = self._compare_links(client, english_draft)
+        assert links == {1: False}
+        assert "Current text" in html
+
+    def test_older_revisions_keep_the_link(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="Changed."),
+        )
+        links, _html = self._compare_links(client, english_draft)
+        assert links == {2: False, 1: True}
+
+    def test_restored_text_marks_the_older_revision_too(self, client, editor_user, english_draft):
+        client.force_login(editor_user)
+        client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft, body="Changed."),
+        )
+        client.post(reverse("drafting:draft_restore", args=[english_draft.pk, 1]))
+        links, html = self._compare_links(client, english_draft)
+        assert links == {3: False, 2: True, 1: False}
+        assert "Same as the current text" in html
+
+
+class TitleCandidateLabelTests:
+    WIDE = "Tips for a pollen allergy in the spring, from doctors and nurses"
+
+    @pytest.fixture
+    def ranked_draft(self, english_draft):
+        english_draft.title_candidates = ["Pollen allergy tips", self.WIDE, "Spring tips"]
+        english_draft.generation = {
+            "title_ranking": [
+                {
+                    "text": "Pollen allergy tips", "log_likelihood": None, "likelihood_rank": None,
+                    "checks": {"keyphrase_in_title": "good", "title_width": "good"},
+                    "measure": 400, "score": 18.0,
+                },
+                {
+                    "text": self.WIDE, "log_likelihood": None, "likelihood_rank": None,
+                    "checks": {"keyphrase_in_title": "improve", "title_width": "improve"},
+                    "measure": 640, "score": 12.0,
+                },
+                {
+                    "text": "Spring tips", "log_likelihood": None, "likelihood_rank": None,
+                    "checks": {"keyphrase_in_title": "problem", "title_width": "improve"},
+                    "measure": 110, "score": 9.0,
+                },
+            ]
+        }
+        english_draft.save()
+        return english_draft
+
+    def _checks(self, client, draft, **headers):
+        """Return the text of each candidate's checks, in page order."""
+        html = client.get(reverse("drafting:draft_edit", args=[draft.pk]), **headers).content.decode()
+        items = re.findall(r'<li class="title-candidate-item">(.*?)</li>', html, re.S)
+        return [
+            [" ".join(text.split()) for text in re.findall(
+                r'<span class="title-candidate-check[^"]*">\s*<span[^>]*></span>(.*?)</span>', item, re.S
+            )]
+            for item in items
+        ]
+
+    def test_failed_checks_say_they_failed(self, client, editor_user, ranked_draft):
+        client.force_login(editor_user)
+        assert self._checks(client, ranked_draft, HTTP_ACCEPT_LANGUAGE="en") == [
+            ["Keyphrase at the start", "Width 400 px"],
+            ["Keyphrase not at the start", "Width 640 px, too wide"],
+            ["Keyphrase missing", "Width 110 px, too narrow"],
+        ]
+
+    def test_icons_name_the_status(self, client, editor_user, ranked_draft):
+        client.force_login(editor_user)
+        html = client.get(
+            reverse("drafting:draft_edit", args=[ranked_draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        labels = re.findall(
+            r'class="analysis-icon status-(\w+)" role="img"\s+aria-label="([^"]*)"',
+            html[html.index('id="title-candidates"'):],
+        )
+        assert labels[:6] == [
+            ("good", "Good"), ("good", "Good"),
+            ("improve", "Could be improved"), ("improve", "Could be improved"),
+            ("problem", "Problem"), ("improve", "Could be improved"),
+        ]
+
+    def test_failed_checks_in_japanese(self, client, editor_user, ranked_draft):
+        client.force_login(editor_user)
+        entries = {
+            "Keyphrase not at the start": "キーフレーズが先頭にない",
+            "Keyphrase missing": "キーフレーズがない",
+            "Width %(width)s px, too wide": "幅 %(width)s px（広すぎる）",
+            "Width %(width)s px, too narrow": "幅 %(width)s px（狭すぎる）",
+        }
+        with japanese_catalog_with(entries):
+            checks = self._checks(client, ranked_draft)
+        assert checks == [
+            ["キーフレーズが先頭にある", "幅 400 px"],
+            ["キーフレーズが先頭にない", "幅 640 px（広すぎる）"],
+            ["キーフレーズがない", "幅 110 px（狭すぎる）"],
+        ]
+
+
 def _revision_notes(html):
     """Return {revision number: note} from the rows of the revisions page."""
     rows = re.findall(

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from seoassist.drafting.models import Draft, DraftRevision, KeywordRequest, RequestStatus
 from tests.seoassist.progress_bars import duplicate_ids, progress_bars
+from tests.seoassist.translations import japanese_catalog_with
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,66 @@ class RequestCreateViewTests:
             f"run-{language_model_run.pk}-progress": "Training the GRU",
             f"run-{forecaster_run.pk}-progress": "Waiting for a worker",
         }
+
+
+class TargetLengthValidationTests:
+    @pytest.mark.parametrize(
+        ("keywords", "length", "message"),
+        [
+            ("花粉症, 対策", "50", "The target length 50 is outside 300 to 10000 for this language."),
+            ("花粉症, 対策", "150", "The target length 150 is outside 300 to 10000 for this language."),
+            ("花粉症, 対策", "20000", "The target length 20000 is outside 300 to 10000 for this language."),
+            ("pollen allergy", "50", "The target length 50 is outside 100 to 4000 for this language."),
+            ("pollen allergy", "5000", "The target length 5000 is outside 100 to 4000 for this language."),
+        ],
+    )
+    def test_out_of_range_length_gives_language_range(self, client, editor_user, keywords, length, message):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:request_create"),
+            {"keywords": keywords, "target_length": length},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        html = response.content.decode()
+        assert message in html
+        assert "Ensure this value is" not in html
+        assert KeywordRequest.objects.count() == 0
+
+    def test_chosen_language_sets_the_range(self, client, editor_user):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:request_create"),
+            {"keywords": "pollen allergy", "language": "ja", "target_length": "200"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert "The target length 200 is outside 300 to 10000 for this language." in response.content.decode()
+
+    def test_zero_length_is_rejected_not_defaulted(self, client, editor_user):
+        client.force_login(editor_user)
+        client.post(reverse("drafting:request_create"), {"keywords": "花粉症", "target_length": "0"})
+        assert KeywordRequest.objects.count() == 0
+
+    def test_japanese_message_for_japanese_keywords(self, client, editor_user):
+        client.force_login(editor_user)
+        response = client.post(
+            reverse("drafting:request_create"), {"keywords": "花粉症, 対策", "target_length": "50"}
+        )
+        html = response.content.decode()
+        assert "目標の長さ 50 は、この言語で指定できる範囲（300〜10000）の外です。" in html
+        assert "100 以上" not in html
+
+
+class KeywordPlaceholderTests:
+    def test_english_page_shows_english_example(self, client, editor_user):
+        client.force_login(editor_user)
+        html = client.get(reverse("drafting:request_create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert 'placeholder="e.g. hay fever, remedies"' in html
+
+    def test_japanese_page_translates_the_example(self, client, editor_user):
+        client.force_login(editor_user)
+        with japanese_catalog_with({"e.g. hay fever, remedies": "例: 花粉症, 対策"}):
+            html = client.get(reverse("drafting:request_create")).content.decode()
+        assert 'placeholder="例: 花粉症, 対策"' in html
 
 
 class RequestPageBeforeWorkerTests:

@@ -124,6 +124,42 @@ class RequestPageRelatedTests:
         assert 'value="花粉症, 東京 花粉症"' in form.content.decode()
 
 
+class RelatedKeywordCaptionTests:
+    ARTICLES_ONLY = "The site has no active related-search model"
+    WITH_MODEL = "related-search model predicts around these keywords"
+
+    def _page(self, client, editor_user, site):
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
+            target_length=1500, related_keywords=["花粉症 対策"],
+        )
+        client.force_login(editor_user)
+        return client.get(
+            reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+
+    def test_without_query_model_names_the_articles(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site)
+        assert "花粉症 対策" in page
+        assert self.ARTICLES_ONLY in page
+        assert self.WITH_MODEL not in page
+        assert "Searches people type" not in page
+
+    def test_inactive_query_model_counts_as_none(self, client, editor_user, pollen_site):
+        ModelVersion.objects.create(
+            site=pollen_site, kind=ModelKind.QUERY_MODEL, number=1, is_active=False, artifact_prefix="q1"
+        )
+        assert self.ARTICLES_ONLY in self._page(client, editor_user, pollen_site)
+
+    def test_active_query_model_names_its_predictions(self, client, editor_user, pollen_site):
+        ModelVersion.objects.create(
+            site=pollen_site, kind=ModelKind.QUERY_MODEL, number=1, is_active=True, artifact_prefix="q1"
+        )
+        page = self._page(client, editor_user, pollen_site)
+        assert self.WITH_MODEL in page
+        assert self.ARTICLES_ONLY not in page
+
+
 class RelatedKeywordLengthTests:
     def test_title_length_suggestions_are_dropped(self, pollen_site, monkeypatch):
         long_title = "花粉症対策の基本 帰宅後と室内でできる毎日の工夫"

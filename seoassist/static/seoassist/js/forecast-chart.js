@@ -71,14 +71,17 @@
     ];
     // A marker on the median forecast at the forecast date that the server chose for the
     // publishing advice: the advised date, or today's period when the advice is to publish now.
-    // When that day lies after the last forecast period, a note under the chart states it.
+    // When that day lies after the last forecast period, a note states it after the
+    // "Publish by" line that names the day, or under the chart when that line is missing.
     const marker = item.publish_marker;
     const publishIndex = marker && marker.date ? forecastDates.indexOf(marker.date) : -1;
     if (marker && marker.note) {
       const note = document.createElement("p");
       note.className = "meta chart-note";
       note.textContent = marker.note;
-      canvas.parentElement.insertAdjacentElement("afterend", note);
+      const card = canvas.closest(".forecast, .keyword-card");
+      const advice = card ? card.querySelector(".publish-by") : null;
+      (advice || canvas.parentElement).insertAdjacentElement("afterend", note);
     }
     const markerLabel = marker && marker.now ? labels.publish_now : labels.publish_by;
     if (publishIndex >= 0 && markerLabel) {
