@@ -148,3 +148,38 @@ class RequestChartNoteTests:
 
         expect(page.locator(".forecast .chart-note")).to_have_count(1)
         expect(page.locator(".forecast .publish-by + .chart-note")).to_have_count(1)
+
+    def test_forecast_without_history_draws(
+        self, page: Page, site: Site, editor_user: AbstractBaseUser
+    ) -> None:
+        from django.urls import reverse
+
+        from seoassist.drafting.models import KeywordRequest, RequestForecast, RequestStatus
+
+        keyword_request = KeywordRequest.objects.create(
+            site=site, created_by=editor_user, keywords=["日焼け止め"], language="ja",
+            target_length=800, status=RequestStatus.SUCCEEDED,
+        )
+        first = datetime.date(2024, 1, 7)
+        points = [
+            {"date": str(first + datetime.timedelta(weeks=week)), "p10": 1, "p50": 2, "p90": 3}
+            for week in range(12)
+        ]
+        RequestForecast.objects.create(
+            request=keyword_request, keyword="日焼け止め", method="naive", direction="flat",
+            change_percent=0.0, history=[], points=points, backtest={},
+        )
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        url = reverse("drafting:request_detail", args=[keyword_request.pk])
+        page.goto(url)
+        log_in(page, username="editor", password="editor-pass-123")
+        page.goto(url)
+
+        canvas = page.locator("canvas[data-forecast-index='0']")
+        expect(canvas).to_be_visible()
+        page.wait_for_function(
+            "canvas => window.Chart && window.Chart.getChart(canvas)", arg=canvas.element_handle()
+        )
+        assert errors == []

@@ -28,10 +28,11 @@
     };
     const lastHistory = item.history.length ? item.history[item.history.length - 1].value : null;
     const small = canvas.parentElement.classList.contains("small");
-    // The forecast lines start at the last observed point so the two lines join.
+    // The forecast lines start at the last observed point so the two lines join. Without
+    // a history they start at the first forecast point.
     const joinAt = historyDates.length - 1;
     const withJoin = function (values) {
-      return pad([lastHistory].concat(values), joinAt);
+      return joinAt < 0 ? values : pad([lastHistory].concat(values), joinAt);
     };
 
     const datasets = [
