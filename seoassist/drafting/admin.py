@@ -117,6 +117,10 @@ class DraftEventAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        # The editor's workflow buttons record events. A form of read-only fields cannot.
+        return False
+
 
 @admin.register(DraftLock)
 class DraftLockAdmin(admin.ModelAdmin):

@@ -68,6 +68,11 @@ class DraftEventAdminTests:
         assert "リビジョン 2 を WordPress (WXR) で書き出し" in html
         assert ">書き出し済み</a>" in html
 
+    def test_events_cannot_be_added_by_hand(self, superuser_client):
+        response = superuser_client.get(reverse("admin:drafting_draftevent_add"))
+
+        assert response.status_code == 403
+
     @pytest.mark.parametrize("language", LANGUAGES)
     def test_change_page(self, superuser_client, export_event, language):
         url = reverse("admin:drafting_draftevent_change", args=[export_event.pk])
