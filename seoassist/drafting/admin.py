@@ -136,3 +136,12 @@ class RequestForecastAdmin(admin.ModelAdmin):
     ]
     search_fields = ["keyword", "note"]
     list_select_related = ["request"]
+    # A request's forecasts record what its page showed, so the admin only shows them.
+    exclude = ["method", "direction"]
+    readonly_fields = [forecast_method, forecast_direction]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False

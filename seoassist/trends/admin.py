@@ -106,6 +106,15 @@ class KeywordForecastAdmin(admin.ModelAdmin):
     ]
     search_fields = ["keyword__text"]
     list_select_related = ["keyword"]
+    # The scheduled refresh recomputes forecasts, so the page only shows them, with labels.
+    exclude = ["method", "direction"]
+    readonly_fields = [forecast_method, forecast_direction]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 @admin.register(RelatedQuery)

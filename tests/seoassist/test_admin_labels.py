@@ -196,6 +196,21 @@ class ForecastAdminTests:
             assert ">Theta 法</td>" in html
             assert ">横ばい</a>" in html
 
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_forecast_pages_show_labels_read_only(
+        self, superuser_client, keyword_forecast, request_forecasts, language
+    ):
+        pages = [
+            reverse("admin:trends_keywordforecast_change", args=[keyword_forecast.pk]),
+            reverse("admin:drafting_requestforecast_change", args=[request_forecasts[0].pk]),
+        ]
+        for url in pages:
+            html = _page(superuser_client, url, language)
+
+            self._assert_no_raw_codes(html)
+            assert 'name="method"' not in html
+            assert 'name="_save"' not in html
+
     def test_filter_still_selects_by_code(self, superuser_client, request_forecasts):
         url = reverse("admin:drafting_requestforecast_changelist")
         html = _page(superuser_client, url, "en", direction="flat")
