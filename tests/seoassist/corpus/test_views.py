@@ -52,6 +52,18 @@ class ImportListViewTests:
         html = client.get(reverse("corpus:import_list")).content.decode()
         assert 'data-address-label="Fetch and import">Upload and import</button>' in html
 
+    def test_empty_history_names_other_sources(self, client, editor_user, site):
+        from seoassist.corpus.models import Article
+
+        client.force_login(editor_user)
+        assert "No import yet." in client.get(reverse("corpus:import_list")).content.decode()
+
+        Article.objects.create(site=site, title="Demo", body="text", language="en", content_hash="demo")
+        html = client.get(reverse("corpus:import_list")).content.decode()
+
+        assert "No imports from this page yet." in html
+        assert "No import yet." not in html
+
     def test_sitemap_source_queues_a_job(
         self, client, editor_user, no_dispatch, django_capture_on_commit_callbacks, local_site
     ):
