@@ -46,6 +46,11 @@ class CatalogEntry:
     def is_header(self) -> bool:
         return self.msgid == "" and self.msgctxt is None
 
+    def compiled_key(self, plural_index: int = 0) -> str | tuple[str, int]:
+        """Return the key under which Python's gettext stores this entry's translation in a .mo file."""
+        msgid = self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
+        return (msgid, plural_index) if self.msgid_plural is not None else msgid
+
     @property
     def is_fuzzy(self) -> bool:
         return "fuzzy" in self.flags

@@ -26,12 +26,6 @@ from tests.conftest import IN_CI
 APP_LABEL = "django_celery_beat"
 
 
-def _catalog_key(entry: CatalogEntry, plural_index: int = 0) -> str | tuple[str, int]:
-    """Return the key under which Python's gettext stores the entry's translation."""
-    msgid = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
-    return (msgid, plural_index) if entry.msgid_plural is not None else msgid
-
-
 def _messages() -> list[CatalogEntry]:
     entries = read_catalog(thirdparty_catalog_path(APP_LABEL, "ja"))
     return [entry for entry in entries if not entry.is_header]
@@ -58,7 +52,7 @@ class CeleryBeatCatalogTests:
 
         for entry in _messages():
             for index, msgstr in enumerate(entry.msgstrs):
-                key = _catalog_key(entry, index)
+                key = entry.compiled_key(index)
                 assert compiled.get(key) == msgstr, f"{key!r}: run `make thirdparty-messages`"
 
     def test_django_serves_every_translation(self):
@@ -78,7 +72,7 @@ class CeleryBeatCatalogTests:
         locale_dirs = [Path(django.__file__).parent / "conf" / "locale"] + [
             Path(app_config.path) / "locale" for app_config in apps.get_app_configs()
         ]
-        ours = {_catalog_key(entry): entry.msgstrs[0] for entry in _messages()}
+        ours = {entry.compiled_key(): entry.msgstrs[0] for entry in _messages()}
         compared = 0
         for locale_dir in locale_dirs:
             mo_path = locale_dir / "ja" / "LC_MESSAGES" / "django.mo"
