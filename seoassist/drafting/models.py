@@ -43,6 +43,11 @@ class KeywordRequest(TimeStampedModel):
     progress_message = models.CharField(_("progress"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
     related_keywords = models.JSONField(_("related keywords"), default=list, blank=True)
+    # Whether the site's related-search model proposed any of them. None for requests
+    # drafted before this was recorded.
+    related_from_model = models.BooleanField(
+        _("related keywords include model predictions"), null=True, blank=True, editable=False
+    )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     ui_language = models.CharField(_("language of messages"), max_length=10, default="ja")
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -71,6 +71,17 @@ def related_keywords_rank(
 ) -> list[str]:
     """Return related keywords from the query model and from co-occurrence, merged.
 
+    :func:`related_keywords_rank_with_source` describes the ranking.
+    """
+    return related_keywords_rank_with_source(site=site, keywords=keywords, language=language, limit=limit)[0]
+
+
+def related_keywords_rank_with_source(
+    *, site: Site, keywords: list[str], language: str, limit: int = 10
+) -> tuple[list[str], bool]:
+    """Return related keywords from the query model and from co-occurrence, merged, and
+    whether the query model proposed any candidate that passed the quality rules.
+
     Without an active query model this is the co-occurrence list alone. With
     one, the two rankings merge by reciprocal rank fusion, so a term both
     sources propose ranks first, and near-duplicates keep their best-ranked form.
@@ -95,7 +106,7 @@ def related_keywords_rank(
         ),
     )
     if not searches:
-        return cooccurring
+        return cooccurring, False
     fused: dict[str, float] = {}
     # The articles' own spelling wins over the query model's case-folded one ("SPF", not "spf").
     display: dict[str, str] = {normalize_keyword(text): text for text in cooccurring}
@@ -114,7 +125,7 @@ def related_keywords_rank(
         ):
             continue
         merged.append(display[key])
-    return merged[:limit]
+    return merged[:limit], True
 
 
 def related_keywords_screen(

@@ -165,7 +165,7 @@ def keyword_request_lease_name(request_id: int) -> str:
 
 
 def _keyword_request_execute(request_id: int) -> KeywordRequest:
-    from seoassist.drafting.related import related_keywords_rank
+    from seoassist.drafting.related import related_keywords_rank_with_source
     from seoassist.engine.models import ModelKind
     from seoassist.engine.services import language_model_for_site, training_run_start
     from seoassist.trends.services import keyword_forecast_compute
@@ -210,7 +210,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
     ]
 
     _request_update(request_id, progress_step=2, progress_message="finding related keywords")
-    related = related_keywords_rank(
+    related, related_from_model = related_keywords_rank_with_source(
         site=site, keywords=keyword_request.keywords, language=keyword_request.language
     )
 
@@ -272,6 +272,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             note_code=RevisionNote.GENERATED,
         )
         locked.related_keywords = related
+        locked.related_from_model = related_from_model
         locked.status = RequestStatus.SUCCEEDED
         locked.progress_step = REQUEST_STEPS
         locked.progress_message = "finished"

@@ -71,7 +71,7 @@ from seoassist.drafting.services import (
     keywords_parse,
 )
 from seoassist.drafting.services import draft_section_regenerate as draft_section_regenerate_service
-from seoassist.engine.models import ModelKind, ModelVersion, TrainingKind
+from seoassist.engine.models import TrainingKind
 from seoassist.engine.selectors import language_model_status, training_runs_unfinished
 from seoassist.trends.labels import chart_labels
 from seoassist.trends.publishing import chart_publish_marker
@@ -166,17 +166,6 @@ def _related_keywords_shown(site, keyword_request) -> list[str]:
     )
 
 
-def _query_model_active(site) -> bool:  # noqa: ANN001
-    """Tell whether the site has an active related-search model.
-
-    Without one, related keywords come only from the keywords that the site's articles
-    about the requested keywords list (see seoassist.drafting.related).
-    """
-    return ModelVersion.objects.filter(
-        site=site, kind=ModelKind.QUERY_MODEL, is_active=True
-    ).exists()
-
-
 def _request_context(site, keyword_request) -> dict:
     forecasts = list(keyword_request.forecasts.all())
     keyword_ids = keyword_ids_by_text(site=site, texts=[f.keyword for f in forecasts])
@@ -223,7 +212,9 @@ def _request_context(site, keyword_request) -> dict:
         ),
         "waits_for_models": keyword_request_waits_for_models(keyword_request=keyword_request),
         "related_links": related_links,
-        "related_from_search_model": bool(related_links) and _query_model_active(site),
+        # Where the stored suggestions came from. Requests drafted before this was recorded
+        # have no value.
+        "related_source": {True: "model", False: "articles"}.get(keyword_request.related_from_model, ""),
         "retry_query": urlencode(
             {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}
         ),

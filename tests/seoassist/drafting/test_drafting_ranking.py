@@ -109,7 +109,9 @@ class DraftFromRankedCandidatesTests:
         monkeypatch.setattr("seoassist.engine.services.language_model_for_site", lambda site: (version, object()))
         monkeypatch.setattr(services, "_first_forecaster_pending", lambda site: False)
         monkeypatch.setattr("seoassist.trends.services.keyword_forecast_compute", lambda **kwargs: _forecast())
-        monkeypatch.setattr("seoassist.drafting.related.related_keywords_rank", lambda **kwargs: [])
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_keywords_rank_with_source", lambda **kwargs: ([], False)
+        )
         generated = _generated(
             [(BAD_JA_TITLE, -1.0), (GOOD_JA_TITLE, -3.0)], [(SHORT_JA_META, -1.0), (JA_META, -2.0)]
         )

@@ -3,7 +3,12 @@ from django.urls import reverse
 
 from seoassist.corpus.models import Article
 from seoassist.drafting.models import KeywordRequest
-from seoassist.drafting.related import RelatedSearch, related_keywords_rank, related_searches_predict
+from seoassist.drafting.related import (
+    RelatedSearch,
+    related_keywords_rank,
+    related_keywords_rank_with_source,
+    related_searches_predict,
+)
 from seoassist.engine.models import ModelKind, ModelVersion
 from seoassist.engine.services import (
     model_version_activate,
@@ -71,6 +76,21 @@ class RelatedKeywordsRankTests:
         assert related_searches_predict(site=pollen_site, keywords=["花粉症"]) == []
         ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
         assert "花粉症" not in ranked
+        _ranked, from_model = related_keywords_rank_with_source(
+            site=pollen_site, keywords=["花粉症"], language="ja"
+        )
+        assert from_model is False
+
+    def test_source_names_passing_predictions(self, pollen_site, monkeypatch):
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [RelatedSearch(text="花粉症 薬", likelihood=0.5, demand=None, direction="")],
+        )
+        ranked, from_model = related_keywords_rank_with_source(
+            site=pollen_site, keywords=["花粉症"], language="ja"
+        )
+        assert "花粉症 薬" in ranked
+        assert from_model is True
 
     def test_active_model_merges_and_weighs_demand(self, pollen_site):
         model_version_activate(version=_train(pollen_site))
@@ -125,39 +145,45 @@ class RequestPageRelatedTests:
 
 
 class RelatedKeywordCaptionTests:
-    ARTICLES_ONLY = "The site has no active related-search model"
+    ARTICLES_ONLY = "so the suggestions come from the articles alone"
     WITH_MODEL = "related-search model predicts around these keywords"
+    UNKNOWN = "if it had one then"
 
-    def _page(self, client, editor_user, site):
+    def _page(self, client, editor_user, site, related_from_model):
         keyword_request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
-            target_length=1500, related_keywords=["花粉症 対策"],
+            target_length=1500, related_keywords=["花粉症 対策"], related_from_model=related_from_model,
         )
         client.force_login(editor_user)
         return client.get(
             reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
 
-    def test_without_query_model_names_the_articles(self, client, editor_user, pollen_site):
-        page = self._page(client, editor_user, pollen_site)
+    def test_article_suggestions_name_the_articles(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site, False)
         assert "花粉症 対策" in page
         assert self.ARTICLES_ONLY in page
         assert self.WITH_MODEL not in page
-        assert "Searches people type" not in page
 
-    def test_inactive_query_model_counts_as_none(self, client, editor_user, pollen_site):
-        ModelVersion.objects.create(
-            site=pollen_site, kind=ModelKind.QUERY_MODEL, number=1, is_active=False, artifact_prefix="q1"
-        )
-        assert self.ARTICLES_ONLY in self._page(client, editor_user, pollen_site)
-
-    def test_active_query_model_names_its_predictions(self, client, editor_user, pollen_site):
+    def test_caption_follows_the_request_not_the_site(self, client, editor_user, pollen_site):
+        # A model activated after the request was drafted does not change where its
+        # suggestions came from.
         ModelVersion.objects.create(
             site=pollen_site, kind=ModelKind.QUERY_MODEL, number=1, is_active=True, artifact_prefix="q1"
         )
-        page = self._page(client, editor_user, pollen_site)
+        page = self._page(client, editor_user, pollen_site, False)
+        assert self.ARTICLES_ONLY in page
+        assert self.WITH_MODEL not in page
+
+    def test_model_suggestions_name_its_predictions(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site, True)
         assert self.WITH_MODEL in page
         assert self.ARTICLES_ONLY not in page
+
+    def test_older_requests_name_both_sources(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site, None)
+        assert self.UNKNOWN in page
+        assert self.WITH_MODEL not in page
 
 
 class RelatedKeywordLengthTests:
