@@ -203,6 +203,25 @@ class UnchangedSaveMessageTests:
 
         assert self._messages(response) == [("info", "Nothing changed since the last save.")]
 
+    def test_browser_line_breaks_are_no_change(self, client, editor_user, english_draft):
+        # Browsers submit a textarea's line breaks as CRLF, and the generated body uses LF.
+        client.force_login(editor_user)
+        edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
+        client.post(edit_url, _form_data(english_draft, body="## Heading\n\nSaved.\n"), follow=True)
+        english_draft.refresh_from_db()
+
+        response = client.post(
+            edit_url,
+            _form_data(english_draft, body="## Heading\r\n\r\nSaved.\r\n"),
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+
+        assert self._messages(response) == [("info", "Nothing changed since the last save.")]
+        english_draft.refresh_from_db()
+        assert "\r" not in english_draft.body
+        assert english_draft.revisions.count() == 2
+
     def test_save_after_autosave_reports_japanese_time(self, client, editor_user, english_draft):
         client.force_login(editor_user)
         edit_url = reverse("drafting:draft_edit", args=[english_draft.pk])
