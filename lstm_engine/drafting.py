@@ -58,6 +58,8 @@ JAPANESE_OPEN_ENDINGS = "、・をがはのとでへやにも"
 ENGLISH_OPEN_WORDS = frozenset(
     "a an the and or but of to for with in on at by from as into about before after your our their".split()
 )
+# First characters that would make a line a list item, a heading or a quote.
+MARKUP_OPENERS = ("-", "*", "+", "#", ">", "・")
 LATIN_RUN = re.compile(r"[A-Za-z]+")
 LATIN_TAIL = re.compile(r"[A-Za-z]+\Z")
 # Tokens generated after a keyword insertion before a paragraph may be closed by force.
@@ -213,6 +215,8 @@ class _VocabularyTables:
         # Script class (see _script_class) of the first character of each piece, so that the
         # probability that the next piece continues a word can be summed.
         self.first_class = torch.zeros(size, dtype=torch.long)
+        # Pieces that would open a list item, a heading or a quote block at the start of a line.
+        self.starts_with_markup = torch.zeros(size, dtype=torch.bool)
         # Pieces that start with hiragana, which can end a verb or adjective after its kanji.
         self.starts_with_hiragana = torch.zeros(size, dtype=torch.bool)
 
@@ -229,6 +233,7 @@ class _VocabularyTables:
                 # Lead bytes E3-EF start the characters U+3000-U+FFFF.
                 self.has_japanese[piece_id] = 0xE3 <= value <= 0xEF
                 self.starts_with_space[piece_id] = value == 0x20
+                self.starts_with_markup[piece_id] = chr(value) in MARKUP_OPENERS
                 self.has_latin[piece_id] = chr(value).isascii() and chr(value).isalpha()
                 if self.has_latin[piece_id]:
                     self.latin_texts[piece_id] = chr(value)
@@ -240,6 +245,7 @@ class _VocabularyTables:
             self.word_start[piece_id] = text[0].isalnum()
             self.starts_with_space[piece_id] = text[0].isspace()
             self.first_class[piece_id] = _script_class(text[0])
+            self.starts_with_markup[piece_id] = text.lstrip()[:1] in MARKUP_OPENERS
             self.starts_with_hiragana[piece_id] = "\u3041" <= text[0] <= "\u309F"
             self.has_japanese[piece_id] = any(0x3000 <= ord(char) < 0xD800 or 0xF900 <= ord(char) for char in text)
             self.has_latin[piece_id] = any(char.isascii() and char.isalpha() for char in text)
@@ -641,6 +647,9 @@ class _DraftWriter:
                 kind, ids = action
                 if kind == "insert":
                     progress.inserted_at = len(progress.tokens)
+                if kind == "close" and text.rstrip().endswith(("、", ",")):
+                    # The forced closers would follow a comma: 「…すぎ、。」
+                    text_state.text = text.rstrip()[:-1]
                 progress.forced.extend(ids)
 
         if progress.forced:
@@ -900,6 +909,9 @@ class _DraftWriter:
             allowed &= ~tables.word_start
         if not text_state.text or text_state.text[-1].isspace():
             allowed &= ~tables.starts_with_space
+        if rules.kind in ("title", "heading", "meta") and not text_state.text.strip():
+            # Titles, headings and meta descriptions are plain text, never list items.
+            allowed &= ~tables.starts_with_markup
         if self.language == "en":
             allowed &= ~tables.has_japanese
         if self.latin is not None:

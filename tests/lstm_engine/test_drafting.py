@@ -391,3 +391,24 @@ class CutTitleTests:
         log_probs[torch.nonzero(tables.starts_with_space).flatten()[0]] = 0.0
         log_probs[torch.nonzero(continuing).flatten()[0]] = -5.0
         assert not writer._word_continues(log_probs, "coffee de")
+
+
+class PlainTextStartTests:
+    @pytest.mark.parametrize("kind", ["title", "heading", "meta"])
+    def test_markup_cannot_open_plain_segments(self, loaded_model: LoadedLanguageModel, kind: str) -> None:
+        writer = _DraftWriter(loaded_model, ENGLISH_SPEC, [])
+        tables = writer.tables
+        markup = [
+            piece_id
+            for piece_id, text in enumerate(loaded_model.tokenizer.piece_texts)
+            if bool(tables.allowed[piece_id])
+            and (text.lstrip()[:1] in ("-", "#") or int(tables.byte_values[piece_id]) in (0x2D, 0x23))
+        ]
+        assert markup, "the test vocabulary has no list or heading piece"
+        rules = _SegmentRules(kind=kind, required=[], unit="chars", min_units=5, target_units=20, max_units=40)
+        from lstm_engine.drafting import _TextState
+
+        opening = writer._allowed_mask(rules, _TextState(), [], False)
+        later = writer._allowed_mask(rules, _TextState(text="coffee "), [], False)
+        assert not any(bool(opening[piece_id]) for piece_id in markup)
+        assert any(bool(later[piece_id]) for piece_id in markup)
