@@ -543,9 +543,13 @@ def related_keyphrases(context: Context) -> Check:
         "unused": "、".join(unused) if context.is_japanese else ", ".join(unused),
     }
     if share >= context.limits.related_good_min:
-        message = _("The text uses %(used)d of %(total)d related keyphrases.") % values
         if unused:
-            message += " " + _("Consider also: %(unused)s.") % values
+            # One message, so that each language joins the two sentences its own way.
+            message = _(
+                "The text uses %(used)d of %(total)d related keyphrases. Consider also: %(unused)s."
+            ) % values
+        else:
+            message = _("The text uses %(used)d of %(total)d related keyphrases.") % values
         return _check("related_keyphrases", GOOD, message, sorted(spans))
     status = IMPROVE if used else PROBLEM
     return _check(
