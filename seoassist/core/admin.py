@@ -71,13 +71,20 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "site"]
 
 
+@admin.display(description=_("job"), ordering="job")
+def job_label(lease: JobLease) -> str:
+    """Name the job in the reader's language instead of its lease key."""
+    return lease.job_label
+
+
 @admin.register(JobLease)
 class JobLeaseAdmin(admin.ModelAdmin):
     """Read-only view of the jobs that workers run now; an expired lease is taken over by itself."""
 
-    list_display = ["job", "holder", "acquired_at", "expires_at"]
+    list_display = [job_label, "holder", "acquired_at", "expires_at"]
     search_fields = ["job", "holder"]
-    readonly_fields = ["job", "holder", "acquired_at", "expires_at"]
+    fields = [job_label, "holder", "acquired_at", "expires_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False

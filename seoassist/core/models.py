@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -129,6 +130,10 @@ class ProgressModel(TimeStampedModel):
         return ""
 
 
+# Lease keys are "<kind>:<id>"; these name the kinds of job that take a lease.
+JOB_KIND_LABELS = {"training_run": _("training run"), "keyword_request": _("keyword request")}
+
+
 class JobLease(models.Model):
     """The worker that executes a job now; while the lease lives, no other worker runs the job.
 
@@ -146,4 +151,11 @@ class JobLease(models.Model):
         verbose_name_plural = _("job leases")
 
     def __str__(self) -> str:
-        return f"{self.job} held by {self.holder}"
+        return _("%(job)s held by %(holder)s") % {"job": self.job_label, "holder": self.holder}
+
+    @property
+    def job_label(self) -> str:
+        """Name the job in the reader's language ("Training run #2"), or give its key as stored."""
+        kind, _separator, number = self.job.partition(":")
+        label = JOB_KIND_LABELS.get(kind)
+        return f"{capfirst(label)} #{number}" if label and number else self.job

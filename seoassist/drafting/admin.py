@@ -72,11 +72,12 @@ class DraftRevisionAdmin(admin.ModelAdmin):
     list_display = ["draft", "number", "author", revision_note, "created_at"]
     search_fields = ["draft__title", "title"]
     list_select_related = ["draft", "author"]
-    readonly_fields = ["note_code", "note_params"]
 
     def get_exclude(self, request: HttpRequest, obj: DraftRevision | None = None) -> list[str]:
-        # A note that seoassist wrote is shown translated in place of the typed-note field.
-        return ["note"] if obj is not None and obj.note_code else []
+        # A note that seoassist wrote is shown translated in place of the typed-note field,
+        # and its code and parameters only serve that translation.
+        excluded = ["note_code", "note_params"]
+        return [*excluded, "note"] if obj is not None and obj.note_code else excluded
 
     def get_readonly_fields(self, request: HttpRequest, obj: DraftRevision | None = None) -> list:
         fields = list(super().get_readonly_fields(request, obj))
@@ -101,7 +102,8 @@ def event_text(event: DraftEvent) -> str:
 @admin.display(description=_("export format"), ordering="export_format")
 def export_format(event: DraftEvent) -> str | None:
     """Name the export format in the reader's language instead of its code."""
-    return event.export_format_label or None
+    # The change page shows None as "None", while lists show "-" for it.
+    return event.export_format_label or "-"
 
 
 @admin.register(DraftEvent)

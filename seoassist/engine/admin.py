@@ -1,3 +1,4 @@
+import json
 import logging
 
 from django.contrib import admin, messages
@@ -18,6 +19,32 @@ def training_time(version: ModelVersion) -> str:
     return formats.number_format(round(version.training_seconds, 1), decimal_pos=1)
 
 
+def _rounded(value: object) -> object:
+    """Return ``value`` with every float rounded to four decimals, for reading."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def _json_block(value: object) -> str:
+    return format_html("<pre>{}</pre>", json.dumps(_rounded(value), indent=2, ensure_ascii=False))
+
+
+@admin.display(description=_("metrics"))
+def metrics_text(version: ModelVersion) -> str:
+    """Show the stored metrics indented, with floats to four decimals."""
+    return _json_block(version.metrics)
+
+
+@admin.display(description=_("configuration"))
+def config_text(version: ModelVersion) -> str:
+    return _json_block(version.config)
+
+
 @admin.register(ModelVersion)
 class ModelVersionAdmin(admin.ModelAdmin):
     list_display = [
@@ -26,11 +53,12 @@ class ModelVersionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "is_active", "beats_baseline", "site"]
     search_fields = ["site__name", "artifact_prefix"]
-    # The page shows the measured training time rounded, in place of the raw field.
-    exclude = ["training_seconds"]
+    # The page shows the measured training time and the metrics rounded, in place of the
+    # raw fields.
+    exclude = ["training_seconds", "metrics", "config"]
     readonly_fields = [
         "site", "kind", "number", "beats_baseline", "artifact_prefix", "artifact_files",
-        "metrics", "config", training_time, "training_items", "created_at",
+        metrics_text, config_text, training_time, "training_items", "created_at",
     ]
     actions = ["activate"]
 

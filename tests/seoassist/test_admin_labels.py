@@ -352,3 +352,53 @@ class ObjectNameTests:
         assert str(item) == "a.jsonl:1: Skipped as duplicate"
         assert str(query) == "hiking: hiking boots (Rising)"
         assert str(stat) == "Query hiking: 3"
+
+
+class ReadablePagesTests:
+    def test_lease_names_its_job(self, superuser_client):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from seoassist.core.models import JobLease
+
+        lease = JobLease.objects.create(
+            job="training_run:2", holder="vm:1:abc", expires_at=timezone.now() + timedelta(minutes=5)
+        )
+        html = _page(superuser_client, reverse("admin:core_joblease_changelist"), "en")
+
+        assert "Training run #2" in html
+        with translation.override("ja"):
+            assert str(lease) == "学習ジョブ #2（実行中のワーカー: vm:1:abc）"
+
+    def test_generated_revision_hides_its_note_code(self, superuser_client, draft):
+        from seoassist.drafting.models import DraftRevision, RevisionNote
+
+        revision = DraftRevision.objects.create(
+            draft=draft, number=1, title=draft.title, body="", note_code=RevisionNote.GENERATED
+        )
+        html = _page(superuser_client, reverse("admin:drafting_draftrevision_change", args=[revision.pk]), "en")
+
+        assert ">generated<" not in html
+        assert "note_code" not in html
+
+    def test_event_without_format_shows_a_dash(self, superuser_client, draft):
+        from seoassist.drafting.models import DraftEvent, DraftEventKind
+
+        event = DraftEvent.objects.create(draft=draft, kind=DraftEventKind.SUBMIT)
+        html = _page(superuser_client, reverse("admin:drafting_draftevent_change", args=[event.pk]), "en")
+
+        assert ">None<" not in html
+
+    def test_version_metrics_are_rounded(self, superuser_client, site):
+        from seoassist.engine.models import ModelKind, ModelVersion
+
+        version = ModelVersion.objects.create(
+            site=site, kind=ModelKind.FORECASTER, number=1, artifact_prefix="f1",
+            metrics={"mase": 0.7388380083148208, "trials": [{"loss": 1.23456789}]},
+        )
+        html = _page(superuser_client, reverse("admin:engine_modelversion_change", args=[version.pk]), "en")
+
+        assert "0.7388" in html
+        assert "0.7388380083148208" not in html
+        assert "1.2346" in html
