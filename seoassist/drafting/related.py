@@ -85,8 +85,9 @@ def related_keywords_rank_with_source(
     Without an active query model this is the co-occurrence list alone. With
     one, the two rankings merge by reciprocal rank fusion, so a term both
     sources propose ranks first, and near-duplicates keep their best-ranked form.
-    Both lists pass the quality rules of ``related_quality`` first, so the list
-    may be shorter than ``limit``.
+    A term that another term of the list contains (撮影 beside スマホ撮影) is
+    dropped unless it is a known search. Both lists pass the quality rules of
+    ``related_quality`` first, so the list may be shorter than ``limit``.
     """
     from lstm_engine.queries import bigram_jaccard
 
@@ -105,8 +106,9 @@ def related_keywords_rank_with_source(
             [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
         ),
     )
+    known = related_evidence_get(site).known_searches if cooccurring or searches else frozenset()
     if not searches:
-        return cooccurring, False
+        return _without_contained(cooccurring, known), False
     fused: dict[str, float] = {}
     # The articles' own spelling wins over the query model's case-folded one ("SPF", not "spf").
     display: dict[str, str] = {normalize_keyword(text): text for text in cooccurring}
@@ -125,7 +127,31 @@ def related_keywords_rank_with_source(
         ):
             continue
         merged.append(display[key])
-    return merged[:limit], True
+    kept = _without_contained(merged[:limit], known)
+    predicted = {normalize_keyword(text) for text in searches}
+    return kept, any(normalize_keyword(text) in predicted for text in kept)
+
+
+def _without_contained(terms: list[str], known_searches: frozenset[str]) -> list[str]:
+    """Drop each term that another term of ``terms`` contains, unless it is a known search.
+
+    Japanese terms are compared without spaces, English ones word by word.
+    """
+
+    def form(text: str) -> str:
+        normalized = normalize_keyword(text)
+        return normalized.replace(" ", "") if contains_japanese(normalized) else f" {normalized} "
+
+    forms = [form(text) for text in terms]
+    known_forms = {form(text) for text in known_searches}
+    kept = []
+    for index, text in enumerate(terms):
+        contained = any(
+            other != forms[index] and forms[index] in other for other in forms[:index] + forms[index + 1 :]
+        )
+        if not contained or forms[index] in known_forms:
+            kept.append(text)
+    return kept
 
 
 def related_keywords_screen(
