@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core.exceptions import ApplicationError
 from seoassist.core.text import detect_language
 from seoassist.drafting.models import Draft
-from seoassist.drafting.services import TARGET_LENGTH_LIMITS, keywords_parse
+from seoassist.drafting.services import TARGET_LENGTH_LIMITS, keywords_parse, keywords_validate
 
 
 class KeywordRequestForm(forms.Form):
@@ -32,13 +33,22 @@ class KeywordRequestForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        length = cleaned.get("target_length")
-        keywords = keywords_parse(cleaned.get("keywords") or "")
-        if length is None or not keywords:
+        raw = cleaned.get("keywords")
+        if raw is None:
             return cleaned
+        keywords = keywords_parse(raw)
         # Like keyword_request_create(), use the chosen language, else the one detected from
         # the keywords.
-        language = cleaned.get("language") or detect_language(" ".join(keywords))
+        language = cleaned.get("language") or detect_language(" ".join(keywords) or raw)
+        try:
+            keywords_validate(keywords, language)
+        except ApplicationError as error:
+            # Shown under the field that needs the change, not above the form.
+            self.add_error("keywords", error.message)
+            return cleaned
+        length = cleaned.get("target_length")
+        if length is None:
+            return cleaned
         low, high = TARGET_LENGTH_LIMITS[language]
         if not low <= length <= high:
             self.add_error(

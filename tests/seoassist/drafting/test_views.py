@@ -61,6 +61,8 @@ class RequestCreateViewTests:
         )
         assert response.status_code == 200
         assert "You entered 6 keywords; enter at most 5." in response.content.decode()
+        # The message sits under the keywords field, which needs the change.
+        assert response.context["form"].errors["keywords"] == ["You entered 6 keywords; enter at most 5."]
         assert KeywordRequest.objects.count() == 0
         # The editor's input is shown again, so nothing typed is lost.
         assert "a,b,c,d,e,f" in response.content.decode()
