@@ -249,7 +249,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             title_candidates=[candidate.text for candidate in titles],
             slug=_draft_slug(titles[0].text, locked),
             meta_description=meta_descriptions[0].text[:500],
-            body=generated.body_markdown(),
+            body=_plain_text(generated.body_markdown()),
             generation={
                 "model_version": version.number,
                 "model_version_id": version.pk,
@@ -593,8 +593,12 @@ def draft_save(
             % {"current": draft.version, "yours": version},
             current=draft,
         )
-    changed = (title, slug, meta_description, body) != (
-        draft.title, draft.slug, draft.meta_description, draft.body,
+    title, slug, meta_description, body = (
+        _plain_text(title), _plain_text(slug), _plain_text(meta_description), _plain_text(body)
+    )
+    # Stored text may predate this normalisation (a generated body ends with a new line).
+    changed = (title, slug, meta_description, body) != tuple(
+        _plain_text(value) for value in (draft.title, draft.slug, draft.meta_description, draft.body)
     )
     if not changed:
         return DraftSaveResult(draft=draft, revision=None)
@@ -607,6 +611,11 @@ def draft_save(
     draft.save()
     revision = _revision_add(draft, user, note, note_code=note_code, note_params=note_params)
     return DraftSaveResult(draft=draft, revision=revision)
+
+
+def _plain_text(text: str) -> str:
+    """Return ``text`` with LF line breaks and no surrounding whitespace, as the editor's form sends it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @transaction.atomic

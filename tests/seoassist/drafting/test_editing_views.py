@@ -203,6 +203,21 @@ class UnchangedSaveMessageTests:
 
         assert self._messages(response) == [("info", "Nothing changed since the last save.")]
 
+    def test_first_untouched_save_is_no_change(self, client, editor_user, english_draft):
+        # A generated body ends with a new line, which the form strips.
+        assert english_draft.body.endswith("\n")
+        client.force_login(editor_user)
+
+        response = client.post(
+            reverse("drafting:draft_edit", args=[english_draft.pk]),
+            _form_data(english_draft),
+            HTTP_ACCEPT_LANGUAGE="en",
+            follow=True,
+        )
+
+        assert self._messages(response) == [("info", "Nothing changed since the last save.")]
+        assert english_draft.revisions.count() == 1
+
     def test_browser_line_breaks_are_no_change(self, client, editor_user, english_draft):
         # Browsers submit a textarea's line breaks as CRLF, and the generated body uses LF.
         client.force_login(editor_user)
