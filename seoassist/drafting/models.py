@@ -16,6 +16,13 @@ class RequestStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RelatedSource(models.TextChoices):
+    MODEL = "model", _("Articles and the related-search model")
+    # The site had a related-search model, but none of its predictions passed the rules.
+    ARTICLES = "articles", _("Articles; no prediction passed the checks")
+    NO_MODEL = "no_model", _("Articles; no related-search model yet")
+
+
 class KeywordRequest(TimeStampedModel):
     """An editor's target keywords; a worker forecasts them and drafts an article."""
 
@@ -43,10 +50,10 @@ class KeywordRequest(TimeStampedModel):
     progress_message = models.CharField(_("progress"), max_length=300, blank=True)
     error = models.TextField(_("error"), blank=True)
     related_keywords = models.JSONField(_("related keywords"), default=list, blank=True)
-    # Whether the site's related-search model proposed any of them. None for requests
-    # drafted before this was recorded.
-    related_from_model = models.BooleanField(
-        _("related keywords include model predictions"), null=True, blank=True, editable=False
+    # Where the related keywords came from. Blank for requests drafted before it was recorded.
+    related_source = models.CharField(
+        _("source of the related keywords"), max_length=20, choices=RelatedSource.choices,
+        blank=True, editable=False,
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     ui_language = models.CharField(_("language of messages"), max_length=10, default="ja")

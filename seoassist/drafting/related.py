@@ -78,9 +78,10 @@ def related_keywords_rank(
 
 def related_keywords_rank_with_source(
     *, site: Site, keywords: list[str], language: str, limit: int = 10
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], str]:
     """Return related keywords from the query model and from co-occurrence, merged, and
-    whether the query model proposed any candidate that passed the quality rules.
+    their source: a ``RelatedSource`` value that says whether the query model's
+    predictions are among them, or why not.
 
     Without an active query model this is the co-occurrence list alone. With
     one, the two rankings merge by reciprocal rank fusion, so a term both
@@ -99,16 +100,18 @@ def related_keywords_rank_with_source(
             language,
         ),
     )
+    from seoassist.drafting.models import RelatedSource
+
+    predictions = related_searches_predict(site=site, keywords=keywords)
     searches = related_keywords_screen(
         site=site,
         keywords=keywords,
-        candidates=_usable_terms(
-            [item.text for item in related_searches_predict(site=site, keywords=keywords)], language
-        ),
+        candidates=_usable_terms([item.text for item in predictions], language),
     )
     known = related_evidence_get(site).known_searches if cooccurring or searches else frozenset()
     if not searches:
-        return _without_contained(cooccurring, known), False
+        source = RelatedSource.ARTICLES if predictions or _query_model_active(site) else RelatedSource.NO_MODEL
+        return _without_contained(cooccurring, known), source
     fused: dict[str, float] = {}
     # The articles' own spelling wins over the query model's case-folded one ("SPF", not "spf").
     display: dict[str, str] = {normalize_keyword(text): text for text in cooccurring}
@@ -129,7 +132,14 @@ def related_keywords_rank_with_source(
         merged.append(display[key])
     kept = _without_contained(merged[:limit], known)
     predicted = {normalize_keyword(text) for text in searches}
-    return kept, any(normalize_keyword(text) in predicted for text in kept)
+    from_model = any(normalize_keyword(text) in predicted for text in kept)
+    return kept, RelatedSource.MODEL if from_model else RelatedSource.ARTICLES
+
+
+def _query_model_active(site: Site) -> bool:
+    from seoassist.engine.models import ModelKind, ModelVersion
+
+    return ModelVersion.objects.filter(site=site, kind=ModelKind.QUERY_MODEL, is_active=True).exists()
 
 
 def _without_contained(terms: list[str], known_searches: frozenset[str]) -> list[str]:

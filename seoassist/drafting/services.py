@@ -210,7 +210,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
     ]
 
     _request_update(request_id, progress_step=2, progress_message="finding related keywords")
-    related, related_from_model = related_keywords_rank_with_source(
+    related, related_source = related_keywords_rank_with_source(
         site=site, keywords=keyword_request.keywords, language=keyword_request.language
     )
 
@@ -272,7 +272,7 @@ def _keyword_request_execute(request_id: int) -> KeywordRequest:
             note_code=RevisionNote.GENERATED,
         )
         locked.related_keywords = related
-        locked.related_from_model = related_from_model
+        locked.related_source = related_source
         locked.status = RequestStatus.SUCCEEDED
         locked.progress_step = REQUEST_STEPS
         locked.progress_message = "finished"

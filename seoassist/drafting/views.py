@@ -212,9 +212,8 @@ def _request_context(site, keyword_request) -> dict:
         ),
         "waits_for_models": keyword_request_waits_for_models(keyword_request=keyword_request),
         "related_links": related_links,
-        # Where the stored suggestions came from. Requests drafted before this was recorded
-        # have no value.
-        "related_source": {True: "model", False: "articles"}.get(keyword_request.related_from_model, ""),
+        # Blank for requests drafted before the source was recorded.
+        "related_source": keyword_request.related_source,
         "retry_query": urlencode(
             {"keywords": ", ".join(keyword_request.keywords), "language": keyword_request.language}
         ),

@@ -110,7 +110,7 @@ class DraftFromRankedCandidatesTests:
         monkeypatch.setattr(services, "_first_forecaster_pending", lambda site: False)
         monkeypatch.setattr("seoassist.trends.services.keyword_forecast_compute", lambda **kwargs: _forecast())
         monkeypatch.setattr(
-            "seoassist.drafting.related.related_keywords_rank_with_source", lambda **kwargs: ([], False)
+            "seoassist.drafting.related.related_keywords_rank_with_source", lambda **kwargs: ([], "no_model")
         )
         generated = _generated(
             [(BAD_JA_TITLE, -1.0), (GOOD_JA_TITLE, -3.0)], [(SHORT_JA_META, -1.0), (JA_META, -2.0)]

@@ -76,21 +76,31 @@ class RelatedKeywordsRankTests:
         assert related_searches_predict(site=pollen_site, keywords=["花粉症"]) == []
         ranked = related_keywords_rank(site=pollen_site, keywords=["花粉症"], language="ja")
         assert "花粉症" not in ranked
-        _ranked, from_model = related_keywords_rank_with_source(
+        _ranked, source = related_keywords_rank_with_source(
             site=pollen_site, keywords=["花粉症"], language="ja"
         )
-        assert from_model is False
+        assert source == "no_model"
 
     def test_source_names_passing_predictions(self, pollen_site, monkeypatch):
         monkeypatch.setattr(
             "seoassist.drafting.related.related_searches_predict",
             lambda *, site, keywords: [RelatedSearch(text="花粉症 薬", likelihood=0.5, demand=None, direction="")],
         )
-        ranked, from_model = related_keywords_rank_with_source(
+        ranked, source = related_keywords_rank_with_source(
             site=pollen_site, keywords=["花粉症"], language="ja"
         )
         assert "花粉症 薬" in ranked
-        assert from_model is True
+        assert source == "model"
+
+    def test_source_names_rejected_predictions(self, pollen_site, monkeypatch):
+        monkeypatch.setattr(
+            "seoassist.drafting.related.related_searches_predict",
+            lambda *, site, keywords: [RelatedSearch(text="花粉症 and", likelihood=0.5, demand=None, direction="")],
+        )
+        _ranked, source = related_keywords_rank_with_source(
+            site=pollen_site, keywords=["花粉症"], language="ja"
+        )
+        assert source == "articles"
 
     def test_active_model_merges_and_weighs_demand(self, pollen_site):
         model_version_activate(version=_train(pollen_site))
@@ -147,23 +157,30 @@ class RequestPageRelatedTests:
 class RelatedKeywordCaptionTests:
     ARTICLES_ONLY = "so the suggestions come from the articles alone"
     WITH_MODEL = "related-search model predicts around these keywords"
+    REJECTED = "No prediction of a related-search model passed"
+    NO_MODEL = "had no related-search model ready"
     UNKNOWN = "if it had one then"
 
-    def _page(self, client, editor_user, site, related_from_model):
+    def _page(self, client, editor_user, site, related_source):
         keyword_request = KeywordRequest.objects.create(
             site=site, created_by=editor_user, keywords=["花粉症"], language="ja",
-            target_length=1500, related_keywords=["花粉症 対策"], related_from_model=related_from_model,
+            target_length=1500, related_keywords=["花粉症 対策"], related_source=related_source,
         )
         client.force_login(editor_user)
         return client.get(
             reverse("drafting:request_detail", args=[keyword_request.pk]), HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
 
-    def test_article_suggestions_name_the_articles(self, client, editor_user, pollen_site):
-        page = self._page(client, editor_user, pollen_site, False)
+    def test_rejected_predictions_name_the_articles(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site, "articles")
         assert "花粉症 対策" in page
-        assert self.ARTICLES_ONLY in page
+        assert self.REJECTED in page
         assert self.WITH_MODEL not in page
+
+    def test_missing_model_is_named(self, client, editor_user, pollen_site):
+        page = self._page(client, editor_user, pollen_site, "no_model")
+        assert self.NO_MODEL in page
+        assert self.REJECTED not in page
 
     def test_caption_follows_the_request_not_the_site(self, client, editor_user, pollen_site):
         # A model activated after the request was drafted does not change where its
@@ -171,17 +188,17 @@ class RelatedKeywordCaptionTests:
         ModelVersion.objects.create(
             site=pollen_site, kind=ModelKind.QUERY_MODEL, number=1, is_active=True, artifact_prefix="q1"
         )
-        page = self._page(client, editor_user, pollen_site, False)
+        page = self._page(client, editor_user, pollen_site, "no_model")
         assert self.ARTICLES_ONLY in page
         assert self.WITH_MODEL not in page
 
     def test_model_suggestions_name_its_predictions(self, client, editor_user, pollen_site):
-        page = self._page(client, editor_user, pollen_site, True)
+        page = self._page(client, editor_user, pollen_site, "model")
         assert self.WITH_MODEL in page
         assert self.ARTICLES_ONLY not in page
 
     def test_older_requests_name_both_sources(self, client, editor_user, pollen_site):
-        page = self._page(client, editor_user, pollen_site, None)
+        page = self._page(client, editor_user, pollen_site, "")
         assert self.UNKNOWN in page
         assert self.WITH_MODEL not in page
 
