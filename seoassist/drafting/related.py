@@ -80,7 +80,7 @@ def related_keywords_rank_with_source(
     *, site: Site, keywords: list[str], language: str, limit: int = 10
 ) -> tuple[list[str], str]:
     """Return related keywords from the query model and from co-occurrence, merged, and
-    their source: a ``RelatedSource`` value that says whether the query model's
+    their source: a ``RelatedSource`` value that tells whether the query model's
     predictions are among them, or why not.
 
     Without an active query model this is the co-occurrence list alone. With
