@@ -275,6 +275,15 @@ class _VocabularyTables:
         return bans
 
 
+def _placed_end(text: str, placed: dict[str, bool]) -> int:
+    """Return the index just after the last placed keyword in ``text``, or 0."""
+    lowered = text.lower()
+    return max(
+        (lowered.find(keyword.lower()) + len(keyword) for keyword, done in placed.items() if done),
+        default=0,
+    )
+
+
 def _script_class(char: str) -> int:
     """Return 1 for a Latin letter, 2 for katakana, 3 for kanji and 0 for anything else."""
     if char.isascii():
@@ -647,9 +656,17 @@ class _DraftWriter:
                 kind, ids = action
                 if kind == "insert":
                     progress.inserted_at = len(progress.tokens)
-                if kind == "close" and text.rstrip().endswith(("、", ",")):
-                    # The forced closers would follow a comma: 「…すぎ、。」
-                    text_state.text = text.rstrip()[:-1]
+                if kind == "close" and rules.sentence_end and not text_state.stack:
+                    # The segment reached its length cap inside a sentence. End it at an
+                    # earlier sentence end, or cut it back to a whole word before the full
+                    # stop, so that it does not read 「…食器棚な。」 or 「…すぎ、。」.
+                    shortened = self._earlier_sentence_end(text, rules, progress.placed)
+                    if shortened is not None:
+                        text_state.text = shortened
+                        return None
+                    trimmed = self._trim_cut(text, progress.placed)
+                    if _measure(trimmed, rules.unit) + 1 >= rules.min_units:
+                        text_state.text = trimmed
                 progress.forced.extend(ids)
 
         if progress.forced:
@@ -779,11 +796,15 @@ class _DraftWriter:
         A Latin word, a katakana word or a kanji compound is taken as unfinished when the
         pieces that would extend it hold more than half of the next-token probability. A
         single kanji after other characters may also be a verb stem (選 of 選び), so there
-        hiragana pieces count as extensions too.
+        hiragana pieces count as extensions too, as they do after hiragana.
         """
         if not text or text[-1].isspace():
             return False
         script = _script_class(text[-1])
+        if script == 0 and "\u3041" <= text[-1] <= "\u309F":
+            # Hiragana gives no sign of where a word ends (「…直角にな」), so the model's
+            # expectation of more hiragana decides.
+            return float(log_probs[self.tables.starts_with_hiragana].exp().sum()) > 0.5
         if script == 0:
             return False
         continuing = self.tables.first_class == script
@@ -800,11 +821,7 @@ class _DraftWriter:
         The placed keywords stay whole. The tail is kept when it contains brackets, so that
         a closing bracket is not removed without its opening one.
         """
-        lowered = text.lower()
-        keep = max(
-            (lowered.find(keyword.lower()) + len(keyword) for keyword, done in placed.items() if done),
-            default=0,
-        )
+        keep = _placed_end(text, placed)
         trimmed = text.rstrip()
         if self.language == "en":
             space = trimmed.rfind(" ")
@@ -825,12 +842,29 @@ class _DraftWriter:
                 end -= 1
             if script and end > keep:
                 trimmed = trimmed[:end]
+            elif not script and trimmed.rfind("、") >= keep:
+                # Hiragana gives no sign of where a word ends, so the clause before the last
+                # comma is kept: 「…部屋に合わせると、取りましょうかっているこ」.
+                trimmed = trimmed[: trimmed.rfind("、")]
             while len(trimmed) > keep and trimmed[-1] in JAPANESE_OPEN_ENDINGS:
                 trimmed = trimmed[:-1]
         removed = text[len(trimmed) :]
         if any(char in BRACKET_PAIRS or char in CLOSING_BRACKETS or char in SELF_CLOSING_QUOTES for char in removed):
             return text
         return trimmed
+
+    def _earlier_sentence_end(self, text: str, rules: _SegmentRules, placed: dict[str, bool]) -> str | None:
+        """Return ``text`` up to its last complete sentence, or None when that is too short.
+
+        The placed keywords must stay in the shortened text.
+        """
+        keep = _placed_end(text, placed)
+        terminators = PARAGRAPH_TERMINATORS[self.language]
+        for position in range(len(text) - 1, keep - 1, -1):
+            if text[position] in terminators:
+                shortened = text[: position + 1]
+                return shortened if _measure(shortened, rules.unit) >= rules.min_units else None
+        return None
 
     def _ends_paragraph(self, text: str) -> bool:
         stripped = text.rstrip().rstrip("」』）)】”\"]")

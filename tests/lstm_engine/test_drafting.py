@@ -412,3 +412,27 @@ class PlainTextStartTests:
         later = writer._allowed_mask(rules, _TextState(text="coffee "), [], False)
         assert not any(bool(opening[piece_id]) for piece_id in markup)
         assert any(bool(later[piece_id]) for piece_id in markup)
+
+
+class SentenceCutTests:
+    def test_capped_paragraph_ends_at_an_earlier_sentence(self, loaded_model: LoadedLanguageModel) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        rules = _SegmentRules(
+            kind="meta", required=["コーヒー"], unit="chars", min_units=8, target_units=20, max_units=30,
+            sentence_end=True,
+        )
+        text = "コーヒーの淹れ方を紹介します。豆は食器棚な"
+        assert writer._earlier_sentence_end(text, rules, {"コーヒー": True}) == "コーヒーの淹れ方を紹介します。"
+
+    def test_short_sentence_is_not_enough(self, loaded_model: LoadedLanguageModel) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        rules = _SegmentRules(
+            kind="meta", required=["コーヒー"], unit="chars", min_units=20, target_units=25, max_units=30,
+            sentence_end=True,
+        )
+        assert writer._earlier_sentence_end("コーヒーです。豆は食器棚な", rules, {"コーヒー": True}) is None
+
+    def test_hiragana_cut_keeps_the_clause_before_the_comma(self, loaded_model: LoadedLanguageModel) -> None:
+        writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
+        text = "コーヒーは部屋に合わせると、取りましょうかっているこ"
+        assert writer._trim_cut(text, {"コーヒー": True}) == "コーヒーは部屋に合わせる"
