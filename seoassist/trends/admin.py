@@ -116,6 +116,9 @@ class KeywordForecastAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
 
 @admin.register(RelatedQuery)
 class RelatedQueryAdmin(admin.ModelAdmin):
