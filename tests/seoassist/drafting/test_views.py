@@ -162,9 +162,9 @@ class KeywordPlaceholderTests:
 
     def test_japanese_page_translates_the_example(self, client, editor_user):
         client.force_login(editor_user)
-        with japanese_catalog_with({"e.g. hay fever, remedies": "例: 花粉症, 対策"}):
+        with japanese_catalog_with({"e.g. hay fever, remedies": "例: 花粉症、対策"}):
             html = client.get(reverse("drafting:request_create")).content.decode()
-        assert 'placeholder="例: 花粉症, 対策"' in html
+        assert 'placeholder="例: 花粉症、対策"' in html
 
 
 class RequestPageBeforeWorkerTests:
