@@ -46,6 +46,8 @@ _ENGLISH_STOPWORDS = frozenset(
     wouldn't yet you you'd you'll you're you've your yours yourself yourselves
     """.split()
 )
+# Words that carry no topic, for other modules that judge English phrases.
+ENGLISH_STOPWORDS = _ENGLISH_STOPWORDS
 
 # "-ves" plurals whose singular ends in "f" or "fe". Other "-ves" words ("moves", "gloves")
 # only drop the "s". The verbs "leaves" and "lives" fold to the nouns as well.

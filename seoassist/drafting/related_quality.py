@@ -34,7 +34,9 @@ is kept only when it passes every rule below, checked in this order:
    pumpkins", "around hay fever"), join a conjunction and a preposition
    ("autumn leaves and for checklist"), or follow a question word with a
    possessive ("what your autumn leaves"). Question searches such as "what to
-   plant in autumn" pass. A Japanese part copied from an article's title or
+   plant in autumn" pass. English words that the site's texts always extend
+   by the same word ("fever bedroom checklist" always follows "hay") are a
+   piece of a longer phrase. A Japanese part copied from an article's title or
    headings carries no predicate or particle other than の, と and や, so
    headings such as 「紅葉が色づく仕組み」 are not offered as searches.
 5. ``generic_word``: a Japanese candidate of one or two characters without
@@ -59,7 +61,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from seoassist.core.text import content_terms, contains_japanese, normalize_keyword, sudachi_tokens
+from seoassist.core.text import (
+    ENGLISH_STOPWORDS as _STOPWORDS,
+    content_terms,
+    contains_japanese,
+    normalize_keyword,
+    sudachi_tokens,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +108,8 @@ _POSSESSIVES = frozenset("my your our their his her its".split())
 
 # A word in capitals within a body: an abbreviation such as SPF or UV names a topic.
 _ACRONYM_RE = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+# Punctuation that ends a clause of a title or heading ("Christmas Dinner Leftovers: Safe Storage").
+_CLAUSE_BREAK_RE = re.compile(r"[:;,.!?()\[\]\"“”、。・–—|/]+|\s-\s")
 _DECIMAL_POINT_RE = re.compile(r"(?<=\d)\.(?=\d)")
 _LATIN_WORD_RE = re.compile(r"[0-9a-zß-ÿ]+(?:'[0-9a-zß-ÿ]+)*")
 # Kanji (with the iteration mark) and katakana (with the prolonged sound mark).
@@ -130,15 +140,23 @@ class EvidenceDocument:
     compact: str  # keyword-normalised text without spaces
     topics: str = ""  # compact title and headings of an article, one per line
     topic_words: str = ""  # Latin words of the title and headings, in the form of ``words``
+    # Latin words of each clause of the title and headings (split at punctuation), one per line.
+    topic_clauses: str = ""
 
     @classmethod
     def build(cls, text: str, *, title: str = "", headings: Sequence[str] = ()) -> EvidenceDocument:
         lines = [line for line in (title, *headings) if line]
+        clauses = [
+            " ".join(latin_words(clause))
+            for line in lines
+            for clause in _CLAUSE_BREAK_RE.split(normalize_keyword(line))
+        ]
         return cls(
             words=_word_form(text),
             compact=compact_form(text),
             topics="\n".join(compact_form(line) for line in lines),
             topic_words="".join(_word_form(line) for line in lines),
+            topic_clauses="\n".join(clause for clause in clauses if clause),
         )
 
     def contains_pattern(self, pattern: tuple[bool, str]) -> bool:
@@ -299,7 +317,7 @@ def _contains_words(words: list[str], part: list[str]) -> bool:
     return size > 0 and any(words[i : i + size] == part for i in range(len(words) - size + 1))
 
 
-def _is_broken_phrase(candidate: str, evidence: RelatedEvidence) -> bool:
+def _is_broken_phrase(candidate: str, seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
     normalized = normalize_keyword(candidate)
     if any(char in _PHRASE_BREAKS for char in _DECIMAL_POINT_RE.sub("", normalized)):
         return True
@@ -310,6 +328,8 @@ def _is_broken_phrase(candidate: str, evidence: RelatedEvidence) -> bool:
         return False
     if words[0] in _CONJUNCTIONS or words[0] in _PREPOSITIONS:
         return True
+    if len(words) > 1 and _always_extended(words, seeds, evidence):
+        return True
     if len(words) > 1 and words[-1] in _DANGLING_END_WORDS:
         return True
     for first, second in zip(words, words[1:]):
@@ -319,6 +339,37 @@ def _is_broken_phrase(candidate: str, evidence: RelatedEvidence) -> bool:
         if first in _QUESTION_WORDS and second in _POSSESSIVES:
             return True
     return False
+
+
+def _always_extended(words: list[str], seeds: Sequence[str], evidence: RelatedEvidence) -> bool:
+    """Tell whether every title or heading clause that contains ``words`` extends them by a content word.
+
+    Article keywords are cut from titles and headings at three words, so "Hay Fever
+    Bedroom Checklist" also yields "fever bedroom checklist", which no reader searches for.
+    A phrase that starts with a seed may follow any word ("Stop hay fever triggers").
+    """
+    size = len(words)
+    starts_with_seed = any(
+        seed_words and words[: len(seed_words)] == seed_words
+        for seed_words in (latin_words(seed) for seed in seeds)
+    )
+    found = False
+    for document in evidence.documents:
+        for clause in document.topic_clauses.splitlines():
+            clause_words = clause.split()
+            for start in range(len(clause_words) - size + 1):
+                if clause_words[start : start + size] != words:
+                    continue
+                found = True
+                before = clause_words[start - 1] if start > 0 else ""
+                after = clause_words[start + size] if start + size < len(clause_words) else ""
+                if (starts_with_seed or not _extends(before)) and not _extends(after):
+                    return False
+    return found
+
+
+def _extends(word: str) -> bool:
+    return bool(word) and word not in _STOPWORDS
 
 
 def _is_copied_sentence(part: str, evidence: RelatedEvidence) -> bool:
@@ -437,7 +488,7 @@ def related_keyword_rejection(
         return "unrelated"
     if _has_unrelated_part(seeds[0], candidate, evidence):
         return "unrelated"
-    if _is_broken_phrase(candidate, evidence):
+    if _is_broken_phrase(candidate, seeds, evidence):
         return "broken_phrase"
     if _is_generic_word(candidate, seeds[:1], evidence):
         return "generic_word"

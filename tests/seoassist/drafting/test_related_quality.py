@@ -286,6 +286,9 @@ class DemoContentTests:
         ("seed", "candidate", "rule"),
         [
             ("hay fever", "around hay fever", "broken_phrase"),
+            ("hay fever", "fever bedroom checklist", "broken_phrase"),
+            ("autumn leaves", "autumn leaves day", "broken_phrase"),
+            ("autumn leaves", "leaves day trip", "broken_phrase"),
             ("autumn leaves", "autumn leaves dinner", "unrelated"),
             ("autumn leaves", "leaf", "generic_word"),
             ("christmas dinner", "festive", "generic_word"),
@@ -301,7 +304,8 @@ class DemoContentTests:
             ("hay fever", "pollen"),
             ("hay fever", "hay fever triggers"),
             ("christmas dinner", "christmas dinner leftovers"),
-            ("autumn leaves", "leaves change color"),
+            ("hay fever", "hay fever bedroom checklist"),
+            ("autumn leaves", "mulch autumn leaves"),
         ],
     )
     def test_english_searches_are_kept(self, seed, candidate):
