@@ -106,7 +106,7 @@ class ModelVersion(TimeStampedModel):
                 "baseline": metrics.get("ngram_bits_per_char", 0.0),
             }
         if self.kind == ModelKind.LANGUAGE_MODEL and "val_perplexity" in metrics:
-            return _("perplexity %(model).1f (n-gram baseline %(baseline).1f)") % {
+            return _("Perplexity %(model).1f (n-gram baseline %(baseline).1f)") % {
                 "model": metrics["val_perplexity"],
                 "baseline": metrics.get("ngram_perplexity", 0.0),
             }
@@ -116,7 +116,7 @@ class ModelVersion(TimeStampedModel):
                 "baseline": metrics.get("baseline_mase", 0.0),
             }
         if self.kind == ModelKind.QUERY_MODEL and "val_perplexity" in metrics:
-            return _("perplexity per character %(model).2f (bigram baseline %(baseline).2f)") % {
+            return _("Perplexity per character %(model).2f (bigram baseline %(baseline).2f)") % {
                 "model": metrics["val_perplexity"],
                 "baseline": metrics.get("bigram_perplexity", 0.0),
             }
