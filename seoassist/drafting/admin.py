@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core.admin_display import json_block
 from seoassist.drafting.models import (
     Draft,
     DraftComment,
@@ -16,6 +17,7 @@ from seoassist.trends.admin import (
     ForecastMethodFilter,
     forecast_direction,
     forecast_method,
+    points_text,
 )
 
 
@@ -130,6 +132,16 @@ class DraftLockAdmin(admin.ModelAdmin):
     list_select_related = ["draft", "holder"]
 
 
+@admin.display(description=_("history"))
+def history_text(forecast: RequestForecast) -> str:
+    return json_block(forecast.history)
+
+
+@admin.display(description=_("backtest"))
+def backtest_text(forecast: RequestForecast) -> str:
+    return json_block(forecast.backtest)
+
+
 @admin.register(RequestForecast)
 class RequestForecastAdmin(admin.ModelAdmin):
     list_display = ["keyword", "request", forecast_method, forecast_direction, "change_percent"]
@@ -139,8 +151,8 @@ class RequestForecastAdmin(admin.ModelAdmin):
     search_fields = ["keyword", "note"]
     list_select_related = ["request"]
     # A request's forecasts record what its page showed, so the admin only shows them.
-    exclude = ["method", "direction"]
-    readonly_fields = [forecast_method, forecast_direction]
+    exclude = ["method", "direction", "history", "points", "backtest"]
+    readonly_fields = [forecast_method, forecast_direction, history_text, points_text, backtest_text]
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False

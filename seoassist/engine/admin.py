@@ -1,4 +1,3 @@
-import json
 import logging
 
 from django.contrib import admin, messages
@@ -6,6 +5,7 @@ from django.utils import formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core.admin_display import json_block
 from seoassist.core.exceptions import ApplicationError
 from seoassist.engine.models import LanguageModelSettings, ModelVersion, TrainingKind, TrainingRun
 from seoassist.engine.services import language_model_settings_from_search, model_version_activate
@@ -19,30 +19,15 @@ def training_time(version: ModelVersion) -> str:
     return formats.number_format(round(version.training_seconds, 1), decimal_pos=1)
 
 
-def _rounded(value: object) -> object:
-    """Return ``value`` with every float rounded to four decimals, for reading."""
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_rounded(item) for item in value]
-    return value
-
-
-def _json_block(value: object) -> str:
-    return format_html("<pre>{}</pre>", json.dumps(_rounded(value), indent=2, ensure_ascii=False))
-
-
 @admin.display(description=_("metrics"))
 def metrics_text(version: ModelVersion) -> str:
     """Show the stored metrics indented, with floats to four decimals."""
-    return _json_block(version.metrics)
+    return json_block(version.metrics)
 
 
 @admin.display(description=_("configuration"))
 def config_text(version: ModelVersion) -> str:
-    return _json_block(version.config)
+    return json_block(version.config)
 
 
 @admin.register(ModelVersion)

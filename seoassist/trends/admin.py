@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from seoassist.core.admin_display import json_block
 from seoassist.trends.labels import direction_label, method_label
 from seoassist.trends.models import (
     Keyword,
@@ -59,6 +60,16 @@ def forecast_method(forecast: "KeywordForecast | RequestForecast") -> str | None
     return capfirst(forecast.method_label) or None
 
 
+@admin.display(description=_("forecast points"))
+def points_text(forecast: "KeywordForecast | RequestForecast") -> str:
+    return json_block(forecast.points)
+
+
+@admin.display(description=_("backtest of every method"))
+def method_scores_text(forecast: KeywordForecast) -> str:
+    return json_block(forecast.method_scores)
+
+
 @admin.display(description=_("direction"), ordering="direction")
 def forecast_direction(forecast: "KeywordForecast | RequestForecast") -> str | None:
     """Name a forecast's direction in the reader's language instead of its code."""
@@ -107,8 +118,8 @@ class KeywordForecastAdmin(admin.ModelAdmin):
     search_fields = ["keyword__text"]
     list_select_related = ["keyword"]
     # The scheduled refresh recomputes forecasts, so the page only shows them, with labels.
-    exclude = ["method", "direction"]
-    readonly_fields = [forecast_method, forecast_direction]
+    exclude = ["method", "direction", "points", "method_scores"]
+    readonly_fields = [forecast_method, forecast_direction, points_text, method_scores_text]
 
     def has_add_permission(self, request) -> bool:  # noqa: ANN001
         return False

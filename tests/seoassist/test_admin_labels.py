@@ -211,6 +211,7 @@ class ForecastAdminTests:
             assert 'name="method"' not in html
             assert 'name="_save"' not in html
             assert "deletelink" not in html
+            assert "<pre>" in html
 
     def test_filter_still_selects_by_code(self, superuser_client, request_forecasts):
         url = reverse("admin:drafting_requestforecast_changelist")

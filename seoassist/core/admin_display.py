@@ -1,0 +1,21 @@
+"""Read-only renderings of stored values for the Django admin."""
+import json
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+
+def rounded(value: object) -> object:
+    """Return ``value`` with every float rounded to four decimals, for reading."""
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {key: rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [rounded(item) for item in value]
+    return value
+
+
+def json_block(value: object) -> SafeString:
+    """Return stored JSON indented in a <pre> block, with floats to four decimals."""
+    return format_html("<pre>{}</pre>", json.dumps(rounded(value), indent=2, ensure_ascii=False))
