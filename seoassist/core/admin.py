@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from seoassist.core import periodic_task_admin  # noqa: F401 (registers the periodic-task admin)
+from seoassist.core.admin_display import ViewOnlyAdmin
 from seoassist.core.exceptions import ApplicationError
 from seoassist.core.models import JobLease, Membership, Site
 
@@ -78,20 +79,13 @@ def job_label(lease: JobLease) -> str:
 
 
 @admin.register(JobLease)
-class JobLeaseAdmin(admin.ModelAdmin):
-    """Read-only view of the jobs that workers run now; an expired lease is taken over by itself."""
+class JobLeaseAdmin(ViewOnlyAdmin):
+    """Read-only view of the jobs that workers run now; an expired lease is taken over by itself.
+
+    Deleting a live lease would let a second worker run the job beside its holder.
+    """
 
     list_display = [job_label, "holder", "acquired_at", "expires_at"]
     search_fields = ["job", "holder"]
     fields = [job_label, "holder", "acquired_at", "expires_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Deleting a live lease would let a second worker run the job beside its holder.
-        return False

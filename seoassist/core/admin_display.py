@@ -1,8 +1,23 @@
 """Read-only renderings of stored values for the Django admin."""
 import json
 
+from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Admin for records that the application writes: they can be viewed, not added, changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 def rounded(value: object) -> object:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.core.admin_display import json_block
+from seoassist.core.admin_display import ViewOnlyAdmin, json_block
 from seoassist.drafting.models import (
     Draft,
     DraftComment,
@@ -143,7 +143,7 @@ def backtest_text(forecast: RequestForecast) -> str:
 
 
 @admin.register(RequestForecast)
-class RequestForecastAdmin(admin.ModelAdmin):
+class RequestForecastAdmin(ViewOnlyAdmin):
     list_display = ["keyword", "request", forecast_method, forecast_direction, "change_percent"]
     list_filter = [
         ("direction", ForecastDirectionFilter), ("method", ForecastMethodFilter), "request__site",
@@ -153,12 +153,3 @@ class RequestForecastAdmin(admin.ModelAdmin):
     # A request's forecasts record what its page showed, so the admin only shows them.
     exclude = ["method", "direction", "history", "points", "backtest"]
     readonly_fields = [forecast_method, forecast_direction, history_text, points_text, backtest_text]
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False

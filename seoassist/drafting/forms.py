@@ -62,15 +62,6 @@ class KeywordRequestForm(forms.Form):
         return cleaned
 
 
-def _unix_line_endings(text: str) -> str:
-    """Return ``text`` with the CRLF line breaks that browsers submit turned into LF.
-
-    Generated drafts use LF, so without this an untouched draft saved from the browser
-    would differ from its last revision in every line break.
-    """
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 class DraftForm(forms.ModelForm):
     # The draft version the page loaded; a save from an older version is a conflict.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -80,12 +71,6 @@ class DraftForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-
-    def clean_meta_description(self) -> str:
-        return _unix_line_endings(self.cleaned_data["meta_description"])
-
-    def clean_body(self) -> str:
-        return _unix_line_endings(self.cleaned_data["body"])
 
     class Meta:
         model = Draft

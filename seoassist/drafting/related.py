@@ -80,8 +80,8 @@ def related_keywords_rank_with_source(
     *, site: Site, keywords: list[str], language: str, limit: int = 10
 ) -> tuple[list[str], str]:
     """Return related keywords from the query model and from co-occurrence, merged, and
-    their source: a ``RelatedSource`` value that tells whether the query model's
-    predictions are among them, or why not.
+    their source as a ``RelatedSource`` value: MODEL when the query model's predictions
+    are among them, otherwise the reason they are not.
 
     Without an active query model this is the co-occurrence list alone. With
     one, the two rankings merge by reciprocal rank fusion, so a term both
@@ -130,10 +130,10 @@ def related_keywords_rank_with_source(
         ):
             continue
         merged.append(display[key])
-    kept = _without_contained(merged[:limit], known)
+    remaining = _without_contained(merged[:limit], known)
     predicted = {normalize_keyword(text) for text in searches}
-    from_model = any(normalize_keyword(text) in predicted for text in kept)
-    return kept, RelatedSource.MODEL if from_model else RelatedSource.ARTICLES
+    from_model = any(normalize_keyword(text) in predicted for text in remaining)
+    return remaining, RelatedSource.MODEL if from_model else RelatedSource.ARTICLES
 
 
 def _query_model_active(site: Site) -> bool:
@@ -154,14 +154,13 @@ def _without_contained(terms: list[str], known_searches: frozenset[str]) -> list
 
     forms = [form(text) for text in terms]
     known_forms = {form(text) for text in known_searches}
-    kept = []
+    remaining = []
     for index, text in enumerate(terms):
-        contained = any(
-            other != forms[index] and forms[index] in other for other in forms[:index] + forms[index + 1 :]
-        )
+        others = forms[:index] + forms[index + 1 :]
+        contained = any(other != forms[index] and forms[index] in other for other in others)
         if not contained or forms[index] in known_forms:
-            kept.append(text)
-    return kept
+            remaining.append(text)
+    return remaining
 
 
 def related_keywords_screen(

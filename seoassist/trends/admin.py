@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from seoassist.core.admin_display import json_block
+from seoassist.core.admin_display import ViewOnlyAdmin, json_block
 from seoassist.trends.labels import direction_label, method_label
 from seoassist.trends.models import (
     Keyword,
@@ -107,7 +107,7 @@ class TrendPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeywordForecast)
-class KeywordForecastAdmin(admin.ModelAdmin):
+class KeywordForecastAdmin(ViewOnlyAdmin):
     list_display = [
         "keyword", forecast_method, "backtest_mase", forecast_direction, "change_percent",
         "publish_by", "updated_at",
@@ -120,15 +120,6 @@ class KeywordForecastAdmin(admin.ModelAdmin):
     # The scheduled refresh recomputes forecasts, so the page only shows them, with labels.
     exclude = ["method", "direction", "points", "method_scores"]
     readonly_fields = [forecast_method, forecast_direction, points_text, method_scores_text]
-
-    def has_add_permission(self, request) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(RelatedQuery)

@@ -372,7 +372,7 @@ class CutTitleTests:
         writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
         assert writer._trim_cut("コーヒー「豆」の選び", {"コーヒー": True}) == "コーヒー「豆」の選び"
 
-    def test_japanese_title_does_not_end_on_a_particle(self, loaded_model: LoadedLanguageModel) -> None:
+    def test_japanese_title_avoids_particle_end(self, loaded_model: LoadedLanguageModel) -> None:
         writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
         rules = _SegmentRules(kind="title", required=["コーヒー"], unit="chars", min_units=2, target_units=10, max_units=32)
         assert not writer._may_end("コーヒーの淹れ方を", rules, 9)
@@ -415,7 +415,7 @@ class PlainTextStartTests:
 
 
 class SentenceCutTests:
-    def test_capped_paragraph_ends_at_an_earlier_sentence(self, loaded_model: LoadedLanguageModel) -> None:
+    def test_capped_meta_ends_at_sentence(self, loaded_model: LoadedLanguageModel) -> None:
         writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
         rules = _SegmentRules(
             kind="meta", required=["コーヒー"], unit="chars", min_units=8, target_units=20, max_units=30,
@@ -432,7 +432,7 @@ class SentenceCutTests:
         )
         assert writer._earlier_sentence_end("コーヒーです。豆は食器棚な", rules, {"コーヒー": True}) is None
 
-    def test_hiragana_cut_keeps_the_clause_before_the_comma(self, loaded_model: LoadedLanguageModel) -> None:
+    def test_hiragana_cut_keeps_clause(self, loaded_model: LoadedLanguageModel) -> None:
         writer = _DraftWriter(loaded_model, JAPANESE_SPEC, [])
         text = "コーヒーは部屋に合わせると、取りましょうかっているこ"
         assert writer._trim_cut(text, {"コーヒー": True}) == "コーヒーは部屋に合わせる"

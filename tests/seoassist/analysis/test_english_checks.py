@@ -104,7 +104,7 @@ class DensityTests:
         assert check.status == "good"
         assert "0.5 %" in check.message
 
-    def test_density_shown_as_the_minimum_is_good(self):
+    def test_density_shown_at_minimum_passes(self):
         # 1 / (6 + 16 × 12 + 4 = 202) = 0.495 %, shown as 0.5 %, the minimum.
         check = check_of(en(body=MENTION + FILLER * 16 + "They met again later. "), "keyphrase_density")
         assert "0.5 %" in check.message

@@ -153,13 +153,13 @@ class DensityTests:
         assert check.status == "improve"
         assert "0.9 %" in check.message
 
-    def test_density_shown_as_the_minimum_is_good(self):
+    def test_density_shown_at_minimum_passes(self):
         # 4 / (10 + 27 × 15 = 415) = 0.96 %, shown as 1.0 %, the minimum.
         check = check_of(ja(body=MENTION + FILLER * 27), "keyphrase_density")
         assert "1.0 %" in check.message
         assert check.status == "good"
 
-    def test_density_shown_as_the_maximum_is_good(self):
+    def test_density_shown_at_maximum_passes(self):
         # 12 / (3 × 10 + 17 × 15 + 13 = 298) = 4.03 %, shown as 4.0 %, the maximum.
         body = MENTION * 3 + FILLER * 17 + "晴れた日の朝は気持ちがよい。"
         check = check_of(ja(body=body), "keyphrase_density")
@@ -388,7 +388,7 @@ class ScriptBalanceTests:
         assert "24 %" in check.message
 
 
-    def test_kanji_share_shown_as_the_maximum_is_good(self):
+    def test_kanji_share_at_maximum_passes(self):
         # 6 kanji (今日晴気持日) of 17 characters = 35.3 %, shown as 35 %, the maximum.
         check = check_of(ja(body="今日は晴れて気持ちがよい日ですよね。"), "script_balance")
         assert "35 %" in check.message

@@ -380,7 +380,7 @@ class RevisionCompareLinkTests:
         links, _html = self._compare_links(client, english_draft)
         assert links == {2: False, 1: True}
 
-    def test_restored_text_marks_the_older_revision_too(self, client, editor_user, english_draft):
+    def test_restore_marks_older_identical_revision(self, client, editor_user, english_draft):
         client.force_login(editor_user)
         client.post(
             reverse("drafting:draft_edit", args=[english_draft.pk]),

@@ -117,16 +117,16 @@ class ContainedTermTests:
 
         terms = ["スマホ撮影", "撮影", "hay fever bedroom", "hay fever bedroom checklist", "bedroom", "pollen"]
 
-        kept = _without_contained(terms, frozenset())
+        remaining = _without_contained(terms, frozenset())
 
-        assert kept == ["スマホ撮影", "hay fever bedroom checklist", "pollen"]
+        assert remaining == ["スマホ撮影", "hay fever bedroom checklist", "pollen"]
 
     def test_known_searches_stay(self):
         from seoassist.drafting.related import _without_contained
 
-        kept = _without_contained(["花粉症対策の基本", "花粉症対策"], frozenset({"花粉症 対策"}))
+        remaining = _without_contained(["花粉症対策の基本", "花粉症対策"], frozenset({"花粉症 対策"}))
 
-        assert kept == ["花粉症対策の基本", "花粉症対策"]
+        assert remaining == ["花粉症対策の基本", "花粉症対策"]
 
     def test_english_matches_whole_words(self):
         from seoassist.drafting.related import _without_contained

@@ -118,7 +118,7 @@ class TargetLengthValidationTests:
             ("pollen allergy", "5000", "The target length 5000 is outside 100 to 4000 for this language."),
         ],
     )
-    def test_out_of_range_length_gives_language_range(self, client, editor_user, keywords, length, message):
+    def test_length_error_names_language_range(self, client, editor_user, keywords, length, message):
         client.force_login(editor_user)
         response = client.post(
             reverse("drafting:request_create"),
@@ -410,7 +410,7 @@ class ExistingContentTests:
         assert "花粉症の薬" in html
         assert "javascript:" not in html
 
-    def test_long_lists_are_cut_with_a_count(self, client, site, editor_user, keyword_request):
+    def test_long_lists_end_with_count(self, client, site, editor_user, keyword_request):
         from seoassist.corpus.models import Article
         from seoassist.drafting.selectors import EXISTING_CONTENT_LIMIT
 

@@ -182,7 +182,7 @@ class RelatedKeywordCaptionTests:
         assert self.NO_MODEL in page
         assert self.REJECTED not in page
 
-    def test_caption_follows_the_request_not_the_site(self, client, editor_user, pollen_site):
+    def test_caption_follows_the_request(self, client, editor_user, pollen_site):
         # A model activated after the request was drafted does not change where its
         # suggestions came from.
         ModelVersion.objects.create(
